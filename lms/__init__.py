@@ -1,0 +1,54 @@
+"""Postwise: a learning management system for professional social media use."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from lms import commands, dbsession, errors, web_security
+from lms.access import Viewer, load_viewer
+from lms.config import load_settings
+from lms.extensions import csrf, limiter, login_manager
+from lms.health import bp as health_bp
+from lms.home import bp as home_bp
+from lms.migrations import upgrade_sqlite_if_needed
+from lms.people.auth_views import bp as auth_bp
+from lms.people.views import bp as people_bp
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+BLUEPRINTS = (health_bp, home_bp, auth_bp, people_bp)
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Assemble the app: settings, extensions, blueprints, CLI and error handlers."""
+    app = Flask(
+        __name__,
+        instance_path=str(PROJECT_ROOT / "instance"),
+        instance_relative_config=True,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    load_settings(app, config)
+
+    dbsession.init_app(app)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.user_loader(_load_viewer)
+    web_security.init_app(app)
+    errors.init_app(app)
+    for blueprint in BLUEPRINTS:
+        app.register_blueprint(blueprint)
+    commands.register(app)
+
+    if app.config["AUTO_UPGRADE"]:
+        # Development convenience: a new or outdated SQLite file is brought up to date.
+        upgrade_sqlite_if_needed(app)
+    return app
+
+
+def _load_viewer(user_id: str) -> Viewer | None:
+    return load_viewer(dbsession.db_session(), user_id)

@@ -1,0 +1,29 @@
+"""The one time source. Tests set it; everything else asks it what time it is."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+_frozen: datetime | None = None
+
+
+def now() -> datetime:
+    """The current time in UTC (timezone-aware)."""
+    return _frozen if _frozen is not None else datetime.now(UTC)
+
+
+def freeze(at: datetime) -> None:
+    """Stop the clock at a given moment (tests only)."""
+    global _frozen
+    _frozen = at.astimezone(UTC)
+
+
+def advance(by: timedelta) -> None:
+    """Move a frozen clock forward (tests only)."""
+    freeze(now() + by)
+
+
+def unfreeze() -> None:
+    """Let the clock follow real time again."""
+    global _frozen
+    _frozen = None

@@ -1,0 +1,48 @@
+"""Postwise's own command groups, registered on the app by create_app."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from lms import migrations
+from lms.dbsession import command_session, database
+from lms.demo import DEMO_PASSWORD, build_demo
+from lms.people.cli import people_cli
+
+db_cli = AppGroup("db", help="Create and upgrade the database schema.")
+
+
+@db_cli.command("upgrade")
+@click.option("--revision", default="head", show_default=True, help="Target revision.")
+def upgrade_command(revision: str) -> None:
+    """Upgrade the database to the newest schema (safe to run on every deploy)."""
+    migrations.upgrade(database().engine, revision)
+    click.echo("The database schema is up to date.")
+
+
+@click.command("demo")
+@click.option("--no-serve", is_flag=True, help="Prepare the demo data without starting the server.")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True)
+def demo_command(no_serve: bool, host: str, port: int) -> None:
+    """Set up a demo organisation (idempotent) and start Postwise on it."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    migrations.upgrade(database().engine)
+    with command_session() as session:
+        result = build_demo(session, max_bytes=app.config["IMPORT_MAX_MB"] * 1_048_576)
+    click.echo(f"Demo organisation ready ({result.summary}).")
+    click.echo(f"Database: {app.config['DATABASE_URL']}")
+    click.echo(f"\nSign in at http://{host}:{port}/ with password {DEMO_PASSWORD!r} as:")
+    for sign_in in result.sign_ins:
+        click.echo(f"  {sign_in.role:<27} {sign_in.name:<18} {sign_in.email}")
+    if not no_serve:
+        click.echo("\nPress Ctrl+C to stop.")
+        app.run(host=host, port=port, debug=False, use_reloader=False)
+
+
+def register(app: Flask) -> None:
+    """Attach every command group to the app's CLI."""
+    for command in (db_cli, people_cli, demo_command):
+        app.cli.add_command(command)

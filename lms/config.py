@@ -1,0 +1,78 @@
+"""Settings: defaults, overlaid by instance/config.py, then LMS_* variables, then a mapping."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+DEFAULTS: dict[str, Any] = {
+    "ENV": "development",
+    "DATABASE_URL": None,  # filled in from the instance folder when unset
+    "AUTO_UPGRADE": True,  # upgrade a SQLite database to the newest schema at start
+    "SECRET_KEY": None,
+    "BASE_URL": "http://127.0.0.1:5000",
+    "RATELIMIT_STORAGE_URL": "memory://",
+    "RATELIMIT_ENABLED": True,
+    "SIGN_IN_RATE_LIMIT": "30 per minute",
+    "SESSION_IDLE_MINUTES": 30,
+    "SESSION_MAX_HOURS": 12,
+    "INVITE_MAX_AGE_HOURS": 72,
+    "LOCKOUT_ATTEMPTS": 5,
+    "LOCKOUT_MINUTES": 15,
+    "IMPORT_MAX_MB": 20,
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_NAME": "postwise_session",
+    "WTF_CSRF_TIME_LIMIT": None,  # the session's own lifetime bounds the token
+}
+
+
+class ConfigError(RuntimeError):
+    """The settings cannot run the app (for example production without a secret key)."""
+
+
+def load_settings(app: Flask, overrides: Mapping[str, Any] | None) -> None:
+    """Fill app.config from every source, in order, then derive what follows from it."""
+    app.config.from_mapping(DEFAULTS)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env("LMS")
+    if overrides:
+        app.config.from_mapping(overrides)
+    _derive(app)
+
+
+def _derive(app: Flask) -> None:
+    config = app.config
+    production = config["ENV"] == "production"
+    instance = Path(app.instance_path)
+    if not config["DATABASE_URL"]:
+        instance.mkdir(parents=True, exist_ok=True)
+        config["DATABASE_URL"] = f"sqlite:///{instance / 'lms.sqlite3'}"
+    if not config["SECRET_KEY"]:
+        if production:
+            raise ConfigError(
+                "LMS_SECRET_KEY is not set. In production Postwise needs a fixed secret key: "
+                "generate one with `python3 -c 'import secrets; print(secrets.token_hex(32))'`."
+            )
+        config["SECRET_KEY"] = _instance_secret(instance)
+    config["RATELIMIT_STORAGE_URI"] = config["RATELIMIT_STORAGE_URL"]
+    config["SESSION_COOKIE_SECURE"] = production
+    config["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=config["SESSION_MAX_HOURS"])
+    config["MAX_CONTENT_LENGTH"] = config["IMPORT_MAX_MB"] * 1024 * 1024 + 64 * 1024
+
+
+def _instance_secret(instance: Path) -> str:
+    """A development key made once and kept in instance/, so sessions survive restarts."""
+    path = instance / "secret_key"
+    if not path.exists():
+        instance.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+    return path.read_text().strip()

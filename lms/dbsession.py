@@ -1,0 +1,65 @@
+"""One SQLAlchemy session per request or CLI command; the edge that commits."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from flask import Flask, current_app, g, has_request_context, request
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from lms.db import begin_write, make_engine, make_session_factory
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+@dataclass(frozen=True)
+class Database:
+    engine: Engine
+    sessions: sessionmaker[Session]
+
+
+def init_app(app: Flask) -> None:
+    """Create the engine (no connection yet) and close each request's session at teardown."""
+    engine = make_engine(app.config["DATABASE_URL"])
+    app.extensions["lms.db"] = Database(engine, make_session_factory(engine))
+    app.teardown_appcontext(_close_session)
+
+
+def database(app: Flask | None = None) -> Database:
+    """The app's engine and session factory."""
+    return (app or current_app).extensions["lms.db"]
+
+
+def db_session() -> Session:
+    """This request's session; a POST starts it as a writer so SQLite never fails to upgrade."""
+    if "db_session" not in g:
+        session = database().sessions()
+        if has_request_context() and request.method not in SAFE_METHODS:
+            begin_write(session)
+        g.db_session = session
+    return g.db_session
+
+
+@contextmanager
+def command_session(*, write: bool = True) -> Iterator[Session]:
+    """A session for one CLI command: committed if the block succeeds, rolled back if not."""
+    session = database().sessions()
+    try:
+        if write:
+            begin_write(session)
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+def _close_session(_exc: BaseException | None) -> None:
+    session = g.pop("db_session", None)
+    if session is not None:
+        session.close()

@@ -1,0 +1,215 @@
+"""`lms demo`: a small, believable organisation to try Postwise with, built idempotently.
+
+The people go through the same HRIS import as a real company's file, so the demo exercises
+the real code path and a second run reports every person unchanged.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy.orm import Session
+
+from lms.people.accounts import find_by_email, set_hr_admin, set_password
+from lms.people.importer import ImportSummary, import_people
+
+DEMO_PASSWORD = "harbour-lantern-orbit-42"  # noqa: S105 - printed for the demo sign-ins
+DOMAIN = "example.com"
+DEPARTMENTS = {
+    "Engineering": ("Berlin", ["Platform", "Mobile"]),
+    "Marketing": ("London", ["Brand", "Content"]),
+    "Sales": ("Toronto", ["Enterprise", "Partners"]),
+    "Operations": ("London", ["People"]),
+}
+FIRST_NAMES = (
+    "Amara",
+    "Ben",
+    "Chloe",
+    "Dev",
+    "Elif",
+    "Farid",
+    "Grace",
+    "Hugo",
+    "Ines",
+    "Jonas",
+    "Kiri",
+    "Lena",
+    "Malik",
+    "Nora",
+    "Omar",
+    "Priya",
+    "Quinn",
+    "Rosa",
+    "Sami",
+    "Tara",
+    "Umar",
+    "Vera",
+    "Wen",
+    "Ximena",
+    "Yusuf",
+    "Zoe",
+    "Aiko",
+    "Bruno",
+    "Carmen",
+    "Dario",
+    "Esme",
+    "Felix",
+    "Gita",
+    "Hana",
+    "Ivan",
+    "Jade",
+    "Kofi",
+    "Lucia",
+    "Mateo",
+    "Nadia",
+    "Oskar",
+    "Paula",
+    "Rafael",
+    "Sofia",
+    "Tomas",
+    "Uma",
+    "Viktor",
+    "Willa",
+    "Yara",
+    "Zane",
+    "Iris",
+)
+LAST_NAMES = (
+    "Okafor",
+    "Meyer",
+    "Laurent",
+    "Patel",
+    "Yilmaz",
+    "Haddad",
+    "Kim",
+    "Moreau",
+    "Silva",
+    "Berg",
+    "Tane",
+    "Novak",
+    "Rahman",
+    "Ortiz",
+    "Aziz",
+    "Iyer",
+    "Walsh",
+    "Costa",
+    "Lindqvist",
+    "Reid",
+    "Sheikh",
+    "Petrov",
+    "Zhang",
+    "Ruiz",
+    "Demir",
+    "Fischer",
+    "Tanaka",
+    "Alves",
+    "Romero",
+    "Greco",
+    "Hart",
+    "Vogel",
+    "Rao",
+    "Sato",
+    "Markovic",
+    "Brooks",
+    "Mensah",
+    "Ferreira",
+    "Castro",
+    "Nilsen",
+    "Brandt",
+    "Lopes",
+    "Duarte",
+    "Ricci",
+    "Horvat",
+    "Nair",
+    "Sokolov",
+    "Grant",
+    "Saleh",
+    "Wright",
+    "Quist",
+)
+
+
+@dataclass(frozen=True)
+class DemoSignIn:
+    role: str
+    name: str
+    email: str
+
+
+@dataclass(frozen=True)
+class DemoResult:
+    summary: ImportSummary
+    sign_ins: list[DemoSignIn]
+
+
+def demo_people_csv() -> bytes:
+    """The demo organisation as an HRIS export: a CEO, department heads, team leads, staff."""
+    rows: list[dict[str, str]] = []
+    names = iter(zip(FIRST_NAMES, LAST_NAMES, strict=True))
+
+    def add(department: str, title: str, location: str, manager: str) -> str:
+        first, last = next(names)
+        hris_id = f"E{len(rows) + 1001}"
+        hired = date(2015, 1, 5) + timedelta(days=97 * len(rows))
+        rows.append(
+            {
+                "employee_id": hris_id,
+                "email": f"{first}.{last}@{DOMAIN}".lower(),
+                "first_name": first,
+                "last_name": last,
+                "department": department,
+                "title": title,
+                "location": location,
+                "manager_id": manager,
+                "hire_date": hired.isoformat(),
+                "status": "active",
+            }
+        )
+        return hris_id
+
+    ceo = add("Operations", "Chief Executive", "London", "")
+    for department, (location, teams) in DEPARTMENTS.items():
+        head = add(department, f"Head of {department}", location, ceo)
+        for team in teams:
+            lead = add(department, f"{team} Lead", location, head)
+            staff = 2 if department == "Operations" else 6
+            for _ in range(staff):
+                add(department, f"{team} Specialist", location, lead)
+    hr_lead = next(row for row in rows if row["title"] == "People Lead")
+    add("Operations", "HR Business Partner", "London", hr_lead["employee_id"])
+
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue().encode()
+
+
+def build_demo(session: Session, *, max_bytes: int) -> DemoResult:
+    """Import the demo people, make one HR admin, give everyone without one the demo password."""
+    data = demo_people_csv()
+    summary = import_people(session, data, max_bytes=max_bytes)
+    records = list(csv.DictReader(io.StringIO(data.decode())))
+    by_title = {row["title"]: row for row in records}
+    chosen = {
+        "HR admin": by_title["HR Business Partner"],
+        "manager (department head)": by_title["Head of Marketing"],
+        "manager (team lead)": by_title["Content Lead"],
+        "employee": next(row for row in records if row["title"] == "Content Specialist"),
+    }
+    for row in records:
+        employee = find_by_email(session, row["email"])
+        assert employee is not None
+        if employee.password_hash is None:
+            set_password(session, employee, DEMO_PASSWORD)
+        if row is chosen["HR admin"]:
+            set_hr_admin(employee, True)
+    session.flush()
+    sign_ins = [
+        DemoSignIn(role, f"{row['first_name']} {row['last_name']}", row["email"])
+        for role, row in chosen.items()
+    ]
+    return DemoResult(summary, sign_ins)

@@ -1,0 +1,75 @@
+"""Error pages: plain words, what to do next, and never a stack trace or SQL."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, render_template
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+security_log = logging.getLogger("lms.security")
+
+MESSAGES = {
+    400: (
+        "Something in that request was not right",
+        "Go back, check what you entered and try again.",
+    ),
+    403: ("This page is not for your role", "If you think you should see it, ask your HR admin."),
+    404: ("We could not find that page", "It may have moved, or the link may be mistyped."),
+    405: (
+        "That action is not available here",
+        "Use the buttons on the page rather than the address bar.",
+    ),
+    413: (
+        "That file is too large",
+        "Split it into smaller files, or ask your administrator to raise the limit.",
+    ),
+    429: ("Too many tries in a short time", "Wait a minute, then try again."),
+    500: (
+        "Something went wrong on our side",
+        "Try again in a moment. If it keeps happening, tell your HR admin.",
+    ),
+    503: ("Postwise is unavailable right now", "Try again in a few minutes."),
+}
+
+
+def init_app(app: Flask) -> None:
+    """Register one handler for every HTTP error, plus CSRF failures and crashes."""
+    app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(Exception, _unexpected_error)
+
+
+def _render(code: int, title: str | None = None, message: str | None = None) -> tuple[str, int]:
+    default_title, default_message = MESSAGES.get(code, MESSAGES[400])
+    return (
+        render_template(
+            "errors/error.html",
+            code=code,
+            title=title or default_title,
+            message=message or default_message,
+        ),
+        code,
+    )
+
+
+def _csrf_error(error: CSRFError) -> tuple[str, int]:
+    security_log.warning("CSRF check failed: %s", error.description)
+    return _render(
+        400,
+        "This form has expired",
+        "For your safety, forms only work for a while and only from this site. "
+        "Go back, reload the page and send it again.",
+    )
+
+
+def _http_error(error: HTTPException) -> tuple[str, int] | HTTPException:
+    if error.code is None or error.code < 400:
+        return error
+    return _render(error.code)
+
+
+def _unexpected_error(error: Exception) -> tuple[str, int]:
+    logging.getLogger("lms").exception("unhandled error", exc_info=error)
+    return _render(InternalServerError.code)

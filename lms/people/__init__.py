@@ -1,0 +1,1 @@
+"""People: employees, the org chart, the HRIS import and signing in."""

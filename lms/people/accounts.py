@@ -1,0 +1,132 @@
+"""Signing in, lockout, passwords and HR rights: the account rules shared by web and CLI."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from lms import clock
+from lms.people.models import Employee
+from lms.people.passwords import hash_password, password_problems, verify_password
+
+log = logging.getLogger(__name__)
+security_log = logging.getLogger("lms.security")
+
+
+@dataclass(frozen=True)
+class LockoutPolicy:
+    attempts: int = 5
+    window: timedelta = timedelta(minutes=15)
+
+
+class PasswordRejected(ValueError):
+    """The new password breaks a rule; `reasons` says which, in plain words."""
+
+    def __init__(self, reasons: list[str]) -> None:
+        super().__init__(" ".join(reasons))
+        self.reasons = reasons
+
+
+class UnknownPerson(LookupError):
+    """No employee has that email address."""
+
+
+def find_by_email(session: Session, email: str) -> Employee | None:
+    """The employee with this address, whatever its case."""
+    return session.scalar(select(Employee).where(Employee.email == email.strip().lower()))
+
+
+def get_by_email(session: Session, email: str) -> Employee:
+    """Like find_by_email, but an unknown address is an error (for CLI commands)."""
+    employee = find_by_email(session, email)
+    if employee is None:
+        raise UnknownPerson(f"No one in Postwise has the email address {email!r}.")
+    return employee
+
+
+def authenticate(
+    session: Session, email: str, password: str, policy: LockoutPolicy
+) -> Employee | None:
+    """The employee if the email and password are right and the account may sign in.
+
+    Every failure looks the same to the caller. After `policy.attempts` failures within
+    `policy.window`, the account refuses even the right password until the window passes.
+    """
+    employee = find_by_email(session, email)
+    now = clock.now()
+    if employee is not None and employee.locked_until and employee.locked_until > now:
+        verify_password(None, password)  # same cost as any other attempt
+        security_log.warning("sign-in refused: account %s is locked", employee.id)
+        return None
+    if verify_password(employee.password_hash if employee else None, password):
+        assert employee is not None
+        if employee.is_active:
+            employee.failed_sign_ins = 0
+            employee.failed_sign_in_since = None
+            employee.locked_until = None
+            return employee
+        security_log.warning("sign-in refused: account %s is inactive", employee.id)
+        return None
+    if employee is None:
+        security_log.warning("sign-in failed: unknown email")
+        return None
+    _count_failure(employee, policy, now)
+    return None
+
+
+def _count_failure(employee: Employee, policy: LockoutPolicy, now: datetime) -> None:
+    since = employee.failed_sign_in_since
+    if since is None or now - since > policy.window:
+        employee.failed_sign_in_since = now
+        employee.failed_sign_ins = 1
+    else:
+        employee.failed_sign_ins += 1
+    security_log.warning(
+        "sign-in failed: wrong password for account %s (%d in a row)",
+        employee.id,
+        employee.failed_sign_ins,
+    )
+    if employee.failed_sign_ins >= policy.attempts:
+        employee.locked_until = now + policy.window
+        employee.failed_sign_ins = 0
+        employee.failed_sign_in_since = None
+        security_log.warning("account %s locked until %s", employee.id, employee.locked_until)
+
+
+def set_password(session: Session, employee: Employee, password: str) -> None:
+    """Check the rules, store the new hash, and end every session signed in with the old one."""
+    reasons = password_problems(
+        password, user_inputs=[employee.email, employee.first_name, employee.last_name]
+    )
+    if reasons:
+        raise PasswordRejected(reasons)
+    employee.password_hash = hash_password(password)
+    employee.locked_until = None
+    employee.failed_sign_ins = 0
+    end_sessions(employee)
+    log.info("password set for employee %s", employee.id)
+
+
+def end_sessions(employee: Employee) -> None:
+    """Make every session cookie issued so far for this person stop working."""
+    employee.session_version += 1
+
+
+def set_hr_admin(employee: Employee, granted: bool) -> bool:
+    """Grant or revoke the HR admin role; True if anything changed."""
+    if employee.is_hr_admin == granted:
+        return False
+    employee.is_hr_admin = granted
+    end_sessions(employee)
+    log.info("HR admin %s for employee %s", "granted" if granted else "revoked", employee.id)
+    return True
+
+
+def password_fingerprint(employee: Employee) -> str:
+    """Changes whenever the password does, so a link that set it cannot be used again."""
+    return hashlib.sha256((employee.password_hash or "none").encode()).hexdigest()[:16]

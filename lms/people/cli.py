@@ -1,0 +1,141 @@
+"""`lms people …`: import the HRIS file, invite people, set passwords, grant HR rights."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import NoReturn
+
+import click
+from flask import current_app, url_for
+from flask.cli import AppGroup
+from sqlalchemy.orm import Session
+
+from lms.dbsession import command_session
+from lms.people.accounts import (
+    PasswordRejected,
+    UnknownPerson,
+    get_by_email,
+    set_hr_admin,
+    set_password,
+)
+from lms.people.hris import HrisFileError
+from lms.people.importer import import_people
+from lms.people.invites import make_invite_token
+from lms.people.models import Employee
+
+people_cli = AppGroup("people", help="Import people and manage their sign-in.")
+
+
+class ClickProgress:
+    """Shows each stage of a long service call as a progress bar on the terminal."""
+
+    def __init__(self) -> None:
+        self._bar = None
+
+    def stage(self, label: str, total: int) -> None:
+        self.close()
+        self._bar = click.progressbar(length=max(total, 1), label=label, file=sys.stderr)
+        self._bar.__enter__()
+
+    def advance(self, steps: int) -> None:
+        if self._bar is not None:
+            self._bar.update(steps)
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.__exit__(None, None, None)
+            self._bar = None
+
+
+def fail(lines: list[str]) -> NoReturn:
+    """Print what went wrong and exit non-zero."""
+    for line in lines:
+        click.echo(line, err=True)
+    raise click.exceptions.Exit(1)
+
+
+@people_cli.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--deactivate-missing",
+    is_flag=True,
+    help="Deactivate active people who are not in the file (leavers).",
+)
+def import_command(path: Path, deactivate_missing: bool) -> None:
+    """Create and update people from an HRIS CSV export."""
+    progress = ClickProgress()
+    try:
+        with command_session() as session:
+            summary = import_people(
+                session,
+                path.read_bytes(),
+                deactivate_missing=deactivate_missing,
+                max_bytes=current_app.config["IMPORT_MAX_MB"] * 1_048_576,
+                progress=progress,
+            )
+    except HrisFileError as error:
+        progress.close()
+        fail(
+            [f"{path}: nothing was imported; fix these problems and run the import again:"]
+            + [f"  {problem}" for problem in error.problems]
+        )
+    progress.close()
+    click.echo(f"Imported {path.name}: {summary}.")
+
+
+@people_cli.command("invite")
+@click.argument("email")
+def invite_command(email: str) -> None:
+    """Print a one-time link with which a person sets their password."""
+    with command_session(write=False) as session:
+        employee = _person(session, email)
+        if not employee.is_active:
+            fail([f"{email} is inactive; reactivate them in the HRIS file before inviting."])
+        token = make_invite_token(current_app.config["SECRET_KEY"], employee)
+    hours = current_app.config["INVITE_MAX_AGE_HOURS"]
+    base = current_app.config["BASE_URL"].rstrip("/")
+    with current_app.test_request_context(base_url=base):
+        link = url_for("auth.accept_invite", token=token, _external=True)
+    click.echo(f"Invite link for {employee.email} (valid for {hours} hours, once):\n{link}")
+
+
+@people_cli.command("set-password")
+@click.argument("email")
+def set_password_command(email: str) -> None:
+    """Set a password read from standard input (one line), for scripted setups."""
+    password = sys.stdin.readline().rstrip("\r\n")
+    try:
+        with command_session() as session:
+            set_password(session, _person(session, email), password)
+    except PasswordRejected as error:
+        fail([f"The password was not set: {reason}" for reason in error.reasons])
+    click.echo(f"Password set for {email}.")
+
+
+@people_cli.command("grant-hr")
+@click.argument("email")
+def grant_hr_command(email: str) -> None:
+    """Make someone an HR admin."""
+    _set_hr(email, granted=True)
+
+
+@people_cli.command("revoke-hr")
+@click.argument("email")
+def revoke_hr_command(email: str) -> None:
+    """Take the HR admin role away from someone."""
+    _set_hr(email, granted=False)
+
+
+def _set_hr(email: str, *, granted: bool) -> None:
+    with command_session() as session:
+        changed = set_hr_admin(_person(session, email), granted)
+    state = "is now" if granted else "is no longer"
+    click.echo(f"{email} {state} an HR admin." if changed else f"{email}: nothing to change.")
+
+
+def _person(session: Session, email: str) -> Employee:
+    try:
+        return get_by_email(session, email)
+    except UnknownPerson as error:
+        fail([str(error)])

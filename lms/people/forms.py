@@ -1,0 +1,52 @@
+"""Forms for signing in, setting a password, importing people and finding them."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import BooleanField, EmailField, IntegerField, PasswordField, SearchField, SelectField
+from wtforms.validators import DataRequired, EqualTo, Optional
+
+
+class SignInForm(FlaskForm):
+    email = EmailField("Email", validators=[DataRequired("Enter your work email address.")])
+    password = PasswordField("Password", validators=[DataRequired("Enter your password.")])
+
+
+class SetPasswordForm(FlaskForm):
+    password = PasswordField(
+        "New password",
+        validators=[DataRequired("Choose a password.")],
+        description="At least 12 characters. A few unrelated words make a strong password.",
+    )
+    confirm = PasswordField(
+        "Type it again",
+        validators=[
+            DataRequired("Type the password a second time."),
+            EqualTo("password", "The two passwords are not the same."),
+        ],
+    )
+
+
+class ImportPeopleForm(FlaskForm):
+    file = FileField(
+        "HRIS export (CSV)",
+        validators=[FileRequired("Choose the CSV file exported from your HRIS.")],
+        description="Columns: employee_id, email, first_name, last_name, and optionally "
+        "department, title, location, manager_id, hire_date (YYYY-MM-DD), status.",
+    )
+    deactivate_missing = BooleanField(
+        "Deactivate people who are not in this file",
+        description="Use this with a complete export, so leavers can no longer sign in.",
+    )
+
+
+class PeopleFilterForm(FlaskForm):
+    """Read from the query string; a GET form needs no CSRF token."""
+
+    class Meta:
+        csrf = False
+
+    q = SearchField("Search", validators=[Optional()], description="Name, email or employee id")
+    department = SelectField("Department", choices=[("", "All departments")], validate_choice=False)
+    page = IntegerField("Page", default=1, validators=[Optional()])

@@ -1,0 +1,306 @@
+"""Reading an HRIS export (CSV) into person records, with every problem found at once.
+
+Pure: no Flask, no database. What the file says is checked here; how it fits the people
+already in Postwise is checked in import_plan.py.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+from email_validator import EmailNotValidError, validate_email
+
+from lms.progress import NoProgress, Progress
+
+REQUIRED_COLUMNS = ("employee_id", "email", "first_name", "last_name")
+OPTIONAL_COLUMNS = ("department", "title", "location", "manager_id", "hire_date", "status")
+MAX_LENGTH = {"employee_id": 64, "email": 320}
+DEFAULT_MAX_LENGTH = 200
+STATUSES = {"active": True, "inactive": False}
+MAX_PROBLEMS = 500  # past this many, a file is clearly the wrong one; stop listing
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# A dot-atom local part of plain ASCII is valid by RFC 5322 whatever the domain.
+_SIMPLE_LOCAL_PART = re.compile(
+    r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong with the file, and where: a spreadsheet row (header = 1) and column."""
+
+    message: str
+    row: int | None = None
+    column: str | None = None
+
+    def __str__(self) -> str:
+        where = []
+        if self.row is not None:
+            where.append(f"row {self.row}")
+        if self.column is not None:
+            where.append(f"column {self.column}")
+        return f"{', '.join(where)}: {self.message}" if where else self.message
+
+
+class HrisFileError(Exception):
+    """The file cannot be imported; `problems` lists every reason found."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("\n".join(str(p) for p in problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True, slots=True)
+class PersonRecord:
+    """What the HRIS says about one person."""
+
+    hris_id: str
+    email: str
+    first_name: str
+    last_name: str
+    department: str | None
+    title: str | None
+    location: str | None
+    manager_hris_id: str | None
+    hire_date: date | None
+    is_active: bool
+    row: int = field(compare=False)
+
+
+@dataclass(frozen=True)
+class HrisFile:
+    """A checked file: its people, and where each column sits (for messages)."""
+
+    records: list[PersonRecord]
+    columns: dict[str, int]
+
+    def label(self, column: str) -> str:
+        """How a column is named in messages: its spreadsheet letter and header name."""
+        return column_label(self.columns, column)
+
+
+def parse_hris_csv(data: bytes, *, max_bytes: int, progress: Progress | None = None) -> HrisFile:
+    """Parse and check a whole file; raise HrisFileError listing every problem."""
+    progress = progress or NoProgress()
+    text = _decode(data, max_bytes)
+    reader = csv.reader(io.StringIO(text, newline=""), dialect=_sniff_dialect(text))
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise HrisFileError([Problem("the file has no header row")]) from None
+    except csv.Error as exc:
+        raise HrisFileError([Problem(f"the CSV cannot be read ({exc})", row=1)]) from None
+    columns = _map_header(header)
+    progress.stage("Checking rows", text.count("\n"))
+    checker = _RowChecker(columns, len(header))
+    try:
+        for row_number, values in enumerate(reader, start=2):
+            checker.check(row_number, values)
+            if row_number % 1000 == 0:
+                progress.advance(1000)
+            if len(checker.problems) >= MAX_PROBLEMS:
+                checker.problems.append(Problem("too many problems; stopped checking here"))
+                break
+    except csv.Error as exc:
+        checker.problems.append(Problem(f"the CSV cannot be read ({exc})", row=reader.line_num))
+    if checker.problems:
+        raise HrisFileError(checker.problems)
+    if not checker.records:
+        raise HrisFileError([Problem("the file has a header but no people")])
+    return HrisFile(checker.records, columns)
+
+
+def column_label(columns: dict[str, int], column: str) -> str:
+    """Spreadsheet letter plus header name, e.g. "C (email)"."""
+    return f"{_column_letter(columns[column])} ({column})" if column in columns else column
+
+
+def _decode(data: bytes, max_bytes: int) -> str:
+    if len(data) > max_bytes:
+        raise HrisFileError(
+            [
+                Problem(
+                    f"the file is {len(data) / 1_048_576:.1f} MB; the largest file Postwise "
+                    f"imports is {max_bytes / 1_048_576:.0f} MB"
+                )
+            ]
+        )
+    if not data.strip():
+        raise HrisFileError([Problem("the file is empty")])
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        row = data.count(b"\n", 0, exc.start) + 1
+        raise HrisFileError(
+            [
+                Problem(
+                    f"the file is not UTF-8 text (byte 0x{data[exc.start]:02X} cannot be read); "
+                    "save it as 'CSV UTF-8' and import it again",
+                    row=row,
+                )
+            ]
+        ) from None
+
+
+def _sniff_dialect(text: str) -> type[csv.Dialect] | csv.Dialect:
+    first_line = text.split("\n", 1)[0]
+    try:
+        return csv.Sniffer().sniff(first_line, delimiters=",;")
+    except csv.Error:
+        return csv.excel
+
+
+def _map_header(header: list[str]) -> dict[str, int]:
+    names = [name.strip().lower() for name in header]
+    positions: dict[str, int] = {}
+    problems = []
+    for index, name in enumerate(names):
+        if name in positions and name in REQUIRED_COLUMNS + OPTIONAL_COLUMNS:
+            problems.append(Problem(f"the column {name} appears twice", row=1))
+        positions.setdefault(name, index)
+    missing = [name for name in REQUIRED_COLUMNS if name not in positions]
+    if missing:
+        problems.append(
+            Problem(
+                f"the header row lacks the column{'s' if len(missing) > 1 else ''} "
+                f"{', '.join(missing)}; the first row must name the columns "
+                f"({', '.join(REQUIRED_COLUMNS + OPTIONAL_COLUMNS)})",
+                row=1,
+            )
+        )
+    if problems:
+        raise HrisFileError(problems)
+    return {
+        name: positions[name] for name in REQUIRED_COLUMNS + OPTIONAL_COLUMNS if name in positions
+    }
+
+
+class _EmailChecker:
+    """email-validator for every address, with a cache for the common simple case.
+
+    Nearly every address in an HRIS file is `plain.ascii@one-of-three-domains`. Once
+    email-validator has accepted a domain, another plain dot-atom address on it is valid by
+    the same rules, so the full check runs once per domain instead of once per person.
+    """
+
+    def __init__(self) -> None:
+        self._valid_domains: set[str] = set()
+
+    def check(self, address: str) -> str | None:
+        """The reason the address is not valid, or None."""
+        local, _, domain = address.rpartition("@")
+        domain = domain.lower()
+        if (
+            domain in self._valid_domains
+            and len(local) <= 64
+            and _SIMPLE_LOCAL_PART.fullmatch(local)
+        ):
+            return None
+        try:
+            validate_email(address, check_deliverability=False)
+        except EmailNotValidError as exc:
+            return str(exc)
+        self._valid_domains.add(domain)
+        return None
+
+
+class _RowChecker:
+    def __init__(self, columns: dict[str, int], width: int) -> None:
+        self.columns = columns
+        self.width = width
+        self.records: list[PersonRecord] = []
+        self.problems: list[Problem] = []
+        self.rows_by_id: dict[str, int] = {}
+        self.rows_by_email: dict[str, int] = {}
+        self.emails = _EmailChecker()
+
+    def check(self, row: int, values: list[str]) -> None:
+        if not values or (len(values) == 1 and not values[0].strip()):
+            return  # a blank line
+        if len(values) != self.width:
+            self.problems.append(
+                Problem(
+                    f"has {len(values)} values but the header names {self.width} columns "
+                    "(a comma or semicolon inside a value needs quotes around the value)",
+                    row=row,
+                )
+            )
+            return
+        before = len(self.problems)
+        get = self._getter(row, values)
+        hris_id, email = get("employee_id"), get("email").lower()
+        first_name, last_name = get("first_name"), get("last_name")
+        if email and (reason := self.emails.check(email)):
+            self._problem(row, "email", f"{email!r} is not a valid email address: {reason}")
+        self._check_unique(row, "employee_id", hris_id, self.rows_by_id)
+        self._check_unique(row, "email", email, self.rows_by_email)
+        status = get("status").lower() or "active"
+        if status not in STATUSES:
+            self._problem(row, "status", f"{status!r} is not a status; use active or inactive")
+        hire_date = self._date(row, get("hire_date"))
+        if len(self.problems) == before:
+            self.records.append(
+                PersonRecord(
+                    hris_id=hris_id,
+                    email=email,
+                    first_name=first_name,
+                    last_name=last_name,
+                    department=get("department") or None,
+                    title=get("title") or None,
+                    location=get("location") or None,
+                    manager_hris_id=get("manager_id") or None,
+                    hire_date=hire_date,
+                    is_active=STATUSES[status],
+                    row=row,
+                )
+            )
+
+    def _getter(self, row: int, values: list[str]) -> Callable[[str], str]:
+        def get(name: str) -> str:
+            index = self.columns.get(name)
+            value = values[index].strip() if index is not None else ""
+            if not value and name in REQUIRED_COLUMNS:
+                self._problem(row, name, "is empty; every person needs one")
+            elif len(value) > MAX_LENGTH.get(name, DEFAULT_MAX_LENGTH):
+                limit = MAX_LENGTH.get(name, DEFAULT_MAX_LENGTH)
+                self._problem(row, name, f"is {len(value)} characters long; the limit is {limit}")
+            return value
+
+        return get
+
+    def _check_unique(self, row: int, column: str, value: str, seen: dict[str, int]) -> None:
+        if not value:
+            return
+        if value in seen:
+            self._problem(row, column, f"{value!r} is already used in row {seen[value]}")
+        else:
+            seen[value] = row
+
+    def _date(self, row: int, value: str) -> date | None:
+        if not value:
+            return None
+        try:
+            if not _ISO_DATE.fullmatch(value):
+                raise ValueError
+            return date.fromisoformat(value)
+        except ValueError:
+            self._problem(row, "hire_date", f"{value!r} is not a date; write it as YYYY-MM-DD")
+            return None
+
+    def _problem(self, row: int, column: str, message: str) -> None:
+        self.problems.append(Problem(message, row=row, column=column_label(self.columns, column)))
+
+
+def _column_letter(index: int) -> str:
+    """Spreadsheet column name for a 0-based index: 0 → A, 26 → AA."""
+    letters = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(ord("A") + remainder) + letters
+    return letters

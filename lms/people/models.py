@@ -1,0 +1,43 @@
+"""The employees table: one row per person the HRIS knows, never hard-deleted."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from lms.db import Base, created_at, email_address, intpk, short_text, updated_at
+
+
+class Employee(Base):
+    __tablename__ = "employees"
+
+    id: Mapped[intpk]
+    hris_id: Mapped[str] = mapped_column(String(64), unique=True)
+    # Stored lower-cased, so uniqueness and look-ups are case-insensitive on every database.
+    email: Mapped[email_address] = mapped_column(unique=True)
+    first_name: Mapped[short_text]
+    last_name: Mapped[short_text]
+    department: Mapped[str | None] = mapped_column(String(200), index=True)
+    title: Mapped[str | None] = mapped_column(String(200))
+    location: Mapped[str | None] = mapped_column(String(200))
+    manager_id: Mapped[int | None] = mapped_column(ForeignKey("employees.id"), index=True)
+    hire_date: Mapped[date | None]
+    is_active: Mapped[bool] = mapped_column(default=True)
+    is_hr_admin: Mapped[bool] = mapped_column(default=False)
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    # Bumped on sign-out, password or role change: older session cookies stop working.
+    session_version: Mapped[int] = mapped_column(default=1)
+    failed_sign_ins: Mapped[int] = mapped_column(default=0)
+    failed_sign_in_since: Mapped[datetime | None]
+    locked_until: Mapped[datetime | None]
+    created_at: Mapped[created_at]
+    updated_at: Mapped[updated_at]
+
+    @property
+    def name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    def __repr__(self) -> str:
+        return f"<Employee {self.hris_id} {self.email}>"

@@ -1,0 +1,35 @@
+"""The org chart as queries: who is below whom, on SQLite and PostgreSQL alike."""
+
+from __future__ import annotations
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session, aliased
+
+from lms.people.models import Employee
+
+
+def reporting_line(manager_id: int) -> Select[tuple[int]]:
+    """Ids of everyone below a manager, direct and indirect (a recursive CTE).
+
+    UNION (not UNION ALL) makes the walk stop even if bad data ever formed a cycle.
+    """
+    line = (
+        select(Employee.id)
+        .where(Employee.manager_id == manager_id)
+        .cte("reporting_line", recursive=True)
+    )
+    below = aliased(Employee)
+    line = line.union(select(below.id).where(below.manager_id == line.c.id))
+    return select(line.c.id)
+
+
+def reporting_line_size(session: Session, manager_id: int) -> int:
+    """How many active people are in a manager's reporting line."""
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(Employee)
+            .where(Employee.id.in_(reporting_line(manager_id)), Employee.is_active)
+        )
+        or 0
+    )

@@ -1,0 +1,81 @@
+"""People pages: the list (HR: everyone, managers: their line), one person, the HRIS upload."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user, login_required
+
+from lms.access import get_visible_employee, hr_required, manager_or_hr_required, visible_employees
+from lms.dbsession import db_session
+from lms.people import services
+from lms.people.forms import ImportPeopleForm, PeopleFilterForm
+from lms.people.hris import HrisFileError
+from lms.people.importer import import_people
+
+bp = Blueprint("people", __name__, url_prefix="/people")
+PROBLEMS_SHOWN = 100
+
+
+@bp.get("/")
+@manager_or_hr_required
+def index() -> ResponseReturnValue:
+    """Search and filter the people this viewer may see."""
+    session = db_session()
+    scope = visible_employees(current_user)
+    form = PeopleFilterForm(request.args)
+    form.department.choices = [("", "All departments")] + [
+        (name, name) for name in services.departments(session, scope)
+    ]
+    page = services.list_people(
+        session,
+        scope,
+        search=form.q.data or "",
+        department=form.department.data or "",
+        page=form.page.data or 1,
+    )
+    return render_template("people/index.html", form=form, page=page)
+
+
+@bp.get("/<int:employee_id>")
+@login_required
+def detail(employee_id: int) -> ResponseReturnValue:
+    """One person, their manager and direct reports; only within the viewer's scope."""
+    session = db_session()
+    employee = get_visible_employee(session, current_user, employee_id)
+    return render_template(
+        "people/detail.html",
+        employee=employee,
+        manager=services.manager_of(session, employee),
+        reports=services.direct_reports(session, employee),
+    )
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@hr_required
+def import_file() -> ResponseReturnValue:
+    """Upload an HRIS export; every problem is listed and nothing changes until there are none."""
+    form = ImportPeopleForm()
+    problems: list[str] = []
+    if form.validate_on_submit():
+        session = db_session()
+        try:
+            summary = import_people(
+                session,
+                form.file.data.read(),
+                deactivate_missing=form.deactivate_missing.data,
+                max_bytes=current_app.config["IMPORT_MAX_MB"] * 1_048_576,
+            )
+        except HrisFileError as error:
+            session.rollback()
+            problems = [str(problem) for problem in error.problems]
+        else:
+            session.commit()
+            flash(f"Import finished: {summary}.", "success")
+            return redirect(url_for("people.index"))
+    return render_template(
+        "people/import.html",
+        form=form,
+        problems=problems[:PROBLEMS_SHOWN],
+        more_problems=max(0, len(problems) - PROBLEMS_SHOWN),
+    )
