@@ -1,0 +1,187 @@
+"""Shared fixtures: a fresh real database per test (SQLite, or PostgreSQL when
+LMS_TEST_DATABASE_URL is set), the app, clients, factories and a settable clock."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+from sqlalchemy import make_url
+from sqlalchemy.orm import Session
+
+from lms import clock, create_app, migrations
+from lms.db import make_engine
+from lms.dbsession import database
+from lms.people.models import Employee
+from lms.people.passwords import hash_password
+from tests.helpers import PASSWORD, sign_in
+
+PG_URL = os.environ.get("LMS_TEST_DATABASE_URL")
+_counter = itertools.count()
+
+
+# ---------------------------------------------------------------- databases
+
+
+@pytest.fixture(scope="session")
+def template_database(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """One migrated database per run; every test starts from a copy of it."""
+    if PG_URL:
+        _recreate_pg_database(PG_URL)
+        url = PG_URL
+    else:
+        url = f"sqlite:///{tmp_path_factory.mktemp('template') / 'template.sqlite3'}"
+    engine = make_engine(url)
+    migrations.upgrade(engine)
+    engine.dispose()
+    return url
+
+
+@pytest.fixture
+def database_url(template_database: str, tmp_path: Path) -> Iterator[str]:
+    """A fresh database for this test, copied from the migrated template."""
+    if not PG_URL:
+        target = tmp_path / "lms.sqlite3"
+        shutil.copyfile(make_url(template_database).database or "", target)
+        yield f"sqlite:///{target}"
+        return
+    template = make_url(template_database)
+    name = f"{template.database}_t{os.getpid()}_{next(_counter)}"
+    with _pg_admin(template_database) as admin:
+        admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template.database}"')
+    yield template.set(database=name).render_as_string(hide_password=False)
+    with _pg_admin(template_database) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _pg_admin(url: str) -> psycopg.Connection:
+    parsed = make_url(url).set(drivername="postgresql", database="postgres")
+    return psycopg.connect(parsed.render_as_string(hide_password=False), autocommit=True)
+
+
+def _recreate_pg_database(url: str) -> None:
+    name = make_url(url).database
+    with _pg_admin(url) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.execute(f'CREATE DATABASE "{name}"')
+
+
+# ---------------------------------------------------------------- the app
+
+
+@pytest.fixture
+def app_config(database_url: str) -> dict[str, Any]:
+    """Settings for the test app; a test may change them before using `app`."""
+    return {
+        "DATABASE_URL": database_url,
+        "TESTING": True,
+        "AUTO_UPGRADE": False,
+        "SECRET_KEY": "test-secret-key-not-for-production",
+        "RATELIMIT_ENABLED": False,
+        "BASE_URL": "http://postwise.test",
+    }
+
+
+@pytest.fixture
+def app(app_config: dict[str, Any]) -> Iterator[Flask]:
+    app = create_app(app_config)
+    yield app
+    database(app).engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> FlaskCliRunner:
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def db(app: Flask) -> Iterator[Session]:
+    """A session for arranging and checking data; tests commit what the app must see."""
+    session = database(app).sessions()
+    yield session
+    session.close()
+
+
+@pytest.fixture(autouse=True)
+def fixed_clock() -> Iterator[None]:
+    """Every test runs at a known moment; tests move it with lms.clock.advance."""
+    clock.freeze(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
+    yield
+    clock.unfreeze()
+
+
+# ---------------------------------------------------------------- factories
+
+
+@pytest.fixture
+def make_employee(db: Session) -> Callable[..., Employee]:
+    """Create and commit an employee; any column can be overridden, `password=` sets one."""
+    numbers = itertools.count(1)
+
+    def make(**overrides: Any) -> Employee:
+        n = next(numbers)
+        password = overrides.pop("password", PASSWORD)
+        values: dict[str, Any] = {
+            "hris_id": f"T{n:04d}",
+            "email": f"person{n}@example.com",
+            "first_name": f"Person{n}",
+            "last_name": "Tester",
+            "department": "Marketing",
+        }
+        values.update(overrides)
+        if password is not None:
+            values["password_hash"] = hash_password(password)
+        employee = Employee(**values)
+        db.add(employee)
+        db.commit()
+        return employee
+
+    return make
+
+
+@pytest.fixture
+def org(make_employee: Callable[..., Employee]) -> dict[str, Employee]:
+    """A small org: HR admin, a senior manager over a team lead over two staff, an outsider."""
+    hr = make_employee(first_name="Hana", last_name="Rao", is_hr_admin=True, department="Ops")
+    senior = make_employee(first_name="Sam", last_name="Senior")
+    lead = make_employee(first_name="Lee", last_name="Lead", manager_id=senior.id)
+    staff = make_employee(first_name="Sia", last_name="Staff", manager_id=lead.id)
+    staff2 = make_employee(first_name="Tom", last_name="Staff", manager_id=lead.id)
+    outsider = make_employee(first_name="Otto", last_name="Outside", department="Sales")
+    return {
+        "hr": hr,
+        "senior": senior,
+        "lead": lead,
+        "staff": staff,
+        "staff2": staff2,
+        "outsider": outsider,
+    }
+
+
+# ---------------------------------------------------------------- web helpers
+
+
+@pytest.fixture
+def login(client: FlaskClient) -> Callable[[Employee], FlaskClient]:
+    """Sign a person in on the test client and return the client."""
+
+    def do_login(employee: Employee, password: str = PASSWORD) -> FlaskClient:
+        response = sign_in(client, employee.email, password)
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return client
+
+    return do_login

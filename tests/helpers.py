@@ -1,0 +1,30 @@
+"""Helpers for driving the app the way a browser does."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from flask.testing import FlaskClient
+
+PASSWORD = "a-long-test-password-for-everyone"
+
+_CSRF = re.compile(
+    r'name="csrf_token" type="hidden" value="([^"]+)"|'
+    r'name="csrf_token" value="([^"]+)"'
+)
+
+
+def csrf_token(client: FlaskClient, path: str = "/sign-in") -> str:
+    """The CSRF token a real browser would find in the page's form."""
+    html = client.get(path).get_data(as_text=True)
+    match = _CSRF.search(html)
+    assert match, f"no CSRF token in {path}"
+    return match.group(1) or match.group(2)
+
+
+def sign_in(client: FlaskClient, email: str, password: str = PASSWORD, next_url: str = "") -> Any:
+    """Post the sign-in form the way a browser does."""
+    path = "/sign-in" + (f"?next={next_url}" if next_url else "")
+    token = csrf_token(client, "/sign-in")
+    return client.post(path, data={"email": email, "password": password, "csrf_token": token})
