@@ -108,6 +108,13 @@ def visible_employees(viewer: Viewer) -> Select[tuple[Employee]]:
     return query.where(Employee.id == literal(viewer.id))
 
 
+def listed_employees(viewer: Viewer) -> Select[tuple[Employee]]:
+    """The people list: everyone for HR, the reporting line (not oneself) for a manager."""
+    if viewer.is_hr_admin:
+        return visible_employees(viewer)
+    return select(Employee).where(Employee.id.in_(reporting_line(viewer.id)))
+
+
 def get_visible_employee(session: Session, viewer: Viewer, employee_id: int) -> Employee:
     """One person in the viewer's scope; anyone else does not exist for them (404)."""
     employee = session.scalar(visible_employees(viewer).where(Employee.id == employee_id))

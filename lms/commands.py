@@ -22,6 +22,13 @@ def upgrade_command(revision: str) -> None:
     click.echo("The database schema is up to date.")
 
 
+@db_cli.command("revision")
+@click.option("-m", "--message", required=True, help="What the schema change is for.")
+def revision_command(message: str) -> None:
+    """Write a new migration from the difference between the models and the database."""
+    migrations.revision(database().engine, message)
+
+
 @click.command("demo")
 @click.option("--no-serve", is_flag=True, help="Prepare the demo data without starting the server.")
 @click.option("--host", default="127.0.0.1", show_default=True)

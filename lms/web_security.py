@@ -77,7 +77,7 @@ def _enforce_session_limits() -> BaseResponse | None:
     idle = timedelta(minutes=current_app.config["SESSION_IDLE_MINUTES"]).total_seconds()
     lifetime = timedelta(hours=current_app.config["SESSION_MAX_HOURS"]).total_seconds()
     started, seen = session.get("signed_in_at"), session.get("seen_at")
-    if started is None or seen is None or now - seen > idle or now - started > lifetime:
+    if started is None or seen is None or now - seen > idle or now - started >= lifetime:
         logout_user()
         session.clear()
         flash("You were signed out because the session ended. Sign in again to go on.", "info")

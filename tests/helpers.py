@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, TypeVar
 
 from flask.testing import FlaskClient
+from sqlalchemy.orm import Session
+
+T = TypeVar("T")
 
 PASSWORD = "a-long-test-password-for-everyone"
 
@@ -28,3 +31,12 @@ def sign_in(client: FlaskClient, email: str, password: str = PASSWORD, next_url:
     path = "/sign-in" + (f"?next={next_url}" if next_url else "")
     token = csrf_token(client, "/sign-in")
     return client.post(path, data={"email": email, "password": password, "csrf_token": token})
+
+
+def fresh(db: Session, model: type[T], ident: int) -> T:
+    """The row as the app committed it: end the test session's snapshot and forget its cache."""
+    db.rollback()
+    db.expire_all()
+    found = db.get(model, ident)
+    assert found is not None
+    return found

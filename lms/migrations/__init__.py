@@ -29,6 +29,11 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     command.upgrade(alembic_config(engine), revision)
 
 
+def revision(engine: Engine, message: str) -> None:
+    """Autogenerate a migration against an up-to-date database (review it before committing)."""
+    command.revision(alembic_config(engine), message=message, autogenerate=True)
+
+
 def is_current(engine: Engine) -> bool:
     """True when the database is at the newest revision."""
     heads = set(ScriptDirectory.from_config(alembic_config(engine)).get_heads())

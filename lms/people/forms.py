@@ -48,5 +48,5 @@ class PeopleFilterForm(FlaskForm):
         csrf = False
 
     q = SearchField("Search", validators=[Optional()], description="Name, email or employee id")
-    department = SelectField("Department", choices=[("", "All departments")], validate_choice=False)
+    department = SelectField("Department", validate_choice=False)
     page = IntegerField("Page", default=1, validators=[Optional()])

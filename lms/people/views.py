@@ -5,8 +5,9 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
+from wtforms.fields.choices import SelectChoice
 
-from lms.access import get_visible_employee, hr_required, manager_or_hr_required, visible_employees
+from lms.access import get_visible_employee, hr_required, listed_employees, manager_or_hr_required
 from lms.dbsession import db_session
 from lms.people import services
 from lms.people.forms import ImportPeopleForm, PeopleFilterForm
@@ -22,10 +23,10 @@ PROBLEMS_SHOWN = 100
 def index() -> ResponseReturnValue:
     """Search and filter the people this viewer may see."""
     session = db_session()
-    scope = visible_employees(current_user)
+    scope = listed_employees(current_user)
     form = PeopleFilterForm(request.args)
-    form.department.choices = [("", "All departments")] + [
-        (name, name) for name in services.departments(session, scope)
+    form.department.choices = [SelectChoice("", "All departments")] + [
+        SelectChoice(name, name) for name in services.departments(session, scope)
     ]
     page = services.list_people(
         session,

@@ -1,0 +1,135 @@
+"""Every route, every role: one declared table of who gets what.
+
+A route in the app's url_map without a row here fails the test, so each new page must say
+who may use it. Roles: anonymous; employee (no reports); manager (a team lead whose line
+holds `staff` and `staff2`); HR admin.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from lms.people.models import Employee
+from tests.helpers import csrf_token, sign_in
+
+ROLES = ("anonymous", "employee", "manager", "hr")
+SIGN_IN = 302  # anonymous visitors are sent to the sign-in page
+Org = dict[str, Employee]
+
+
+@dataclass(frozen=True)
+class Row:
+    endpoint: str
+    method: str
+    path: Callable[[Org], str]
+    expected: dict[str, int]
+    data: Callable[[Org], dict[str, str]] | None = None
+
+
+def _outcomes(anonymous: int, employee: int, manager: int, hr: int) -> dict[str, int]:
+    return dict(zip(ROLES, (anonymous, employee, manager, hr), strict=True))
+
+
+ACCESS_TABLE = [
+    Row("static", "GET", lambda o: "/static/css/app.css", _outcomes(200, 200, 200, 200)),
+    Row("health.healthz", "GET", lambda o: "/healthz", _outcomes(200, 200, 200, 200)),
+    Row("home.index", "GET", lambda o: "/", _outcomes(SIGN_IN, 200, 200, 200)),
+    Row("auth.sign_in", "GET", lambda o: "/sign-in", _outcomes(200, 302, 302, 302)),
+    Row(
+        "auth.sign_in",
+        "POST",
+        lambda o: "/sign-in",
+        _outcomes(200, 302, 302, 302),
+        data=lambda o: {"email": o["outsider"].email, "password": "wrong-password-here"},
+    ),
+    Row("auth.sign_out", "POST", lambda o: "/sign-out", _outcomes(SIGN_IN, 302, 302, 302)),
+    Row(
+        "auth.accept_invite", "GET", lambda o: "/invite/not-a-token", _outcomes(410, 410, 410, 410)
+    ),
+    Row(
+        "auth.accept_invite",
+        "POST",
+        lambda o: "/invite/not-a-token",
+        _outcomes(410, 410, 410, 410),
+    ),
+    Row("people.index", "GET", lambda o: "/people/", _outcomes(SIGN_IN, 403, 200, 200)),
+    # Someone in the manager's line: not the employee's business, the manager's and HR's.
+    Row(
+        "people.detail",
+        "GET",
+        lambda o: f"/people/{o['staff2'].id}",
+        _outcomes(SIGN_IN, 404, 200, 200),
+    ),
+    Row("people.import_file", "GET", lambda o: "/people/import", _outcomes(SIGN_IN, 403, 403, 200)),
+    Row(
+        "people.import_file", "POST", lambda o: "/people/import", _outcomes(SIGN_IN, 403, 403, 200)
+    ),
+]
+
+# Extra rows on scope: out-of-scope objects answer 404 whatever the id.
+SCOPE_CHECKS = [
+    ("employee", lambda o: f"/people/{o['staff'].id}", 200),  # oneself
+    ("manager", lambda o: f"/people/{o['outsider'].id}", 404),
+    ("manager", lambda o: f"/people/{o['senior'].id}", 404),  # one's own manager
+    ("manager", lambda o: "/people/999999", 404),
+    ("hr", lambda o: "/people/999999", 404),
+]
+
+
+def _client_as(app: Flask, org: Org, role: str) -> FlaskClient:
+    client = app.test_client()
+    person = {"employee": "staff", "manager": "lead", "hr": "hr"}.get(role)
+    if person:
+        assert sign_in(client, org[person].email).status_code == 302
+    return client
+
+
+def test_every_route_has_a_row(app: Flask):
+    declared = {(row.endpoint, row.method) for row in ACCESS_TABLE}
+    routes = {
+        (rule.endpoint, method)
+        for rule in app.url_map.iter_rules()
+        for method in rule.methods or ()
+        if method not in {"HEAD", "OPTIONS"}
+    }
+    assert routes - declared == set(), "routes with no row in the access table"
+    assert declared - routes == set(), "rows for routes that no longer exist"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_access_table(app: Flask, org: Org, role: str):
+    outcomes = {}
+    for row in ACCESS_TABLE:
+        client = _client_as(app, org, role)  # fresh per row: sign-out must not leak into others
+        path = row.path(org)
+        if row.method == "GET":
+            response = client.get(path)
+        else:
+            data = {"csrf_token": csrf_token(client, "/sign-in" if role == "anonymous" else "/")}
+            data.update(row.data(org) if row.data else {})
+            response = client.post(path, data=data)
+        outcomes[(row.endpoint, row.method)] = response.status_code
+        response.close()
+    expected = {(row.endpoint, row.method): row.expected[role] for row in ACCESS_TABLE}
+    assert outcomes == expected
+
+
+@pytest.mark.parametrize(("role", "path", "status"), SCOPE_CHECKS)
+def test_objects_outside_scope_do_not_exist(app: Flask, org: Org, role, path, status):
+    assert _client_as(app, org, role).get(path(org)).status_code == status
+
+
+def test_denied_access_is_logged(app: Flask, org: Org, caplog):
+    client = _client_as(app, org, "manager")
+    with caplog.at_level("WARNING", logger="lms.security"):
+        client.get("/people/import")
+        client.get(f"/people/{org['outsider'].id}")
+    records = [r for r in caplog.records if r.name == "lms.security"]
+    assert [r.route for r in records] == ["GET /people/import", f"GET /people/{org['outsider'].id}"]
+    assert {r.user for r in records} == {org["lead"].id}
+    assert all("access denied" in r.getMessage() for r in records)
