@@ -3,6 +3,7 @@ LMS_TEST_DATABASE_URL is set), the app, clients, factories and a settable clock.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import os
 import shutil
@@ -92,10 +93,22 @@ def app_config(database_url: str) -> dict[str, Any]:
 
 
 @pytest.fixture
-def app(app_config: dict[str, Any]) -> Iterator[Flask]:
-    app = create_app(app_config)
-    yield app
-    database(app).engine.dispose()
+def make_app(app_config: dict[str, Any]) -> Iterator[Callable[..., Flask]]:
+    """Build an app from app_config plus overrides; its connections close at teardown."""
+    made: list[Flask] = []
+
+    def make(**overrides: Any) -> Flask:
+        made.append(create_app({**app_config, **overrides}))
+        return made[-1]
+
+    yield make
+    for built in made:
+        database(built).engine.dispose()
+
+
+@pytest.fixture
+def app(make_app: Callable[..., Flask]) -> Flask:
+    return make_app()
 
 
 @pytest.fixture
@@ -127,6 +140,12 @@ def fixed_clock() -> Iterator[None]:
 # ---------------------------------------------------------------- factories
 
 
+@functools.cache
+def _hash(password: str) -> str:
+    """Hash each test password once per run: argon2 is slow on purpose."""
+    return hash_password(password)
+
+
 @pytest.fixture
 def make_employee(db: Session) -> Callable[..., Employee]:
     """Create and commit an employee; any column can be overridden, `password=` sets one."""
@@ -144,7 +163,7 @@ def make_employee(db: Session) -> Callable[..., Employee]:
         }
         values.update(overrides)
         if password is not None:
-            values["password_hash"] = hash_password(password)
+            values["password_hash"] = _hash(password)
         employee = Employee(**values)
         db.add(employee)
         db.commit()

@@ -13,7 +13,7 @@ from sqlalchemy import inspect
 from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
 
-from lms import create_app, migrations
+from lms import migrations
 from lms.config import ConfigError, _instance_secret
 from lms.db import Base, make_engine
 from lms.dbsession import database
@@ -26,10 +26,10 @@ def test_health_reports_the_database(client):
     assert response.json == {"status": "ok", "database": "ok"}
 
 
-def test_health_is_503_when_the_database_is_unreachable(app_config, tmp_path, caplog):
-    app_config["DATABASE_URL"] = f"sqlite:///{tmp_path}/missing/dir/lms.sqlite3"
+def test_health_is_503_when_the_database_is_unreachable(make_app, tmp_path, caplog):
+    broken = make_app(DATABASE_URL=f"sqlite:///{tmp_path}/missing/dir/lms.sqlite3")
     with caplog.at_level(logging.CRITICAL):
-        response = create_app(app_config).test_client().get("/healthz")
+        response = broken.test_client().get("/healthz")
     assert response.status_code == 503
     assert response.json["database"] == "unreachable"
 
@@ -55,9 +55,8 @@ def test_post_without_csrf_token_is_refused_and_logged(client, make_employee, ca
     assert any("CSRF" in r.getMessage() and r.route == "POST /sign-in" for r in caplog.records)
 
 
-def test_upload_over_the_limit_is_413(app_config, org):
-    app_config["IMPORT_MAX_MB"] = 1
-    client = create_app(app_config).test_client()
+def test_upload_over_the_limit_is_413(make_app, org):
+    client = make_app(IMPORT_MAX_MB=1).test_client()
     sign_in(client, org["hr"].email)
     token = csrf_token(client, "/people/import")
     boundary, body = encode_multipart(
@@ -84,22 +83,20 @@ def test_error_pages_show_no_stack_trace(app, caplog):
     assert "SELECT" not in page
 
 
-def test_production_refuses_to_start_without_a_secret_key(app_config):
-    app_config.update(ENV="production", SECRET_KEY=None)
+def test_production_refuses_to_start_without_a_secret_key(make_app):
     with pytest.raises(ConfigError, match="LMS_SECRET_KEY"):
-        create_app(app_config)
+        make_app(ENV="production", SECRET_KEY=None)
 
 
-def test_production_cookies_are_secure(app_config):
-    app_config.update(ENV="production", RATELIMIT_STORAGE_URL="memory://")
-    assert create_app(app_config).config["SESSION_COOKIE_SECURE"] is True
+def test_production_cookies_are_secure(make_app):
+    assert make_app(ENV="production").config["SESSION_COOKIE_SECURE"] is True
 
 
-def test_settings_come_from_lms_environment_variables(app_config, monkeypatch):
+def test_settings_come_from_lms_environment_variables(app_config, make_app, monkeypatch):
     monkeypatch.setenv("LMS_SESSION_IDLE_MINUTES", "7")
     monkeypatch.setenv("LMS_BASE_URL", "https://learn.example.com")
     del app_config["BASE_URL"]
-    config = create_app(app_config).config
+    config = make_app().config
     assert config["SESSION_IDLE_MINUTES"] == 7
     assert config["BASE_URL"] == "https://learn.example.com"
 
@@ -111,9 +108,8 @@ def test_development_secret_is_made_once_and_kept(tmp_path):
     assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600
 
 
-def test_app_start_upgrades_an_empty_sqlite_file(app_config, tmp_path):
-    app_config.update(DATABASE_URL=f"sqlite:///{tmp_path}/new.sqlite3", AUTO_UPGRADE=True)
-    app = create_app(app_config)
+def test_app_start_upgrades_an_empty_sqlite_file(make_app, tmp_path):
+    app = make_app(DATABASE_URL=f"sqlite:///{tmp_path}/new.sqlite3", AUTO_UPGRADE=True)
     assert "employees" in inspect(database(app).engine).get_table_names()
     assert migrations.is_current(database(app).engine)
 

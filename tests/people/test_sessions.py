@@ -9,7 +9,7 @@ from flask.testing import FlaskClient
 
 from lms import clock
 from lms.people.accounts import set_hr_admin, set_password
-from tests.helpers import csrf_token
+from tests.helpers import csrf_token, sign_in
 
 
 def _cookie(client: FlaskClient) -> str:
@@ -72,20 +72,14 @@ def test_absolute_lifetime_ends_even_an_active_session(client, login, make_emplo
     assert elapsed == timedelta(hours=12)
 
 
-def test_timeouts_are_configurable(app_config, make_employee):
-    from lms import create_app
-    from tests.helpers import sign_in
-
-    app_config["SESSION_IDLE_MINUTES"] = 5
-    client = create_app(app_config).test_client()
+def test_timeouts_are_configurable(make_app, make_employee):
+    client = make_app(SESSION_IDLE_MINUTES=5).test_client()
     sign_in(client, make_employee().email)
     clock.advance(timedelta(minutes=6))
     assert client.get("/").status_code == 302
 
 
 def test_session_cookie_flags(client, make_employee):
-    from tests.helpers import sign_in
-
     response = sign_in(client, make_employee().email)
     cookie = response.headers["Set-Cookie"]
     assert "HttpOnly" in cookie

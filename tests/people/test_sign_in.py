@@ -74,11 +74,8 @@ def test_a_successful_sign_in_resets_the_failure_count(client, make_employee):
     assert sign_in(client, person.email).status_code == 302
 
 
-def test_sign_in_attempts_are_rate_limited_per_address(app_config, make_employee):
-    from lms import create_app
-
-    app_config.update(RATELIMIT_ENABLED=True, SIGN_IN_RATE_LIMIT="3 per minute")
-    limited = create_app(app_config).test_client()
+def test_sign_in_attempts_are_rate_limited_per_address(make_app, make_employee):
+    limited = make_app(RATELIMIT_ENABLED=True, SIGN_IN_RATE_LIMIT="3 per minute").test_client()
     person = make_employee()
     codes = [sign_in(limited, person.email, "wrong-password-guess").status_code for _ in range(4)]
     assert codes == [200, 200, 200, 429]
