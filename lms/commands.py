@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
+from werkzeug.serving import run_simple
 
 from lms import migrations
 from lms.dbsession import command_session, database
@@ -30,6 +31,7 @@ def revision_command(message: str) -> None:
 
 
 @click.command("demo")
+@with_appcontext
 @click.option("--no-serve", is_flag=True, help="Prepare the demo data without starting the server.")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True)
@@ -46,7 +48,8 @@ def demo_command(no_serve: bool, host: str, port: int) -> None:
         click.echo(f"  {sign_in.role:<27} {sign_in.name:<18} {sign_in.email}")
     if not no_serve:
         click.echo("\nPress Ctrl+C to stop.")
-        app.run(host=host, port=port, debug=False, use_reloader=False)
+        # app.run() refuses to run inside a `flask`-style CLI command; serve directly.
+        run_simple(host, port, app, threaded=True)
 
 
 def register(app: Flask) -> None:

@@ -1,0 +1,66 @@
+"""The README's first command: `lms demo` prepares the demo organisation and serves it."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from lms.people.models import Employee
+
+
+def test_demo_prepares_the_organisation_once(runner, db):
+    first = runner.invoke(args=["demo", "--no-serve"])
+    assert first.exit_code == 0, first.output
+    assert "created 51, updated 0, deactivated 0, unchanged 0" in first.output
+    for role in ("HR admin", "manager (department head)", "manager (team lead)", "employee"):
+        assert role in first.output
+    again = runner.invoke(args=["demo", "--no-serve"])
+    assert "created 0, updated 0, deactivated 0, unchanged 51" in again.output
+    assert db.scalar(select(func.count()).select_from(Employee)) == 51
+    assert db.scalar(select(func.count()).where(Employee.is_hr_admin)) == 1
+    departments = db.scalars(select(Employee.department).distinct()).all()
+    assert sorted(departments) == ["Engineering", "Marketing", "Operations", "Sales"]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_demo_serves_the_app(tmp_path: Path):
+    port = _free_port()
+    env = os.environ | {
+        "LMS_DATABASE_URL": f"sqlite:///{tmp_path}/demo.sqlite3",
+        "LMS_SECRET_KEY": "demo-test-secret",
+    }
+    lms = Path(sys.executable).with_name("lms")
+    server = subprocess.Popen(
+        [str(lms), "demo", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1) as reply:
+                    assert reply.status == 200
+                    break
+            except OSError:
+                assert server.poll() is None, server.communicate()[0]
+                assert time.monotonic() < deadline, "the demo server did not start in 30 s"
+                time.sleep(0.2)
+    finally:
+        server.terminate()
+        output = server.communicate(timeout=10)[0]
+    assert "Sign in at" in output
