@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from lms import commands, dbsession, errors, web_security
 from lms.access import Viewer, load_viewer
@@ -32,6 +33,11 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         static_folder=str(PROJECT_ROOT / "static"),
     )
     load_settings(app, config)
+    if proxies := app.config["TRUSTED_PROXIES"]:
+        # Behind a load balancer the client's address (rate limits, logs) is in X-Forwarded-For.
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies
+        )
 
     dbsession.init_app(app)
     csrf.init_app(app)

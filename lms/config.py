@@ -19,6 +19,7 @@ DEFAULTS: dict[str, Any] = {
     "BASE_URL": "http://127.0.0.1:5000",
     "RATELIMIT_STORAGE_URL": "memory://",
     "RATELIMIT_ENABLED": True,
+    "TRUSTED_PROXIES": 0,  # how many reverse proxies stand in front of the app
     "SIGN_IN_RATE_LIMIT": "30 per minute",
     "SESSION_IDLE_MINUTES": 30,
     "SESSION_MAX_HOURS": 12,

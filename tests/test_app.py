@@ -146,3 +146,16 @@ def test_logs_never_hold_passwords_cookies_or_tokens(client, runner, make_employ
     assert "sign-in failed" in logged
     for secret in (PASSWORD, "a-wrong-password-attempt", token, cookie.value, path):
         assert secret not in logged
+
+
+def test_rate_limits_count_the_client_behind_a_trusted_proxy(make_app, make_employee):
+    person = make_employee()
+    app = make_app(TRUSTED_PROXIES=1, RATELIMIT_ENABLED=True, SIGN_IN_RATE_LIMIT="2 per minute")
+    client = app.test_client()
+
+    def attempt(address: str) -> int:
+        client.environ_base["HTTP_X_FORWARDED_FOR"] = address
+        return sign_in(client, person.email, "wrong-password-guess").status_code
+
+    assert [attempt("203.0.113.5") for _ in range(3)] == [200, 200, 429]
+    assert attempt("203.0.113.6") == 200  # another client behind the same proxy
