@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import zlib
 from datetime import UTC, datetime
 from typing import Annotated, Any, ClassVar
 
-from sqlalchemy import DateTime, Engine, MetaData, String, create_engine, event
+from sqlalchemy import DateTime, Engine, MetaData, String, create_engine, event, text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Session, mapped_column, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -80,6 +81,18 @@ def make_engine(url: str, **options: Any) -> Engine:
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     """Sessions that keep loaded objects usable after commit (the view renders after it)."""
     return sessionmaker(engine, expire_on_commit=False)
+
+
+def serialize(session: Session, name: str) -> None:
+    """Let only one unit of work of this name run at a time, until the transaction ends.
+
+    SQLite has one writer at a time anyway; PostgreSQL takes a transaction-level advisory
+    lock, so two imports started together run one after the other instead of colliding.
+    """
+    begin_write(session)
+    if session.get_bind().dialect.name == "postgresql":
+        key = zlib.crc32(name.encode())
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
 
 
 def begin_write(session: Session) -> None:

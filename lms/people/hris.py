@@ -9,9 +9,9 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from operator import itemgetter
 
 from email_validator import EmailNotValidError, validate_email
 
@@ -19,8 +19,11 @@ from lms.progress import NoProgress, Progress
 
 REQUIRED_COLUMNS = ("employee_id", "email", "first_name", "last_name")
 OPTIONAL_COLUMNS = ("department", "title", "location", "manager_id", "hire_date", "status")
+ALL_COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
+MAX_EMAIL_LENGTH = 254  # RFC 5321's limit on a whole address
 MAX_LENGTH = {"employee_id": 64, "email": 320}
 DEFAULT_MAX_LENGTH = 200
+_SHORTEST_LIMIT = min(DEFAULT_MAX_LENGTH, *MAX_LENGTH.values())
 STATUSES = {"active": True, "inactive": False}
 MAX_PROBLEMS = 500  # past this many, a file is clearly the wrong one; stop listing
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -74,10 +77,14 @@ class PersonRecord:
 
 @dataclass(frozen=True)
 class HrisFile:
-    """A checked file: its people, and where each column sits (for messages)."""
+    """A read file: its well-formed people, the problems in its rows, and its column layout."""
 
     records: list[PersonRecord]
     columns: dict[str, int]
+    problems: list[Problem]
+    # Every employee id in the file, also of rows with problems: a report whose manager's
+    # row has a bad email does not have an unknown manager.
+    hris_ids: set[str]
 
     def label(self, column: str) -> str:
         """How a column is named in messages: its spreadsheet letter and header name."""
@@ -85,10 +92,24 @@ class HrisFile:
 
 
 def parse_hris_csv(data: bytes, *, max_bytes: int, progress: Progress | None = None) -> HrisFile:
-    """Parse and check a whole file; raise HrisFileError listing every problem."""
+    """Read and check a whole file; raise HrisFileError listing every problem in it."""
+    hris_file = read_hris_csv(data, max_bytes=max_bytes, progress=progress)
+    if hris_file.problems:
+        raise HrisFileError(hris_file.problems)
+    return hris_file
+
+
+def read_hris_csv(data: bytes, *, max_bytes: int, progress: Progress | None = None) -> HrisFile:
+    """Read a file, collecting the problems in its rows (import_plan adds its own to them).
+
+    Raises HrisFileError at once only when the file as a whole cannot be read.
+    """
     progress = progress or NoProgress()
     text = _decode(data, max_bytes)
-    reader = csv.reader(io.StringIO(text, newline=""), dialect=_sniff_dialect(text))
+    # Decode again as the reader goes: a StringIO of the whole text holds 4 bytes a character.
+    lines = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline="")
+    reader = csv.reader(lines, delimiter=_sniff_delimiter(text))
+    del text
     try:
         header = next(reader)
     except StopIteration:
@@ -96,7 +117,7 @@ def parse_hris_csv(data: bytes, *, max_bytes: int, progress: Progress | None = N
     except csv.Error as exc:
         raise HrisFileError([Problem(f"the CSV cannot be read ({exc})", row=1)]) from None
     columns = _map_header(header)
-    progress.stage("Checking rows", text.count("\n"))
+    progress.stage("Checking rows", data.count(b"\n"))
     checker = _RowChecker(columns, len(header))
     try:
         for row_number, values in enumerate(reader, start=2):
@@ -108,11 +129,9 @@ def parse_hris_csv(data: bytes, *, max_bytes: int, progress: Progress | None = N
                 break
     except csv.Error as exc:
         checker.problems.append(Problem(f"the CSV cannot be read ({exc})", row=reader.line_num))
-    if checker.problems:
-        raise HrisFileError(checker.problems)
-    if not checker.records:
+    if not checker.records and not checker.problems:
         raise HrisFileError([Problem("the file has a header but no people")])
-    return HrisFile(checker.records, columns)
+    return HrisFile(checker.records, columns, checker.problems, set(checker.rows_by_id))
 
 
 def column_label(columns: dict[str, int], column: str) -> str:
@@ -147,12 +166,14 @@ def _decode(data: bytes, max_bytes: int) -> str:
         ) from None
 
 
-def _sniff_dialect(text: str) -> type[csv.Dialect] | csv.Dialect:
-    first_line = text.split("\n", 1)[0]
-    try:
-        return csv.Sniffer().sniff(first_line, delimiters=",;")
-    except csv.Error:
-        return csv.excel
+def _sniff_delimiter(text: str) -> str:
+    """Comma or semicolon, whichever the header row uses more (Excel in much of Europe: ;).
+
+    Only the delimiter is guessed: quoting follows RFC 4180 ("" inside quotes is one "),
+    which csv.Sniffer would get wrong from a header that happens to hold no quotes.
+    """
+    header = text.split("\n", 1)[0]
+    return ";" if header.count(";") > header.count(",") else ","
 
 
 def _map_header(header: list[str]) -> dict[str, int]:
@@ -160,7 +181,7 @@ def _map_header(header: list[str]) -> dict[str, int]:
     positions: dict[str, int] = {}
     problems = []
     for index, name in enumerate(names):
-        if name in positions and name in REQUIRED_COLUMNS + OPTIONAL_COLUMNS:
+        if name in positions and name in ALL_COLUMNS:
             problems.append(Problem(f"the column {name} appears twice", row=1))
         positions.setdefault(name, index)
     missing = [name for name in REQUIRED_COLUMNS if name not in positions]
@@ -169,15 +190,13 @@ def _map_header(header: list[str]) -> dict[str, int]:
             Problem(
                 f"the header row lacks the column{'s' if len(missing) > 1 else ''} "
                 f"{', '.join(missing)}; the first row must name the columns "
-                f"({', '.join(REQUIRED_COLUMNS + OPTIONAL_COLUMNS)})",
+                f"({', '.join(ALL_COLUMNS)})",
                 row=1,
             )
         )
     if problems:
         raise HrisFileError(problems)
-    return {
-        name: positions[name] for name in REQUIRED_COLUMNS + OPTIONAL_COLUMNS if name in positions
-    }
+    return {name: positions[name] for name in ALL_COLUMNS if name in positions}
 
 
 class _EmailChecker:
@@ -197,6 +216,7 @@ class _EmailChecker:
         domain = domain.lower()
         if (
             domain in self._valid_domains
+            and len(address) <= MAX_EMAIL_LENGTH
             and len(local) <= 64
             and _SIMPLE_LOCAL_PART.fullmatch(local)
         ):
@@ -218,10 +238,15 @@ class _RowChecker:
         self.rows_by_id: dict[str, int] = {}
         self.rows_by_email: dict[str, int] = {}
         self.emails = _EmailChecker()
+        # Every known column of a row in one call; a column the file lacks reads the blank
+        # that check() appends after the row's own values.
+        self._pick = itemgetter(*(columns.get(name, width) for name in ALL_COLUMNS))
+        self._shared: dict[str, str] = {}  # one copy of each repeated value (name, title, …)
+        self._dates: dict[str, date] = {}  # one date object per day, parsed once
 
     def check(self, row: int, values: list[str]) -> None:
-        if not values or (len(values) == 1 and not values[0].strip()):
-            return  # a blank line
+        if not "".join(values).strip():
+            return  # a blank line, or one of only delimiters as spreadsheets write them
         if len(values) != self.width:
             self.problems.append(
                 Problem(
@@ -231,47 +256,50 @@ class _RowChecker:
                 )
             )
             return
+        values.append("")  # what a column missing from the file reads (see _pick)
+        fields = list(map(str.strip, self._pick(values)))
         before = len(self.problems)
-        get = self._getter(row, values)
-        hris_id, email = get("employee_id"), get("email").lower()
-        first_name, last_name = get("first_name"), get("last_name")
+        # Most rows have every required value and nothing near a length limit: one test
+        # spares them ten column-by-column checks.
+        if not all(fields[:4]) or max(map(len, fields)) > _SHORTEST_LIMIT:
+            for name, value in zip(ALL_COLUMNS, fields, strict=True):
+                self._check_value(row, name, value)
+        hris_id, email, first_name, last_name, department, title, location = fields[:7]
+        manager_id, hire_date, status = fields[7:]
+        email = email.lower()
         if email and (reason := self.emails.check(email)):
             self._problem(row, "email", f"{email!r} is not a valid email address: {reason}")
         self._check_unique(row, "employee_id", hris_id, self.rows_by_id)
         self._check_unique(row, "email", email, self.rows_by_email)
-        status = get("status").lower() or "active"
+        status = status.lower() or "active"
         if status not in STATUSES:
             self._problem(row, "status", f"{status!r} is not a status; use active or inactive")
-        hire_date = self._date(row, get("hire_date"))
-        if len(self.problems) == before:
-            self.records.append(
-                PersonRecord(
-                    hris_id=hris_id,
-                    email=email,
-                    first_name=first_name,
-                    last_name=last_name,
-                    department=get("department") or None,
-                    title=get("title") or None,
-                    location=get("location") or None,
-                    manager_hris_id=get("manager_id") or None,
-                    hire_date=hire_date,
-                    is_active=STATUSES[status],
-                    row=row,
-                )
+        parsed_date = self._date(row, hire_date)
+        if len(self.problems) > before:
+            return
+        shared = self._shared.setdefault  # one copy of each repeated value keeps memory low
+        self.records.append(
+            PersonRecord(
+                hris_id=hris_id,
+                email=email,
+                first_name=shared(first_name, first_name),
+                last_name=shared(last_name, last_name),
+                department=shared(department, department) or None,
+                title=shared(title, title) or None,
+                location=shared(location, location) or None,
+                manager_hris_id=shared(manager_id, manager_id) or None,
+                hire_date=parsed_date,
+                is_active=STATUSES[status],
+                row=row,
             )
+        )
 
-    def _getter(self, row: int, values: list[str]) -> Callable[[str], str]:
-        def get(name: str) -> str:
-            index = self.columns.get(name)
-            value = values[index].strip() if index is not None else ""
-            if not value and name in REQUIRED_COLUMNS:
-                self._problem(row, name, "is empty; every person needs one")
-            elif len(value) > MAX_LENGTH.get(name, DEFAULT_MAX_LENGTH):
-                limit = MAX_LENGTH.get(name, DEFAULT_MAX_LENGTH)
-                self._problem(row, name, f"is {len(value)} characters long; the limit is {limit}")
-            return value
-
-        return get
+    def _check_value(self, row: int, name: str, value: str) -> None:
+        if not value and name in REQUIRED_COLUMNS:
+            self._problem(row, name, "is empty; every person needs one")
+        elif len(value) > MAX_LENGTH.get(name, DEFAULT_MAX_LENGTH):
+            limit = MAX_LENGTH.get(name, DEFAULT_MAX_LENGTH)
+            self._problem(row, name, f"is {len(value)} characters long; the limit is {limit}")
 
     def _check_unique(self, row: int, column: str, value: str, seen: dict[str, int]) -> None:
         if not value:
@@ -284,13 +312,16 @@ class _RowChecker:
     def _date(self, row: int, value: str) -> date | None:
         if not value:
             return None
+        if (known := self._dates.get(value)) is not None:
+            return known
         try:
             if not _ISO_DATE.fullmatch(value):
                 raise ValueError
-            return date.fromisoformat(value)
+            parsed = self._dates[value] = date.fromisoformat(value)
         except ValueError:
             self._problem(row, "hire_date", f"{value!r} is not a date; write it as YYYY-MM-DD")
             return None
+        return parsed
 
     def _problem(self, row: int, column: str, message: str) -> None:
         self.problems.append(Problem(message, row=row, column=column_label(self.columns, column)))

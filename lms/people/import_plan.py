@@ -6,41 +6,20 @@ Pure: the service loads the existing people, this decides what changes, the serv
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
 
 from lms.people.hris import HrisFile, HrisFileError, PersonRecord, Problem
 
 
 @dataclass(frozen=True, slots=True)
-class ExistingPerson:
-    """An employee as stored, in the same terms as a PersonRecord."""
+class StoredPerson:
+    """An employee already in Postwise: the row id, and what is stored in HRIS terms."""
 
     id: int
-    hris_id: str
-    email: str
-    first_name: str
-    last_name: str
-    department: str | None
-    title: str | None
-    location: str | None
-    manager_hris_id: str | None
-    hire_date: date | None
-    is_active: bool
+    record: PersonRecord
 
-    def as_record(self) -> PersonRecord:
-        return PersonRecord(
-            hris_id=self.hris_id,
-            email=self.email,
-            first_name=self.first_name,
-            last_name=self.last_name,
-            department=self.department,
-            title=self.title,
-            location=self.location,
-            manager_hris_id=self.manager_hris_id,
-            hire_date=self.hire_date,
-            is_active=self.is_active,
-            row=0,
-        )
+    @property
+    def is_active(self) -> bool:
+        return self.record.is_active
 
 
 @dataclass
@@ -48,7 +27,7 @@ class ImportPlan:
     """What an import will do; the counts are what the user is told."""
 
     creates: list[PersonRecord] = field(default_factory=list)
-    updates: list[tuple[ExistingPerson, PersonRecord]] = field(default_factory=list)
+    updates: list[tuple[StoredPerson, PersonRecord]] = field(default_factory=list)
     deactivations: list[int] = field(default_factory=list)
     unchanged: int = 0
     # Among the updates, how many were a deactivation (counted as deactivated, not updated).
@@ -66,26 +45,32 @@ class ImportPlan:
 
 def plan_import(
     hris_file: HrisFile,
-    existing: dict[str, ExistingPerson],
+    existing: dict[str, StoredPerson],
     *,
     deactivate_missing: bool,
 ) -> ImportPlan:
-    """Check the file against the database and work out every change; raise if any check fails."""
+    """Check the file against the database and work out every change.
+
+    Raises HrisFileError with the file's own problems and these together, in row order.
+    """
     records = hris_file.records
     in_file = {record.hris_id: record for record in records}
-    problems = _email_conflicts(hris_file, in_file, existing)
-    problems += _unknown_managers(hris_file, in_file, existing)
-    if not problems:
-        problems += _reporting_cycles(hris_file, in_file, existing)
+    problems = [
+        *hris_file.problems,
+        *_email_conflicts(hris_file, in_file, existing),
+        *_unknown_managers(hris_file, existing),
+        *_reporting_cycles(hris_file, in_file, existing),
+    ]
     if problems:
-        raise HrisFileError(sorted(problems, key=lambda p: p.row or 0))
+        # Row order, as the user fixes a file; a note without a row ("too many") stays last.
+        raise HrisFileError(sorted(problems, key=lambda p: (p.row is None, p.row or 0)))
 
     plan = ImportPlan()
     for record in records:
         current = existing.get(record.hris_id)
         if current is None:
             plan.creates.append(record)
-        elif current.as_record() == record:
+        elif current.record == record:
             plan.unchanged += 1
         else:
             plan.updates.append((current, record))
@@ -103,14 +88,14 @@ def plan_import(
 def _email_conflicts(
     hris_file: HrisFile,
     in_file: dict[str, PersonRecord],
-    existing: dict[str, ExistingPerson],
+    existing: dict[str, StoredPerson],
 ) -> list[Problem]:
     # An address is taken if someone else keeps it after the import (the file may move it).
     owner_after = {}
     for hris_id, person in existing.items():
-        final = in_file.get(hris_id, person)
-        if final.email == person.email:
-            owner_after[person.email] = hris_id
+        email = person.record.email
+        if in_file.get(hris_id, person.record).email == email:
+            owner_after[email] = hris_id
     problems = []
     for record in hris_file.records:
         owner = owner_after.get(record.email)
@@ -125,11 +110,7 @@ def _email_conflicts(
     return problems
 
 
-def _unknown_managers(
-    hris_file: HrisFile,
-    in_file: dict[str, PersonRecord],
-    existing: dict[str, ExistingPerson],
-) -> list[Problem]:
+def _unknown_managers(hris_file: HrisFile, existing: dict[str, StoredPerson]) -> list[Problem]:
     return [
         Problem(
             f"no employee has the id {record.manager_hris_id!r}, in this file or in Postwise",
@@ -138,7 +119,7 @@ def _unknown_managers(
         )
         for record in hris_file.records
         if record.manager_hris_id is not None
-        and record.manager_hris_id not in in_file
+        and record.manager_hris_id not in hris_file.hris_ids
         and record.manager_hris_id not in existing
     ]
 
@@ -146,10 +127,10 @@ def _unknown_managers(
 def _reporting_cycles(
     hris_file: HrisFile,
     in_file: dict[str, PersonRecord],
-    existing: dict[str, ExistingPerson],
+    existing: dict[str, StoredPerson],
 ) -> list[Problem]:
     """Follow each chain of managers once; a chain that comes back on itself is a cycle."""
-    manager_of = {hris_id: person.manager_hris_id for hris_id, person in existing.items()}
+    manager_of = {hris_id: person.record.manager_hris_id for hris_id, person in existing.items()}
     manager_of.update({hris_id: record.manager_hris_id for hris_id, record in in_file.items()})
     settled: set[str] = set()
     problems = []
