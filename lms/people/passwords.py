@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+import functools
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from zxcvbn import zxcvbn
 
 MIN_LENGTH = 12
 MAX_LENGTH = 256
 # OWASP's minimum for argon2id: 19 MiB of memory, 2 iterations, 1 lane.
 _hasher = PasswordHasher(time_cost=2, memory_cost=19456, parallelism=1)
-# Verified against when the email is unknown, so a wrong email takes as long as a wrong password.
-_DUMMY_HASH = _hasher.hash("not a real password, only for timing")
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Verified against when the email is unknown, so a wrong email costs a wrong password's time.
+
+    Made on first use: hashing at import would cost every process argon2's 19 MiB.
+    """
+    return _hasher.hash("not a real password, only for timing")
 
 
 def hash_password(password: str) -> str:
@@ -22,7 +30,9 @@ def hash_password(password: str) -> str:
 def verify_password(password_hash: str | None, password: str) -> bool:
     """True if the password matches; a missing hash still costs one verification."""
     try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+        return (
+            _hasher.verify(password_hash or _dummy_hash(), password) and password_hash is not None
+        )
     except (VerificationError, InvalidHashError):
         return False
 
@@ -33,6 +43,9 @@ def password_problems(password: str, *, user_inputs: list[str]) -> list[str]:
         return [f"Use at least {MIN_LENGTH} characters; a short sentence is easy to remember."]
     if len(password) > MAX_LENGTH:
         return [f"Use at most {MAX_LENGTH} characters."]
+    # Imported on first use: its word lists hold 13 MB that imports and reports never need.
+    from zxcvbn import zxcvbn
+
     strength = zxcvbn(password, user_inputs=user_inputs)
     if strength["score"] < 3:
         warning = strength["feedback"]["warning"] or "This password is easy to guess."
