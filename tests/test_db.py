@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import time
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
@@ -49,41 +48,58 @@ def test_sqlite_connections_use_wal_and_foreign_keys(app):
         assert connection.execute(text("PRAGMA busy_timeout")).scalar() == 30000
 
 
-def _read_then_write(app, person_id: int, *, immediate: bool, delay: float, errors: list) -> None:
-    """A unit of work that reads a value and writes it back changed, slowly."""
+def _read_then_write(app, person_id: int, *, immediate: bool, after_read=None, wait_for=None):
+    """A unit of work that reads a value and writes it back changed.
+
+    Returns the OperationalError SQLite raised, if any. `after_read` is set once the value
+    is read; the write waits for `wait_for` (at most half a second).
+    """
     session = database(app).sessions()
     try:
         if immediate:
             begin_write(session)
         count = session.scalar(select(Employee.failed_sign_ins).where(Employee.id == person_id))
-        time.sleep(delay)
+        if after_read is not None:
+            after_read.set()
+        if wait_for is not None:
+            wait_for.wait(timeout=0.5)
         session.execute(
             update(Employee).where(Employee.id == person_id).values(failed_sign_ins=count + 1)
         )
         session.commit()
     except OperationalError as error:
-        errors.append(error)
         session.rollback()
+        return error
     finally:
         session.close()
+    return None
 
 
 @pytest.mark.parametrize("immediate", [True, False])
 def test_concurrent_read_then_write(app, db, make_employee, immediate):
-    """With begin_write the second writer waits its turn; without it, SQLite refuses it."""
+    """With begin_write the second writer waits its turn; without it, SQLite refuses one."""
     if database(app).engine.dialect.name != "sqlite":
         pytest.skip("PostgreSQL locks rows instead; covered where rows are locked")
     person = make_employee(password=None)
-    errors: list = []
-    slow = threading.Thread(
-        target=_read_then_write,
-        args=(app, person.id),
-        kwargs=dict(immediate=immediate, delay=0.3, errors=errors),
+    first_has_read, second_is_done = threading.Event(), threading.Event()
+    outcome: list = []
+    first = threading.Thread(
+        target=lambda: outcome.append(
+            _read_then_write(
+                app,
+                person.id,
+                immediate=immediate,
+                after_read=first_has_read,
+                wait_for=second_is_done,
+            )
+        )
     )
-    slow.start()
-    time.sleep(0.1)
-    _read_then_write(app, person.id, immediate=immediate, delay=0, errors=errors)
-    slow.join()
+    first.start()
+    assert first_has_read.wait(timeout=5)
+    second = _read_then_write(app, person.id, immediate=immediate)
+    second_is_done.set()
+    first.join()
+    errors = [error for error in [*outcome, second] if error is not None]
     db.expire_all()
     final = db.scalar(select(Employee.failed_sign_ins).where(Employee.id == person.id))
     if immediate:

@@ -88,17 +88,17 @@ def _existing_people(session: Session, records: list[PersonRecord]) -> dict[str,
         .select_from(employees.outerjoin(manager, employees.c.manager_id == manager.c.id))
         .execution_options(yield_per=BATCH)
     )
-    # One copy of each value in memory: the file's own string where the database holds the
-    # same id, and one copy of each repeated name, department or day.
-    in_file = {record.hris_id: record.hris_id for record in records}
+    # One copy of each value in memory: the file's own strings where the database holds the
+    # same id and address, and one copy of each repeated name, department or day.
+    in_file = {record.hris_id: record for record in records}
     share: dict[object, Any] = {}
-    return {
-        (hris_id := in_file.get(row[1], row[1])): StoredPerson(
-            row[0],
-            PersonRecord(hris_id, row[2], *(share.setdefault(v, v) for v in row[3:]), row=0),
-        )
-        for row in rows
-    }
+    people = {}
+    for person_id, hris_id, email, *rest in rows:
+        if (record := in_file.get(hris_id)) is not None:
+            hris_id, email = record.hris_id, record.email if record.email == email else email
+        values = (share.setdefault(value, value) for value in rest)
+        people[hris_id] = StoredPerson(person_id, PersonRecord(hris_id, email, *values, row=0))
+    return people
 
 
 def _apply(

@@ -264,16 +264,18 @@ def test_two_imports_at_once_run_one_after_the_other(app, db):
     """The second import waits for the first and then finds everyone already there."""
     data = csv_file(*[person_row(f"E{n}") for n in range(50)])
     summaries: list[ImportSummary] = []
+    first_has_imported = threading.Event()
 
     def slow_import() -> None:
         with database(app).sessions() as session:
             summaries.append(import_people(session, data, max_bytes=MAX_BYTES))
+            first_has_imported.set()
             time.sleep(0.4)  # hold the transaction open while the other import starts
             session.commit()
 
     first = threading.Thread(target=slow_import)
     first.start()
-    time.sleep(0.15)
+    assert first_has_imported.wait(timeout=10)
     with database(app).sessions() as session:
         second = import_people(session, data, max_bytes=MAX_BYTES)
         session.commit()
