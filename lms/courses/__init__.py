@@ -1,0 +1,1 @@
+"""Courses: versions, lessons and quiz definitions, course packs, the Markdown they use."""

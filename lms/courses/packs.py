@@ -1,0 +1,524 @@
+"""Course packs as files: read and check a pack folder, write one back. Pure (no database).
+
+`read_pack` checks everything and raises PackError listing every problem as
+`file:line: message`; `pack_files` is the one canonical way a pack is written, so an
+import followed by an export gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from lms.courses import yaml_lines
+from lms.courses.markdown import unsafe_markup
+from lms.courses.quiz_rules import QUESTION_KINDS, SHOW_ANSWERS, question_problems
+from lms.courses.yaml_lines import Located, YamlProblem
+
+TOPICS = (
+    "why-social",
+    "purpose",
+    "pitfalls",
+    "adding-value",
+    "sharing-opportunity",
+    "guideline-compliance",
+    "getting-started",
+    "recognition",
+)
+KINDS = ("course", "guideline")
+SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+LESSON_FILE = re.compile(r"(\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)\.md")
+FRONT_MATTER = "---\n"
+COURSE_KEYS = ("slug", "title", "summary", "minutes", "kind", "requires_guideline", "quiz")
+QUIZ_KEYS = ("pass_mark", "max_attempts", "shuffle_questions", "shuffle_choices", "draw")
+LESSON_KEYS = ("title", "topic", "minutes")
+QUESTION_KEYS = ("id", "kind", "lesson", "post_kind", "post", "prompt", "choices", "explanation")
+CHOICE_KEYS = ("text", "correct", "feedback")
+
+
+@dataclass(frozen=True)
+class QuizSettings:
+    pass_mark: int = 80
+    max_attempts: int | None = 3
+    shuffle_questions: bool = True
+    shuffle_choices: bool = True
+    draw: int | None = None
+    show_answers: str = "after_passing"
+
+
+@dataclass(frozen=True)
+class LessonSource:
+    position: int
+    slug: str
+    title: str
+    topic: str
+    minutes: int
+    body: str
+
+
+@dataclass(frozen=True)
+class ChoiceSource:
+    text: str
+    correct: bool = False
+    feedback: str | None = None
+
+
+@dataclass(frozen=True)
+class QuestionSource:
+    key: str
+    kind: str
+    prompt: str
+    choices: tuple[ChoiceSource, ...]
+    explanation: str
+    lesson: str | None = None
+    post: str | None = None
+    post_kind: str | None = None
+
+
+@dataclass(frozen=True)
+class CoursePack:
+    slug: str
+    title: str
+    summary: str
+    minutes: int
+    kind: str
+    requires_guideline: bool
+    quiz: QuizSettings
+    lessons: tuple[LessonSource, ...]
+    questions: tuple[QuestionSource, ...]
+
+    @property
+    def fingerprint(self) -> str:
+        """Identical packs have identical fingerprints (what an import compares)."""
+        digest = hashlib.sha256()
+        for name, content in sorted(pack_files(self).items()):
+            digest.update(name.encode() + b"\0" + content + b"\0")
+        return digest.hexdigest()
+
+
+class PackError(Exception):
+    """The pack cannot be imported; `problems` lists each as `file:line: message`."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+# ---------------------------------------------------------------- reading
+
+
+class _Checker:
+    """Collects problems as `file:line: message` while the pack is read."""
+
+    def __init__(self) -> None:
+        self.problems: list[str] = []
+
+    def add(self, file: str, line: int, message: str) -> None:
+        self.problems.append(f"{file}:{line}: {message}")
+
+    def fields(
+        self, file: str, mapping: Any, allowed: tuple[str, ...], line: int = 1
+    ) -> Located | None:
+        """The mapping if it is one, with unknown keys reported (a typo must not pass silently)."""
+        if not isinstance(mapping, Located):
+            self.add(file, line, f"expected a mapping with the keys {', '.join(allowed)}")
+            return None
+        for key in mapping:
+            if key not in allowed:
+                self.add(
+                    file,
+                    mapping.line_of(key),
+                    f"unknown key {key!r}; expected one of {', '.join(allowed)}",
+                )
+        return mapping
+
+    def text(self, file: str, mapping: Located, key: str, *, required: bool = True) -> str | None:
+        value = mapping.get(key)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if required:
+                self.add(file, mapping.line_of(key), f"{key} is missing; it needs some text")
+            return None
+        if not isinstance(value, str):
+            self.add(file, mapping.line_of(key), f"{key} must be text, not {value!r}")
+            return None
+        return value.strip()  # `>` and `|` blocks end in a newline that means nothing here
+
+    def number(
+        self, file: str, mapping: Located, key: str, *, low: int, high: int, default: Any = ...
+    ) -> int | None:
+        if key not in mapping and default is not ...:
+            return default
+        value = mapping.get(key)
+        if value is None and default is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            self.add(
+                file,
+                mapping.line_of(key),
+                f"{key} must be a whole number from {low} to {high}, not {value!r}",
+            )
+            return None
+        return value
+
+    def flag(self, file: str, mapping: Located, key: str, default: bool) -> bool:
+        value = mapping.get(key, default)
+        if not isinstance(value, bool):
+            self.add(file, mapping.line_of(key), f"{key} must be true or false, not {value!r}")
+            return default
+        return value
+
+
+def read_pack(folder: Path) -> CoursePack:
+    """Read and check a pack folder; raise PackError listing every problem found."""
+    check = _Checker()
+    if not folder.is_dir():
+        raise PackError([f"{folder}: not a folder; a pack is a folder with course.yaml in it"])
+    course = _read_course(folder, check)
+    lessons = _read_lessons(folder, check)
+    questions = _read_quiz(folder, check, {lesson.slug for lesson in lessons})
+    if (
+        course is not None
+        and course["quiz"].draw is not None
+        and course["quiz"].draw > len(questions)
+    ):
+        check.add(
+            "course.yaml",
+            course["draw_line"],
+            f"quiz draw is {course['quiz'].draw} but quiz.yaml has only {len(questions)} questions",
+        )
+    if check.problems or course is None:
+        raise PackError(check.problems)
+    return CoursePack(
+        slug=course["slug"],
+        title=course["title"],
+        summary=course["summary"],
+        minutes=course["minutes"],
+        kind=course["kind"],
+        requires_guideline=course["requires_guideline"],
+        quiz=course["quiz"],
+        lessons=tuple(lessons),
+        questions=tuple(questions),
+    )
+
+
+def _load(folder: Path, name: str, check: _Checker) -> Any:
+    path = folder / name
+    if not path.is_file():
+        check.add(name, 1, "the file is missing")
+        return None
+    try:
+        return yaml_lines.load(_read_text(path, name, check))
+    except YamlProblem as problem:
+        check.add(name, problem.line, str(problem))
+        return None
+
+
+def _read_text(path: Path, name: str, check: _Checker) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        check.add(name, 1, "the file is not UTF-8 text")
+        return ""
+
+
+def _read_course(folder: Path, check: _Checker) -> dict[str, Any] | None:
+    name = "course.yaml"
+    data = check.fields(name, _load(folder, name, check), COURSE_KEYS)
+    if data is None:
+        return None
+    slug = check.text(name, data, "slug")
+    if slug is not None and not SLUG.fullmatch(slug):
+        check.add(
+            name,
+            data.line_of("slug"),
+            f"slug {slug!r} must be lower-case letters, digits and hyphens",
+        )
+    kind = data.get("kind", "course")
+    if kind not in KINDS:
+        check.add(name, data.line_of("kind"), f"kind {kind!r} must be one of {', '.join(KINDS)}")
+    quiz_data = (
+        check.fields(
+            name, data.get("quiz", Located()), (*QUIZ_KEYS, "show_answers"), data.line_of("quiz")
+        )
+        if "quiz" in data
+        else _empty()
+    )
+    quiz = QuizSettings()
+    if quiz_data is not None:
+        show = quiz_data.get("show_answers", quiz.show_answers)
+        if show not in SHOW_ANSWERS:
+            check.add(
+                name,
+                quiz_data.line_of("show_answers"),
+                f"show_answers {show!r} must be one of {', '.join(SHOW_ANSWERS)}",
+            )
+        quiz = QuizSettings(
+            pass_mark=check.number(
+                name, quiz_data, "pass_mark", low=1, high=100, default=quiz.pass_mark
+            )
+            or quiz.pass_mark,
+            max_attempts=check.number(
+                name, quiz_data, "max_attempts", low=1, high=100, default=quiz.max_attempts
+            )
+            if quiz_data.get("max_attempts", 0) is not None
+            else None,
+            shuffle_questions=check.flag(
+                name, quiz_data, "shuffle_questions", quiz.shuffle_questions
+            ),
+            shuffle_choices=check.flag(name, quiz_data, "shuffle_choices", quiz.shuffle_choices),
+            draw=check.number(name, quiz_data, "draw", low=1, high=1000, default=None)
+            if quiz_data.get("draw") is not None
+            else None,
+            show_answers=show,
+        )
+    return {
+        "slug": slug,
+        "title": check.text(name, data, "title"),
+        "summary": check.text(name, data, "summary"),
+        "minutes": check.number(name, data, "minutes", low=1, high=10_000),
+        "kind": kind,
+        "requires_guideline": check.flag(name, data, "requires_guideline", False),
+        "quiz": quiz,
+        "draw_line": quiz_data.line_of("draw") if quiz_data is not None else 1,
+    }
+
+
+def _empty() -> Located:
+    empty = Located()
+    empty.line, empty.key_lines = 1, {}
+    return empty
+
+
+def _read_lessons(folder: Path, check: _Checker) -> list[LessonSource]:
+    lessons_dir = folder / "lessons"
+    files = sorted(lessons_dir.glob("*.md")) if lessons_dir.is_dir() else []
+    if not files:
+        check.add("lessons/", 1, "a pack needs at least one lesson, as lessons/01-slug.md")
+        return []
+    lessons, seen_slugs, seen_positions = [], {}, {}
+    for path in files:
+        name = f"lessons/{path.name}"
+        match = LESSON_FILE.fullmatch(path.name)
+        if match is None:
+            check.add(name, 1, "lesson files are named NN-slug.md, e.g. 01-why-social.md")
+            continue
+        position, slug = int(match.group(1)), match.group(2)
+        if slug in seen_slugs:
+            check.add(name, 1, f"the slug {slug!r} is already used by {seen_slugs[slug]}")
+        if position in seen_positions:
+            check.add(
+                name, 1, f"the number {position:02d} is already used by {seen_positions[position]}"
+            )
+        seen_slugs.setdefault(slug, name)
+        seen_positions.setdefault(position, name)
+        lesson = _read_lesson(path, name, position, slug, check)
+        if lesson is not None:
+            lessons.append(lesson)
+    return lessons
+
+
+def _read_lesson(
+    path: Path, name: str, position: int, slug: str, check: _Checker
+) -> LessonSource | None:
+    text = _read_text(path, name, check)
+    if not text.startswith(FRONT_MATTER):
+        check.add(
+            name,
+            1,
+            "a lesson starts with front matter: a line '---', title, topic and minutes, then '---'",
+        )
+        return None
+    end = text.find("\n---\n", len(FRONT_MATTER) - 1)
+    if end == -1:
+        check.add(name, 1, "the front matter is not closed: add a line '---' after it")
+        return None
+    header, body = text[len(FRONT_MATTER) : end + 1], text[end + len("\n---\n") :]
+    try:
+        meta = yaml_lines.load(header)
+    except YamlProblem as problem:
+        check.add(name, problem.line + 1, str(problem))
+        return None
+    meta = check.fields(name, meta, LESSON_KEYS, line=2)
+    if meta is None:
+        return None
+    offset = 1  # front matter line numbers count from the line after the opening ---
+    title = check.text(name, meta, "title")
+    topic = meta.get("topic")
+    if topic not in TOPICS:
+        check.add(
+            name,
+            meta.line_of("topic") + offset,
+            f"unknown topic {topic!r}; use one of {', '.join(TOPICS)}",
+        )
+    minutes = check.number(name, meta, "minutes", low=1, high=600)
+    if not body.strip():
+        check.add(name, header.count("\n") + 3, "the lesson has no text after its front matter")
+    body_start = header.count("\n") + 3
+    for problem in unsafe_markup(body):
+        check.add(name, body_start + problem.line - 1, problem.message)
+    if title is None or minutes is None or topic not in TOPICS:
+        return None
+    return LessonSource(position, slug, title, topic, minutes, body)
+
+
+def _read_quiz(folder: Path, check: _Checker, lesson_slugs: set[str]) -> list[QuestionSource]:
+    name = "quiz.yaml"
+    if not (folder / name).exists():
+        return []
+    data = check.fields(name, _load(folder, name, check), ("questions",))
+    if data is None:
+        return []
+    raw_questions = data.get("questions")
+    if not isinstance(raw_questions, list) or not raw_questions:
+        check.add(
+            name, data.line_of("questions"), "questions must be a list with at least one question"
+        )
+        return []
+    questions, seen = [], {}
+    for raw in raw_questions:
+        question = check.fields(name, raw, QUESTION_KEYS, getattr(raw_questions, "line", 1))
+        if question is None:
+            continue
+        parsed = _read_question(name, question, check, lesson_slugs)
+        if parsed is None:
+            continue
+        if parsed.key in seen:
+            check.add(
+                name,
+                question.line_of("id"),
+                f"the id {parsed.key!r} is already used at line {seen[parsed.key]}",
+            )
+        seen.setdefault(parsed.key, question.line_of("id"))
+        questions.append(parsed)
+    return questions
+
+
+def _read_question(
+    name: str, data: Located, check: _Checker, lesson_slugs: set[str]
+) -> QuestionSource | None:
+    before = len(check.problems)
+    key = check.text(name, data, "id")
+    if key is not None and not SLUG.fullmatch(key):
+        check.add(
+            name, data.line_of("id"), f"id {key!r} must be lower-case letters, digits and hyphens"
+        )
+    kind = data.get("kind")
+    if kind not in QUESTION_KINDS:
+        check.add(
+            name, data.line_of("kind"), f"kind {kind!r} must be one of {', '.join(QUESTION_KINDS)}"
+        )
+    lesson = data.get("lesson")
+    if lesson is not None and lesson not in lesson_slugs:
+        check.add(
+            name,
+            data.line_of("lesson"),
+            f"lesson {lesson!r} is not a lesson in this pack; name it by its slug, the "
+            "file name without number and .md (lessons/03-pitfalls.md is 'pitfalls')",
+        )
+    default_prompt = "What should you do?" if kind == "scenario" else None
+    prompt = check.text(name, data, "prompt", required=default_prompt is None) or default_prompt
+    explanation = check.text(name, data, "explanation")
+    post = check.text(name, data, "post", required=False)
+    post_kind = data.get("post_kind")
+    choices = _read_choices(name, data, check)
+    for message in question_problems(kind, post, post_kind, [(c.text, c.correct) for c in choices]):
+        check.add(name, data.line, message)
+    if len(check.problems) > before or key is None or prompt is None or explanation is None:
+        return None
+    return QuestionSource(
+        key=key,
+        kind=kind,
+        prompt=prompt,
+        choices=tuple(choices),
+        explanation=explanation,
+        lesson=lesson,
+        post=post,
+        post_kind=post_kind,
+    )
+
+
+def _read_choices(name: str, data: Located, check: _Checker) -> list[ChoiceSource]:
+    raw_choices = data.get("choices")
+    if not isinstance(raw_choices, list):
+        check.add(name, data.line_of("choices"), "choices must be a list of at least two choices")
+        return []
+    choices = []
+    for raw in raw_choices:
+        choice = check.fields(name, raw, CHOICE_KEYS, getattr(raw_choices, "line", data.line))
+        if choice is None:
+            continue
+        text = check.text(name, choice, "text")
+        correct = check.flag(name, choice, "correct", False)
+        feedback = check.text(name, choice, "feedback", required=False)
+        if text is not None:
+            choices.append(ChoiceSource(text, correct, feedback))
+    return choices
+
+
+# ---------------------------------------------------------------- writing
+
+
+def pack_files(pack: CoursePack) -> dict[str, bytes]:
+    """Every file of the pack in its canonical form, by path relative to the pack folder."""
+    quiz = pack.quiz
+    course: dict[str, Any] = {
+        "slug": pack.slug,
+        "title": pack.title,
+        "summary": pack.summary,
+        "minutes": pack.minutes,
+        "kind": pack.kind,
+        "requires_guideline": pack.requires_guideline,
+        "quiz": {
+            "pass_mark": quiz.pass_mark,
+            "max_attempts": quiz.max_attempts,
+            "shuffle_questions": quiz.shuffle_questions,
+            "shuffle_choices": quiz.shuffle_choices,
+            "draw": quiz.draw,
+            "show_answers": quiz.show_answers,
+        },
+    }
+    files = {"course.yaml": yaml_lines.dump(course).encode()}
+    for lesson in pack.lessons:
+        meta = yaml_lines.dump(
+            {"title": lesson.title, "topic": lesson.topic, "minutes": lesson.minutes}
+        )
+        text = f"{FRONT_MATTER}{meta}---\n{lesson.body}"
+        files[f"lessons/{lesson.position:02d}-{lesson.slug}.md"] = text.encode()
+    if pack.questions:
+        files["quiz.yaml"] = yaml_lines.dump(
+            {"questions": [_question_data(q) for q in pack.questions]}
+        ).encode()
+    return files
+
+
+def _question_data(question: QuestionSource) -> dict[str, Any]:
+    data: dict[str, Any] = {"id": question.key, "kind": question.kind}
+    if question.lesson:
+        data["lesson"] = question.lesson
+    if question.post is not None:
+        data["post_kind"] = question.post_kind
+        data["post"] = question.post
+    data["prompt"] = question.prompt
+    data["choices"] = [_choice_data(choice) for choice in question.choices]
+    data["explanation"] = question.explanation
+    return data
+
+
+def _choice_data(choice: ChoiceSource) -> dict[str, Any]:
+    data: dict[str, Any] = {"text": choice.text}
+    if choice.correct:
+        data["correct"] = True
+    if choice.feedback is not None:
+        data["feedback"] = choice.feedback
+    return data
+
+
+def write_pack(pack: CoursePack, folder: Path) -> None:
+    """Write a pack's files into a folder (created if needed; other files are left alone)."""
+    for relative, content in pack_files(pack).items():
+        path = folder / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content)

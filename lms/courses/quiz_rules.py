@@ -1,0 +1,34 @@
+"""What makes a quiz question well formed, shared by the pack importer and the HR editor. Pure."""
+
+from __future__ import annotations
+
+QUESTION_KINDS = ("single", "multiple", "true_false", "scenario")
+POST_KINDS = ("post", "comment", "message")
+SHOW_ANSWERS = ("after_each_attempt", "after_passing", "never")
+ONE_CORRECT = {"single", "true_false", "scenario"}
+
+
+def question_problems(
+    kind: object, post: str | None, post_kind: object, choices: list[tuple[str, bool]]
+) -> list[str]:
+    """Why a question of this kind could not be asked as written (empty if it can)."""
+    problems = []
+    correct = sum(1 for _, is_correct in choices if is_correct)
+    if len(choices) < 2:
+        problems.append("a question needs at least two choices")
+    if kind in ONE_CORRECT and correct != 1:
+        problems.append(
+            f"a {kind} question needs exactly one correct choice, and this one has {correct}"
+        )
+    if kind == "multiple" and correct == 0:
+        problems.append("a multiple question needs at least one correct choice, and has none")
+    if kind == "true_false" and sorted(text for text, _ in choices) != ["False", "True"]:
+        problems.append("a true_false question has exactly two choices: True and False")
+    if kind == "scenario":
+        if not post:
+            problems.append("a scenario question needs the draft it is about, as post")
+        if post_kind not in POST_KINDS:
+            problems.append(f"post_kind {post_kind!r} must be one of {', '.join(POST_KINDS)}")
+    elif post is not None:
+        problems.append("only scenario questions have a post")
+    return problems
