@@ -12,15 +12,17 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from lms import commands, dbsession, errors, web_security
 from lms.access import Viewer, load_viewer
 from lms.config import load_settings
+from lms.courses.markdown import sanitized
 from lms.extensions import csrf, limiter, login_manager
 from lms.health import bp as health_bp
 from lms.home import bp as home_bp
+from lms.learning.views import bp as learning_bp
 from lms.migrations import upgrade_sqlite_if_needed
 from lms.people.auth_views import bp as auth_bp
 from lms.people.views import bp as people_bp
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-BLUEPRINTS = (health_bp, home_bp, auth_bp, people_bp)
+BLUEPRINTS = (health_bp, home_bp, auth_bp, people_bp, learning_bp)
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -48,6 +50,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
+    app.jinja_env.filters["sanitized"] = sanitized
     commands.register(app)
 
     if app.config["AUTO_UPGRADE"]:

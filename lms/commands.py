@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 from werkzeug.serving import run_simple
 
 from lms import migrations
+from lms.courses.cli import courses_cli
 from lms.dbsession import command_session, database
 from lms.demo import DEMO_PASSWORD, build_demo
 from lms.people.cli import people_cli
@@ -40,8 +43,13 @@ def demo_command(no_serve: bool, host: str, port: int) -> None:
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     migrations.upgrade(database().engine)
     with command_session() as session:
-        result = build_demo(session, max_bytes=app.config["IMPORT_MAX_MB"] * 1_048_576)
+        result = build_demo(
+            session,
+            max_bytes=app.config["IMPORT_MAX_MB"] * 1_048_576,
+            packs=Path(app.root_path).parent / "courses",
+        )
     click.echo(f"Demo organisation ready ({result.summary}).")
+    click.echo(f"Courses published: {', '.join(result.courses)}.")
     click.echo(f"Database: {app.config['DATABASE_URL']}")
     click.echo(f"\nSign in at http://{host}:{port}/ with password {DEMO_PASSWORD!r} as:")
     for sign_in in result.sign_ins:
@@ -54,5 +62,5 @@ def demo_command(no_serve: bool, host: str, port: int) -> None:
 
 def register(app: Flask) -> None:
     """Attach every command group to the app's CLI."""
-    for command in (db_cli, people_cli, demo_command):
+    for command in (db_cli, people_cli, courses_cli, demo_command):
         app.cli.add_command(command)

@@ -10,11 +10,26 @@ import csv
 import io
 from dataclasses import dataclass
 from datetime import date, timedelta
+from pathlib import Path
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from lms import clock
+from lms.courses.models import Course
+from lms.courses.packs import read_pack
+from lms.courses.services import import_pack
+from lms.learning import guideline
+from lms.learning.services import (
+    assign,
+    complete_waiting_courses,
+    course_view,
+    find_enrollment,
+    mark_lesson_done,
+)
 from lms.people.accounts import find_by_email, set_hr_admin, set_password
 from lms.people.importer import ImportSummary, import_people
+from lms.people.models import Employee
 
 DEMO_PASSWORD = "harbour-lantern-orbit-42"  # noqa: S105 - printed for the demo sign-ins
 DOMAIN = "example.com"
@@ -143,6 +158,7 @@ class DemoSignIn:
 class DemoResult:
     summary: ImportSummary
     sign_ins: list[DemoSignIn]
+    courses: list[str]  # "slug vN"
 
 
 def demo_people_csv() -> bytes:
@@ -188,8 +204,8 @@ def demo_people_csv() -> bytes:
     return out.getvalue().encode()
 
 
-def build_demo(session: Session, *, max_bytes: int) -> DemoResult:
-    """Import the demo people, make one HR admin, give everyone without one the demo password."""
+def build_demo(session: Session, *, max_bytes: int, packs: Path) -> DemoResult:
+    """The demo people with passwords and an HR admin, every pack published, everyone enrolled."""
     data = demo_people_csv()
     summary = import_people(session, data, max_bytes=max_bytes)
     records = list(csv.DictReader(io.StringIO(data.decode())))
@@ -212,4 +228,42 @@ def build_demo(session: Session, *, max_bytes: int) -> DemoResult:
         DemoSignIn(role, f"{row['first_name']} {row['last_name']}", row["email"])
         for role, row in chosen.items()
     ]
-    return DemoResult(summary, sign_ins)
+    courses = [_publish(session, folder) for folder in sorted(packs.iterdir()) if folder.is_dir()]
+    _enrol_everyone(session)
+    return DemoResult(summary, sign_ins, courses)
+
+
+def _publish(session: Session, folder: Path) -> str:
+    version = import_pack(session, read_pack(folder), publish=True).version
+    return f"{version.course.slug} v{version.number}"
+
+
+# Each person's courses land in a different state, so the demo shows every status.
+DEMO_STATES = ("completed", "in progress", "not started", "overdue")
+
+
+def _enrol_everyone(session: Session) -> None:
+    """Until assignment rules exist: everyone active takes every course, due dates spread."""
+    now = clock.now()
+    courses = list(session.scalars(select(Course).order_by(Course.slug)))
+    people = session.scalars(select(Employee).where(Employee.is_active).order_by(Employee.id))
+    for n, person in enumerate(people):
+        for c, course in enumerate(courses):
+            if find_enrollment(session, person.id, course.slug) is not None:
+                continue
+            state = DEMO_STATES[(n + c) % len(DEMO_STATES)]
+            due = now + timedelta(days=-5 if state == "overdue" else 14 + 7 * (n % 4))
+            assign(session, person.id, course.id, due)
+            _progress(session, person.id, course, state)
+
+
+def _progress(session: Session, employee_id: int, course: Course, state: str) -> None:
+    lessons = course_view(session, employee_id, course.slug).lessons
+    done = {"completed": len(lessons), "in progress": 2, "overdue": 1}.get(state, 0)
+    for lesson in lessons[:done]:
+        mark_lesson_done(session, employee_id, course.slug, lesson.slug)
+    if state == "completed":
+        status = guideline.guideline_status(session, employee_id)
+        if status is not None and status.must_acknowledge:
+            guideline.acknowledge(session, employee_id, status.current, "127.0.0.1")
+        complete_waiting_courses(session, employee_id)

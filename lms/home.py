@@ -1,4 +1,4 @@
-"""The home page: what the signed-in person can do, by role."""
+"""The home page, "My learning": assigned courses first, then the team and HR starting points."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
 from lms.dbsession import db_session
+from lms.learning.guideline import guideline_status
+from lms.learning.services import my_learning
 from lms.people.org import reporting_line_size
 
 bp = Blueprint("home", __name__)
@@ -16,7 +18,11 @@ bp = Blueprint("home", __name__)
 @login_required
 def index() -> ResponseReturnValue:
     """Each role sees its own starting points: training, the team, the organisation."""
-    team_size = (
-        reporting_line_size(db_session(), current_user.id) if current_user.is_manager else None
+    session = db_session()
+    team_size = reporting_line_size(session, current_user.id) if current_user.is_manager else None
+    return render_template(
+        "home/index.html",
+        courses=my_learning(session, current_user.id),
+        guideline=guideline_status(session, current_user.id),
+        team_size=team_size,
     )
-    return render_template("home/index.html", team_size=team_size)

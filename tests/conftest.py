@@ -8,7 +8,7 @@ import itertools
 import os
 import shutil
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -19,9 +19,14 @@ from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import make_url
 from sqlalchemy.orm import Session
 
-from lms import clock, create_app, migrations
+from lms import PROJECT_ROOT, clock, create_app, migrations
+from lms.courses.models import CourseVersion
+from lms.courses.packs import read_pack
+from lms.courses.services import import_pack
 from lms.db import make_engine
 from lms.dbsession import database
+from lms.learning.models import Enrollment
+from lms.learning.services import assign
 from lms.people.models import Employee
 from lms.people.passwords import hash_password
 from tests.helpers import PASSWORD, sign_in
@@ -189,6 +194,30 @@ def org(make_employee: Callable[..., Employee]) -> dict[str, Employee]:
         "staff2": staff2,
         "outsider": outsider,
     }
+
+
+@pytest.fixture
+def shipped_courses(db: Session) -> dict[str, CourseVersion]:
+    """The two shipped packs, imported and published, by slug."""
+    versions = {}
+    for slug in ("social-media-essentials", "social-media-guideline"):
+        pack = read_pack(PROJECT_ROOT / "courses" / slug)
+        versions[slug] = import_pack(db, pack, publish=True).version
+    db.commit()
+    return versions
+
+
+@pytest.fixture
+def enrol(db: Session) -> Callable[..., Enrollment]:
+    """Assign a course to someone (due in two weeks unless said otherwise)."""
+
+    def do_enrol(employee: Employee, version: CourseVersion, **overrides: Any) -> Enrollment:
+        due = overrides.pop("due_at", clock.now() + timedelta(days=14))
+        enrollment = assign(db, employee.id, version.course_id, due)
+        db.commit()
+        return enrollment
+
+    return do_enrol
 
 
 # ---------------------------------------------------------------- web helpers

@@ -18,6 +18,8 @@ from lms.people.models import Employee
 from tests.helpers import csrf_token, sign_in
 
 ROLES = ("anonymous", "employee", "manager", "hr")
+COURSE = "social-media-essentials"
+LESSON = f"/courses/{COURSE}/lessons/why-professionals-post"
 SIGN_IN = 302  # anonymous visitors are sent to the sign-in page
 Org = dict[str, Employee]
 
@@ -69,6 +71,30 @@ ACCESS_TABLE = [
     Row(
         "people.import_file", "POST", lambda o: "/people/import", _outcomes(SIGN_IN, 403, 403, 200)
     ),
+    # Learning: everyone signed in takes their own courses (all three roles are enrolled).
+    Row(
+        "learning.course", "GET", lambda o: f"/courses/{COURSE}", _outcomes(SIGN_IN, 200, 200, 200)
+    ),
+    Row("learning.lesson", "GET", lambda o: LESSON, _outcomes(SIGN_IN, 200, 200, 200)),
+    Row(
+        "learning.mark_done", "POST", lambda o: f"{LESSON}/done", _outcomes(SIGN_IN, 302, 302, 302)
+    ),
+    Row("learning.catalogue", "GET", lambda o: "/catalogue", _outcomes(SIGN_IN, 200, 200, 200)),
+    Row(
+        "learning.enrol",
+        "POST",
+        lambda o: f"/courses/{COURSE}/enrol",
+        _outcomes(SIGN_IN, 302, 302, 302),
+    ),
+    Row(
+        "learning.guideline_page", "GET", lambda o: "/guideline", _outcomes(SIGN_IN, 200, 200, 200)
+    ),
+    Row(
+        "learning.acknowledge",
+        "POST",
+        lambda o: "/guideline/acknowledge",
+        _outcomes(SIGN_IN, 302, 302, 302),
+    ),
 ]
 
 # Extra rows on scope: out-of-scope objects answer 404 whatever the id.
@@ -78,7 +104,18 @@ SCOPE_CHECKS = [
     ("manager", lambda o: f"/people/{o['senior'].id}", 404),  # one's own manager
     ("manager", lambda o: "/people/999999", 404),
     ("hr", lambda o: "/people/999999", 404),
+    ("manager", lambda o: "/courses/social-media-guideline", 404),  # not enrolled
+    ("employee", lambda o: "/courses/no-such-course", 404),
+    ("employee", lambda o: f"/courses/{COURSE}/lessons/no-such-lesson", 404),
 ]
+
+
+@pytest.fixture
+def org(org: Org, shipped_courses, enrol) -> Org:
+    """The org of conftest, with the employee, the manager and HR enrolled in the course."""
+    for person in ("staff", "lead", "hr"):
+        enrol(org[person], shipped_courses[COURSE])
+    return org
 
 
 def _client_as(app: Flask, org: Org, role: str) -> FlaskClient:

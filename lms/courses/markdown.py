@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 import nh3
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
+from markupsafe import Markup
 
 ALLOWED_TAGS = {
     "h1", "h2", "h3", "h4", "h5", "h6", "p", "br", "hr", "ul", "ol", "li", "strong", "em",
@@ -47,6 +48,19 @@ def render(markdown: str) -> str:
         url_schemes=LINK_SCHEMES,
         link_rel="noopener noreferrer",
         strip_comments=True,
+    )
+
+
+def sanitized(html: str) -> Markup:
+    """Stored lesson HTML for a template, cleaned again on the way out (the only |safe path)."""
+    return Markup(  # noqa: S704 - nh3 has just removed everything outside the allow-list
+        nh3.clean(
+            html,
+            tags=ALLOWED_TAGS,
+            attributes=ALLOWED_ATTRIBUTES,
+            url_schemes=LINK_SCHEMES,
+            link_rel="noopener noreferrer",
+        )
     )
 
 

@@ -18,6 +18,7 @@ from playwright.sync_api import Locator, Page, expect
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from lms import PROJECT_ROOT
 from lms.demo import DEMO_PASSWORD, build_demo, demo_people_csv
 from lms.people import accounts
 from lms.people.auth_views import SIGN_IN_FAILED
@@ -82,7 +83,7 @@ _hash_once = functools.cache(hash_password)
 def demo(db: Session, monkeypatch: pytest.MonkeyPatch) -> Demo:
     """The demo organisation in this test's database, as `lms demo` builds it."""
     monkeypatch.setattr(accounts, "hash_password", _hash_once)
-    result = build_demo(db, max_bytes=DEMO_MAX_BYTES)
+    result = build_demo(db, max_bytes=DEMO_MAX_BYTES, packs=PROJECT_ROOT / "courses")
     db.commit()
     ids = {hris_id: id_ for hris_id, id_ in db.execute(select(Employee.hris_id, Employee.id))}
     db.rollback()  # hold no transaction open while the server writes
@@ -143,7 +144,7 @@ def test_demo_employee_sees_their_training_and_nothing_of_others(page: Page, dem
     sign_in(page, employee.email, DEMO_PASSWORD)
 
     expect(page.get_by_role("heading", name=f"Hello, {employee.first_name}")).to_be_visible()
-    expect(page.get_by_role("heading", name="Your training")).to_be_visible()
+    expect(page.get_by_role("heading", name="My learning")).to_be_visible()
     expect(page.get_by_role("heading", name="Your team")).to_have_count(0)
     expect(page.get_by_role("heading", name="HR administration")).to_have_count(0)
     nav = main_nav(page)
@@ -174,7 +175,7 @@ def test_demo_manager_sees_their_reporting_line(page: Page, demo: Demo, role: st
     sign_in(page, manager.email, DEMO_PASSWORD)
 
     expect(page.get_by_role("heading", name=f"Hello, {manager.first_name}")).to_be_visible()
-    expect(page.get_by_role("heading", name="Your training")).to_be_visible()
+    expect(page.get_by_role("heading", name="My learning")).to_be_visible()
     team = page.get_by_role("region", name="Your team")
     expect(team).to_contain_text(f"{people_count(len(line))} in your reporting line")
     nav = main_nav(page)

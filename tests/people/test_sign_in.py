@@ -19,7 +19,7 @@ def test_employee_signs_in_and_sees_home(client, make_employee):
     assert response.headers["Location"] == "/"
     page = client.get("/").get_data(as_text=True)
     assert "Hello, Ada" in page
-    assert "Your training" in page
+    assert "My learning" in page
 
 
 @pytest.mark.parametrize(

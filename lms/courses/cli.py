@@ -1,0 +1,74 @@
+"""`lms courses …`: import, export and list course packs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask.cli import AppGroup
+
+from lms.courses.packs import PackError, read_pack, write_pack
+from lms.courses.services import (
+    UnknownCourse,
+    get_version,
+    import_pack,
+    list_courses,
+    version_as_pack,
+)
+from lms.dbsession import command_session
+
+courses_cli = AppGroup("courses", help="Import, export and list course packs.")
+
+
+@courses_cli.command("import")
+@click.argument("path", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--publish", is_flag=True, help="Publish the new version at once.")
+def import_command(path: Path, publish: bool) -> None:
+    """Check a course pack folder and make it the course's newest version."""
+    try:
+        pack = read_pack(path)
+    except PackError as error:
+        for problem in error.problems:
+            click.echo(f"{path}/{problem}", err=True)
+        click.echo(
+            f"Nothing was imported: fix the {len(error.problems)} problem(s) above.", err=True
+        )
+        raise click.exceptions.Exit(1) from None
+    with command_session() as session:
+        result = import_pack(session, pack, publish=publish)
+        number, status = result.version.number, result.version.status
+    if result.created:
+        click.echo(f"Imported {pack.slug} as version {number} ({status}).")
+    else:
+        click.echo(
+            f"{pack.slug} version {number} ({status}) already has this content; nothing new."
+        )
+
+
+@courses_cli.command("export")
+@click.argument("slug")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--version", "number", type=int, help="Which version (default: the newest).")
+def export_command(slug: str, directory: Path, number: int | None) -> None:
+    """Write a course version as a pack folder."""
+    try:
+        with command_session(write=False) as session:
+            version = get_version(session, slug, number)
+            pack = version_as_pack(version)
+            number = version.number
+    except UnknownCourse as error:
+        raise click.ClickException(str(error)) from None
+    write_pack(pack, directory)
+    click.echo(f"Wrote {slug} version {number} to {directory}.")
+
+
+@courses_cli.command("list")
+def list_command() -> None:
+    """Show every course with its versions and their status."""
+    with command_session(write=False) as session:
+        listings = list_courses(session)
+    if not listings:
+        click.echo("No courses yet. Import one with `lms courses import PATH`.")
+    for listing in listings:
+        versions = ", ".join(f"v{number} {status}" for number, status in listing.versions)
+        click.echo(f"{listing.slug:<28} {listing.kind:<10} {listing.title}  [{versions}]")

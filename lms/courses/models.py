@@ -1,0 +1,114 @@
+"""Courses and their numbered versions; lessons and quiz definitions belong to a version.
+
+A published version never changes: a learner who started it finishes it, whatever is
+published after. Changing a course means a new draft version, then publishing it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from lms.db import Base, created_at, intpk, short_text
+
+DRAFT, PUBLISHED, RETIRED = "draft", "published", "retired"
+
+
+class Course(Base):
+    __tablename__ = "courses"
+
+    id: Mapped[intpk]
+    slug: Mapped[str] = mapped_column(String(100), unique=True)
+    kind: Mapped[str] = mapped_column(String(20), default="course")  # course or guideline
+    created_at: Mapped[created_at]
+
+    versions: Mapped[list[CourseVersion]] = relationship(
+        back_populates="course", order_by="CourseVersion.number"
+    )
+
+
+class CourseVersion(Base):
+    __tablename__ = "course_versions"
+    __table_args__ = (UniqueConstraint("course_id", "number"),)
+
+    id: Mapped[intpk]
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"), index=True)
+    number: Mapped[int]
+    status: Mapped[str] = mapped_column(String(20), default=DRAFT)
+    title: Mapped[short_text]
+    summary: Mapped[str] = mapped_column(Text)
+    minutes: Mapped[int]
+    requires_guideline: Mapped[bool] = mapped_column(default=False)
+    pass_mark: Mapped[int] = mapped_column(default=80)
+    max_attempts: Mapped[int | None]  # None: unlimited
+    shuffle_questions: Mapped[bool] = mapped_column(default=True)
+    shuffle_choices: Mapped[bool] = mapped_column(default=True)
+    draw: Mapped[int | None]
+    show_answers: Mapped[str] = mapped_column(String(30), default="after_passing")
+    # sha256 of the version as a canonical pack: an identical import creates nothing.
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    change_note: Mapped[str | None] = mapped_column(Text)
+    # For a guideline: everyone must acknowledge this version again.
+    requires_reacknowledgement: Mapped[bool] = mapped_column(default=False)
+    published_at: Mapped[datetime | None]
+    published_by_id: Mapped[int | None] = mapped_column(ForeignKey("employees.id"))
+    created_at: Mapped[created_at]
+
+    course: Mapped[Course] = relationship(back_populates="versions")
+    lessons: Mapped[list[Lesson]] = relationship(
+        order_by="Lesson.position", cascade="all, delete-orphan"
+    )
+    questions: Mapped[list[Question]] = relationship(
+        order_by="Question.position", cascade="all, delete-orphan"
+    )
+
+
+class Lesson(Base):
+    __tablename__ = "lessons"
+    __table_args__ = (
+        UniqueConstraint("version_id", "slug"),
+        UniqueConstraint("version_id", "position"),
+    )
+
+    id: Mapped[intpk]
+    version_id: Mapped[int] = mapped_column(ForeignKey("course_versions.id"), index=True)
+    position: Mapped[int]
+    slug: Mapped[str] = mapped_column(String(100))
+    title: Mapped[short_text]
+    topic: Mapped[str] = mapped_column(String(40), index=True)
+    minutes: Mapped[int]
+    body_markdown: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str] = mapped_column(Text)  # rendered and sanitised once, at import
+
+
+class Question(Base):
+    __tablename__ = "questions"
+    __table_args__ = (UniqueConstraint("version_id", "key"),)
+
+    id: Mapped[intpk]
+    version_id: Mapped[int] = mapped_column(ForeignKey("course_versions.id"), index=True)
+    position: Mapped[int]
+    key: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(20))
+    prompt: Mapped[str] = mapped_column(Text)
+    post: Mapped[str | None] = mapped_column(Text)
+    post_kind: Mapped[str | None] = mapped_column(String(20))
+    explanation: Mapped[str] = mapped_column(Text)
+    lesson_slug: Mapped[str | None] = mapped_column(String(100))
+
+    choices: Mapped[list[Choice]] = relationship(
+        order_by="Choice.position", cascade="all, delete-orphan"
+    )
+
+
+class Choice(Base):
+    __tablename__ = "choices"
+
+    id: Mapped[intpk]
+    question_id: Mapped[int] = mapped_column(ForeignKey("questions.id"), index=True)
+    position: Mapped[int]
+    text: Mapped[str] = mapped_column(Text)
+    is_correct: Mapped[bool] = mapped_column(default=False)
+    feedback: Mapped[str | None] = mapped_column(Text)

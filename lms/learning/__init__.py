@@ -1,0 +1,1 @@
+"""Learning: enrollments, lesson progress, guideline acknowledgements, completion."""

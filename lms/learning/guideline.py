@@ -1,0 +1,125 @@
+"""The company guideline: which version is current, who must acknowledge it, what changed."""
+
+from __future__ import annotations
+
+import difflib
+import logging
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from lms import clock
+from lms.courses.models import PUBLISHED, Course, CourseVersion
+from lms.learning.models import Attestation
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class GuidelineStatus:
+    current: CourseVersion
+    acknowledged: CourseVersion | None  # the newest version this person acknowledged
+    must_acknowledge: bool
+
+    @property
+    def is_reacknowledgement(self) -> bool:
+        return self.must_acknowledge and self.acknowledged is not None
+
+
+def published_guideline_versions(session: Session) -> list[CourseVersion]:
+    """Every published version of the guideline, oldest first (empty if there is none)."""
+    return list(
+        session.scalars(
+            select(CourseVersion)
+            .join(Course)
+            .where(Course.kind == "guideline", CourseVersion.status == PUBLISHED)
+            .order_by(CourseVersion.number)
+        )
+    )
+
+
+def guideline_status(session: Session, employee_id: int) -> GuidelineStatus | None:
+    """Where a person stands with the current guideline; None if no guideline is published."""
+    versions = published_guideline_versions(session)
+    if not versions:
+        return None
+    current = versions[-1]
+    # An acknowledgement stays valid until a version marked "requires re-acknowledgement".
+    baseline = max(
+        (v.number for v in versions if v.requires_reacknowledgement), default=versions[0].number
+    )
+    by_id = {version.id: version for version in versions}
+    acknowledged_ids = session.scalars(
+        select(Attestation.version_id).where(
+            Attestation.employee_id == employee_id, Attestation.version_id.in_(by_id)
+        )
+    )
+    acknowledged = max(
+        (by_id[version_id] for version_id in acknowledged_ids),
+        key=lambda version: version.number,
+        default=None,
+    )
+    must = acknowledged is None or acknowledged.number < baseline
+    return GuidelineStatus(current, acknowledged, must)
+
+
+def needs_acknowledgement(session: Session, employee_id: int) -> bool:
+    """True if a guideline is published and this person has no valid acknowledgement of it."""
+    status = guideline_status(session, employee_id)
+    return status is not None and status.must_acknowledge
+
+
+def acknowledge(
+    session: Session, employee_id: int, version: CourseVersion, ip_address: str | None
+) -> Attestation:
+    """Record "I have read version N and will follow it" (idempotent per version)."""
+    existing = session.scalar(
+        select(Attestation).where(
+            Attestation.employee_id == employee_id, Attestation.version_id == version.id
+        )
+    )
+    if existing is not None:
+        return existing
+    attestation = Attestation(
+        employee_id=employee_id,
+        version_id=version.id,
+        acknowledged_at=clock.now(),
+        ip_address=ip_address,
+    )
+    session.add(attestation)
+    session.flush()
+    log.info("employee %s acknowledged guideline version %d", employee_id, version.number)
+    return attestation
+
+
+def guideline_text(version: CourseVersion) -> list[str]:
+    """The guideline as lines of Markdown, section by section (what a diff compares)."""
+    lines: list[str] = []
+    for lesson in version.lessons:
+        lines.append(f"# {lesson.title}")
+        lines.extend(lesson.body_markdown.splitlines())
+        lines.append("")
+    return lines
+
+
+@dataclass(frozen=True)
+class ChangedLine:
+    kind: str  # "added", "removed" or "context"
+    text: str
+
+
+def changes_between(old: CourseVersion, new: CourseVersion) -> list[list[ChangedLine]]:
+    """What changed from one version to another, as groups of lines with a little context."""
+    groups = []
+    matcher = difflib.SequenceMatcher(a=guideline_text(old), b=guideline_text(new), autojunk=False)
+    for group in matcher.get_grouped_opcodes(1):
+        lines = []
+        for tag, a1, a2, b1, b2 in group:
+            if tag == "equal":
+                lines += [ChangedLine("context", text) for text in matcher.a[a1:a2]]
+                continue
+            lines += [ChangedLine("removed", text) for text in matcher.a[a1:a2]]
+            lines += [ChangedLine("added", text) for text in matcher.b[b1:b2]]
+        groups.append(lines)
+    return groups

@@ -1,0 +1,255 @@
+"""A learner's courses: what is assigned, how far they are, marking lessons done, completion."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from lms import clock
+from lms.courses.models import PUBLISHED, Course, CourseVersion, Lesson
+from lms.courses.services import current_versions
+from lms.learning import guideline
+from lms.learning.models import Enrollment, LessonProgress
+
+log = logging.getLogger(__name__)
+
+NOT_STARTED, IN_PROGRESS, COMPLETED, OVERDUE = "not started", "in progress", "completed", "overdue"
+_ORDER = {OVERDUE: 0, IN_PROGRESS: 1, NOT_STARTED: 2, COMPLETED: 3}
+
+
+class NotAvailable(LookupError):
+    """The course or lesson is not open to this person (answered as 404)."""
+
+
+def status_of(enrollment: Enrollment, now: datetime) -> str:
+    """Completed, overdue (past due and not completed), in progress or not started."""
+    if enrollment.completed_at is not None:
+        return COMPLETED
+    if enrollment.due_at is not None and enrollment.due_at < now:
+        return OVERDUE
+    return IN_PROGRESS if enrollment.started_at is not None else NOT_STARTED
+
+
+@dataclass(frozen=True)
+class CourseProgress:
+    enrollment: Enrollment
+    course: Course
+    version: CourseVersion  # the one started, or the current one for those not started
+    lessons_total: int
+    lessons_done: int
+    status: str
+
+
+def my_learning(session: Session, employee_id: int) -> list[CourseProgress]:
+    """A person's courses, overdue first, then by due date; five queries whatever the count."""
+    rows = session.execute(
+        select(Enrollment, Course)
+        .join(Course, Enrollment.course_id == Course.id)
+        .where(Enrollment.employee_id == employee_id)
+    ).all()
+    current = current_versions(session)
+    pinned_ids = {e.version_id for e, _ in rows if e.version_id is not None}
+    pinned = {
+        v.id: v
+        for v in session.scalars(select(CourseVersion).where(CourseVersion.id.in_(pinned_ids)))
+    }
+    versions = {
+        e.id: pinned[e.version_id] if e.version_id is not None else current.get(course.id)
+        for e, course in rows
+    }
+    version_ids = {v.id for v in versions.values() if v is not None}
+    lesson_counts = dict(
+        session.execute(
+            select(Lesson.version_id, func.count())
+            .where(Lesson.version_id.in_(version_ids))
+            .group_by(Lesson.version_id)
+        ).all()
+    )
+    done_counts = dict(
+        session.execute(
+            select(LessonProgress.enrollment_id, func.count())
+            .where(LessonProgress.enrollment_id.in_([e.id for e, _ in rows]))
+            .group_by(LessonProgress.enrollment_id)
+        ).all()
+    )
+    now = clock.now()
+    progress = [
+        CourseProgress(
+            enrollment=enrollment,
+            course=course,
+            version=versions[enrollment.id],
+            lessons_total=lesson_counts.get(versions[enrollment.id].id, 0),
+            lessons_done=done_counts.get(enrollment.id, 0),
+            status=status_of(enrollment, now),
+        )
+        for enrollment, course in rows
+        if versions[enrollment.id] is not None  # a course with nothing published yet
+    ]
+    far_future = datetime.max.replace(tzinfo=now.tzinfo)
+    return sorted(
+        progress,
+        key=lambda p: (_ORDER[p.status], p.enrollment.due_at or far_future, p.version.title),
+    )
+
+
+def catalogue(session: Session, employee_id: int) -> list[CourseVersion]:
+    """Published courses this person is not enrolled in, to take by choice."""
+    enrolled = set(
+        session.scalars(select(Enrollment.course_id).where(Enrollment.employee_id == employee_id))
+    )
+    return sorted(
+        (
+            version
+            for version in current_versions(session).values()
+            if version.course_id not in enrolled and version.course.kind == "course"
+        ),
+        key=lambda version: version.title,
+    )
+
+
+def enroll_self(session: Session, employee_id: int, slug: str) -> Enrollment:
+    """Enrol someone in a published course they chose (no due date); idempotent."""
+    course = session.scalar(select(Course).where(Course.slug == slug))
+    if course is None or course.id not in current_versions(session):
+        raise NotAvailable(slug)
+    existing = find_enrollment(session, employee_id, slug)
+    if existing is not None:
+        return existing
+    enrollment = Enrollment(
+        employee_id=employee_id, course_id=course.id, source="self", assigned_at=clock.now()
+    )
+    session.add(enrollment)
+    session.flush()
+    log.info("employee %s enrolled in %s", employee_id, slug)
+    return enrollment
+
+
+def assign(
+    session: Session, employee_id: int, course_id: int, due_at: datetime | None
+) -> Enrollment:
+    """Enrol someone in a course with a due date, unless they already are (idempotent)."""
+    existing = session.scalar(
+        select(Enrollment).where(
+            Enrollment.employee_id == employee_id, Enrollment.course_id == course_id
+        )
+    )
+    if existing is not None:
+        return existing
+    enrollment = Enrollment(
+        employee_id=employee_id, course_id=course_id, assigned_at=clock.now(), due_at=due_at
+    )
+    session.add(enrollment)
+    session.flush()
+    return enrollment
+
+
+def find_enrollment(session: Session, employee_id: int, slug: str) -> Enrollment | None:
+    """This person's latest enrollment in a course, if any."""
+    return session.scalar(
+        select(Enrollment)
+        .join(Course, Enrollment.course_id == Course.id)
+        .where(Enrollment.employee_id == employee_id, Course.slug == slug)
+        .order_by(Enrollment.cycle.desc())
+        .limit(1)
+    )
+
+
+@dataclass(frozen=True)
+class CourseView:
+    enrollment: Enrollment
+    version: CourseVersion
+    lessons: list[Lesson]
+    done: set[int]  # lesson ids
+    status: str
+
+    @property
+    def next_lesson(self) -> Lesson | None:
+        """Where to continue: the first lesson not done yet."""
+        return next((lesson for lesson in self.lessons if lesson.id not in self.done), None)
+
+
+def course_view(session: Session, employee_id: int, slug: str) -> CourseView:
+    """A person's course: the version they take, its lessons and which are done."""
+    enrollment = find_enrollment(session, employee_id, slug)
+    if enrollment is None:
+        raise NotAvailable(slug)
+    version = _version_for(session, enrollment)
+    done = set(
+        session.scalars(
+            select(LessonProgress.lesson_id).where(LessonProgress.enrollment_id == enrollment.id)
+        )
+    )
+    return CourseView(
+        enrollment, version, list(version.lessons), done, status_of(enrollment, clock.now())
+    )
+
+
+def _version_for(session: Session, enrollment: Enrollment) -> CourseVersion:
+    if enrollment.version_id is not None:
+        version = session.get(CourseVersion, enrollment.version_id)
+    else:
+        version = current_versions(session).get(enrollment.course_id)
+    if version is None or version.status != PUBLISHED:
+        raise NotAvailable(enrollment.course_id)
+    return version
+
+
+def mark_lesson_done(session: Session, employee_id: int, slug: str, lesson_slug: str) -> CourseView:
+    """Record a lesson as done (idempotent), start the course if needed, complete it if due."""
+    view = course_view(session, employee_id, slug)
+    lesson = next((lesson for lesson in view.lessons if lesson.slug == lesson_slug), None)
+    if lesson is None:
+        raise NotAvailable(lesson_slug)
+    enrollment, now = view.enrollment, clock.now()
+    if enrollment.version_id is None:
+        enrollment.version_id = view.version.id  # from now on they finish this version
+        enrollment.started_at = now
+    if lesson.id not in view.done:
+        session.add(
+            LessonProgress(enrollment_id=enrollment.id, lesson_id=lesson.id, completed_at=now)
+        )
+        view.done.add(lesson.id)
+    session.flush()
+    complete_if_done(session, enrollment)
+    return view
+
+
+def complete_if_done(session: Session, enrollment: Enrollment) -> bool:
+    """Mark an enrollment completed once every lesson is done and, if the course asks for it,
+    the current guideline is acknowledged. True if it is (now or already) complete."""
+    if enrollment.completed_at is not None:
+        return True
+    if enrollment.version_id is None:
+        return False
+    version = session.get(CourseVersion, enrollment.version_id)
+    assert version is not None
+    lessons = {lesson.id for lesson in version.lessons}
+    done = set(
+        session.scalars(
+            select(LessonProgress.lesson_id).where(LessonProgress.enrollment_id == enrollment.id)
+        )
+    )
+    if not lessons <= done:
+        return False
+    if version.requires_guideline and guideline.needs_acknowledgement(
+        session, enrollment.employee_id
+    ):
+        return False
+    enrollment.completed_at = clock.now()
+    session.flush()
+    log.info("employee %s completed course %s", enrollment.employee_id, enrollment.course_id)
+    return True
+
+
+def complete_waiting_courses(session: Session, employee_id: int) -> None:
+    """After an acknowledgement, complete the courses that were only waiting for it."""
+    for enrollment in session.scalars(
+        select(Enrollment).where(
+            Enrollment.employee_id == employee_id, Enrollment.completed_at.is_(None)
+        )
+    ):
+        complete_if_done(session, enrollment)

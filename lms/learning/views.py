@@ -1,0 +1,134 @@
+"""The learner's pages: a course, its lessons, the catalogue, the guideline to acknowledge."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+
+from lms.dbsession import db_session
+from lms.learning import guideline, services
+from lms.learning.services import NotAvailable
+from lms.web_security import safe_next_url
+
+bp = Blueprint("learning", __name__)
+
+
+class ButtonForm(FlaskForm):
+    """A form that is only a button: CSRF token and nothing else."""
+
+
+@bp.get("/courses/<slug>")
+@login_required
+def course(slug: str) -> ResponseReturnValue:
+    """The course outline with what is done and where to continue."""
+    try:
+        view = services.course_view(db_session(), current_user.id, slug)
+    except NotAvailable:
+        abort(404)
+    return render_template("learning/course.html", view=view, form=ButtonForm())
+
+
+@bp.get("/courses/<slug>/lessons/<lesson_slug>")
+@login_required
+def lesson(slug: str, lesson_slug: str) -> ResponseReturnValue:
+    """One lesson of the version this person takes, with previous and next."""
+    try:
+        view = services.course_view(db_session(), current_user.id, slug)
+    except NotAvailable:
+        abort(404)
+    position = next((i for i, item in enumerate(view.lessons) if item.slug == lesson_slug), None)
+    if position is None:
+        abort(404)
+    return render_template(
+        "learning/lesson.html",
+        view=view,
+        lesson=view.lessons[position],
+        previous=view.lessons[position - 1] if position > 0 else None,
+        following=view.lessons[position + 1] if position + 1 < len(view.lessons) else None,
+        form=ButtonForm(),
+    )
+
+
+@bp.post("/courses/<slug>/lessons/<lesson_slug>/done")
+@login_required
+def mark_done(slug: str, lesson_slug: str) -> ResponseReturnValue:
+    """Mark a lesson done, then go on to the next one (or back to the course)."""
+    session = db_session()
+    try:
+        view = services.mark_lesson_done(session, current_user.id, slug, lesson_slug)
+    except NotAvailable:
+        abort(404)
+    session.commit()
+    following = view.next_lesson
+    if view.enrollment.completed_at is not None:
+        flash(f"Well done: you have completed {view.version.title}.", "success")
+        return redirect(url_for("learning.course", slug=slug))
+    if following is None:
+        flash("Every lesson is done. Acknowledge the guideline to complete the course.", "info")
+        return redirect(
+            url_for("learning.guideline_page", next=url_for("learning.course", slug=slug))
+        )
+    flash("Lesson marked as done.", "success")
+    return redirect(url_for("learning.lesson", slug=slug, lesson_slug=following.slug))
+
+
+@bp.get("/catalogue")
+@login_required
+def catalogue() -> ResponseReturnValue:
+    """Optional courses anyone may take."""
+    courses = services.catalogue(db_session(), current_user.id)
+    return render_template("learning/catalogue.html", courses=courses, form=ButtonForm())
+
+
+@bp.post("/courses/<slug>/enrol")
+@login_required
+def enrol(slug: str) -> ResponseReturnValue:
+    """Take an optional course."""
+    session = db_session()
+    try:
+        services.enroll_self(session, current_user.id, slug)
+    except NotAvailable:
+        abort(404)
+    session.commit()
+    return redirect(url_for("learning.course", slug=slug))
+
+
+@bp.get("/guideline")
+@login_required
+def guideline_page() -> ResponseReturnValue:
+    """The current guideline, what changed since the version acknowledged, and the confirmation."""
+    session = db_session()
+    status = guideline.guideline_status(session, current_user.id)
+    if status is None:
+        abort(404)
+    changes = (
+        guideline.changes_between(status.acknowledged, status.current)
+        if status.is_reacknowledgement and status.acknowledged is not None
+        else []
+    )
+    return render_template(
+        "learning/guideline.html",
+        status=status,
+        changes=changes,
+        form=ButtonForm(),
+        next_url=request.args.get("next", ""),
+    )
+
+
+@bp.post("/guideline/acknowledge")
+@login_required
+def acknowledge() -> ResponseReturnValue:
+    """Record the acknowledgement of the current version, then complete what waited for it."""
+    session = db_session()
+    status = guideline.guideline_status(session, current_user.id)
+    if status is None:
+        abort(404)
+    guideline.acknowledge(session, current_user.id, status.current, request.remote_addr)
+    services.complete_waiting_courses(session, current_user.id)
+    session.commit()
+    flash(
+        f"Thank you: you acknowledged version {status.current.number} of the guideline.", "success"
+    )
+    return redirect(safe_next_url(request.form.get("next")) or url_for("home.index"))
