@@ -41,27 +41,33 @@ class MarkupProblem:
 
 def render(markdown: str) -> str:
     """Markdown to safe HTML: only the allow-listed tags, attributes and link targets."""
+    return _clean(_renderer.render(markdown))
+
+
+def _clean(html: str) -> str:
     return nh3.clean(
-        _renderer.render(markdown),
+        html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=LINK_SCHEMES,
+        attribute_filter=_keep_attribute,
         link_rel="noopener noreferrer",
         strip_comments=True,
     )
 
 
+def _keep_attribute(tag: str, attribute: str, value: str) -> str | None:
+    """Images only from our static files or https; links never to another host by `//`."""
+    if tag == "img" and attribute == "src":
+        return value if _safe_image(value) else None
+    if tag == "a" and attribute == "href":
+        return value if _safe_link(value) else None
+    return value
+
+
 def sanitized(html: str) -> Markup:
     """Stored lesson HTML for a template, cleaned again on the way out (the only |safe path)."""
-    return Markup(  # noqa: S704 - nh3 has just removed everything outside the allow-list
-        nh3.clean(
-            html,
-            tags=ALLOWED_TAGS,
-            attributes=ALLOWED_ATTRIBUTES,
-            url_schemes=LINK_SCHEMES,
-            link_rel="noopener noreferrer",
-        )
-    )
+    return Markup(_clean(html))  # noqa: S704 - nh3 has just removed all outside the allow-list
 
 
 def unsafe_markup(markdown: str) -> list[MarkupProblem]:
@@ -75,6 +81,8 @@ def unsafe_markup(markdown: str) -> list[MarkupProblem]:
             problem = _inline_problem(child)
             if problem:
                 problems.append(MarkupProblem(line, problem))
+            if child.type in ("softbreak", "hardbreak"):
+                line += 1  # the next inline item is on the paragraph's next line
     return problems
 
 
@@ -87,9 +95,13 @@ def _inline_problem(token: Token) -> str | None:
             return f"the link target {href!r} is not allowed; use http, https or mailto"
     if token.type == "image":
         src = str(token.attrGet("src") or "")
-        if not (src.startswith("/static/") or urlsplit(src).scheme == "https"):
+        if not _safe_image(src):
             return f"the image {src!r} is not allowed; use /static/… or an https address"
     return None
+
+
+def _safe_image(src: str) -> bool:
+    return (src.startswith("/static/") and ".." not in src) or urlsplit(src).scheme == "https"
 
 
 def _safe_link(href: str) -> bool:

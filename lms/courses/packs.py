@@ -16,7 +16,7 @@ from typing import Any
 from lms.courses import yaml_lines
 from lms.courses.markdown import unsafe_markup
 from lms.courses.quiz_rules import QUESTION_KINDS, SHOW_ANSWERS, question_problems
-from lms.courses.yaml_lines import Located, YamlProblem
+from lms.courses.yaml_lines import Located, LocatedList, YamlProblem
 
 TOPICS = (
     "why-social",
@@ -177,17 +177,14 @@ def read_pack(folder: Path) -> CoursePack:
     if not folder.is_dir():
         raise PackError([f"{folder}: not a folder; a pack is a folder with course.yaml in it"])
     course = _read_course(folder, check)
-    lessons = _read_lessons(folder, check)
-    questions = _read_quiz(folder, check, {lesson.slug for lesson in lessons})
-    if (
-        course is not None
-        and course["quiz"].draw is not None
-        and course["quiz"].draw > len(questions)
-    ):
+    lessons, lesson_slugs = _read_lessons(folder, check)
+    questions, entries = _read_quiz(folder, check, lesson_slugs)
+    draw = course["quiz"].draw if course is not None else None
+    if draw is not None and entries is not None and draw > entries:
         check.add(
             "course.yaml",
             course["draw_line"],
-            f"quiz draw is {course['quiz'].draw} but quiz.yaml has only {len(questions)} questions",
+            f"quiz draw is {draw} but quiz.yaml has only {entries} questions",
         )
     if check.problems or course is None:
         raise PackError(check.problems)
@@ -204,16 +201,19 @@ def read_pack(folder: Path) -> CoursePack:
     )
 
 
+_UNREADABLE = object()  # _load's answer when the problem is already recorded
+
+
 def _load(folder: Path, name: str, check: _Checker) -> Any:
     path = folder / name
     if not path.is_file():
         check.add(name, 1, "the file is missing")
-        return None
+        return _UNREADABLE
     try:
         return yaml_lines.load(_read_text(path, name, check))
     except YamlProblem as problem:
         check.add(name, problem.line, str(problem))
-        return None
+        return _UNREADABLE
 
 
 def _read_text(path: Path, name: str, check: _Checker) -> str:
@@ -226,7 +226,8 @@ def _read_text(path: Path, name: str, check: _Checker) -> str:
 
 def _read_course(folder: Path, check: _Checker) -> dict[str, Any] | None:
     name = "course.yaml"
-    data = check.fields(name, _load(folder, name, check), COURSE_KEYS)
+    raw = _load(folder, name, check)
+    data = None if raw is _UNREADABLE else check.fields(name, raw, COURSE_KEYS)
     if data is None:
         return None
     slug = check.text(name, data, "slug")
@@ -292,12 +293,13 @@ def _empty() -> Located:
     return empty
 
 
-def _read_lessons(folder: Path, check: _Checker) -> list[LessonSource]:
+def _read_lessons(folder: Path, check: _Checker) -> tuple[list[LessonSource], set[str]]:
+    """The well-formed lessons, and the slug of every lesson file (for the quiz to name)."""
     lessons_dir = folder / "lessons"
     files = sorted(lessons_dir.glob("*.md")) if lessons_dir.is_dir() else []
     if not files:
         check.add("lessons/", 1, "a pack needs at least one lesson, as lessons/01-slug.md")
-        return []
+        return [], set()
     lessons, seen_slugs, seen_positions = [], {}, {}
     for path in files:
         name = f"lessons/{path.name}"
@@ -317,7 +319,7 @@ def _read_lessons(folder: Path, check: _Checker) -> list[LessonSource]:
         lesson = _read_lesson(path, name, position, slug, check)
         if lesson is not None:
             lessons.append(lesson)
-    return lessons
+    return lessons, set(seen_slugs)
 
 
 def _read_lesson(
@@ -337,21 +339,19 @@ def _read_lesson(
         return None
     header, body = text[len(FRONT_MATTER) : end + 1], text[end + len("\n---\n") :]
     try:
-        meta = yaml_lines.load(header)
+        # A blank first line stands for the opening ---, so YAML's lines are the file's.
+        meta = yaml_lines.load("\n" + header)
     except YamlProblem as problem:
-        check.add(name, problem.line + 1, str(problem))
+        check.add(name, problem.line, str(problem))
         return None
     meta = check.fields(name, meta, LESSON_KEYS, line=2)
     if meta is None:
         return None
-    offset = 1  # front matter line numbers count from the line after the opening ---
     title = check.text(name, meta, "title")
     topic = meta.get("topic")
     if topic not in TOPICS:
         check.add(
-            name,
-            meta.line_of("topic") + offset,
-            f"unknown topic {topic!r}; use one of {', '.join(TOPICS)}",
+            name, meta.line_of("topic"), f"unknown topic {topic!r}; use one of {', '.join(TOPICS)}"
         )
     minutes = check.number(name, meta, "minutes", low=1, high=600)
     if not body.strip():
@@ -364,22 +364,26 @@ def _read_lesson(
     return LessonSource(position, slug, title, topic, minutes, body)
 
 
-def _read_quiz(folder: Path, check: _Checker, lesson_slugs: set[str]) -> list[QuestionSource]:
+def _read_quiz(
+    folder: Path, check: _Checker, lesson_slugs: set[str]
+) -> tuple[list[QuestionSource], int | None]:
+    """The well-formed questions, and how many the file holds (None if it cannot be read)."""
     name = "quiz.yaml"
     if not (folder / name).exists():
-        return []
-    data = check.fields(name, _load(folder, name, check), ("questions",))
+        return [], 0
+    raw = _load(folder, name, check)
+    data = None if raw is _UNREADABLE else check.fields(name, raw, ("questions",))
     if data is None:
-        return []
+        return [], None
     raw_questions = data.get("questions")
-    if not isinstance(raw_questions, list) or not raw_questions:
+    if not isinstance(raw_questions, LocatedList) or not raw_questions:
         check.add(
             name, data.line_of("questions"), "questions must be a list with at least one question"
         )
-        return []
+        return [], 0
     questions, seen = [], {}
-    for raw in raw_questions:
-        question = check.fields(name, raw, QUESTION_KEYS, getattr(raw_questions, "line", 1))
+    for raw_question, line in zip(raw_questions, raw_questions.item_lines, strict=True):
+        question = check.fields(name, raw_question, QUESTION_KEYS, line)
         if question is None:
             continue
         parsed = _read_question(name, question, check, lesson_slugs)
@@ -393,7 +397,7 @@ def _read_quiz(folder: Path, check: _Checker, lesson_slugs: set[str]) -> list[Qu
             )
         seen.setdefault(parsed.key, question.line_of("id"))
         questions.append(parsed)
-    return questions
+    return questions, len(raw_questions)
 
 
 def _read_question(
@@ -442,12 +446,12 @@ def _read_question(
 
 def _read_choices(name: str, data: Located, check: _Checker) -> list[ChoiceSource]:
     raw_choices = data.get("choices")
-    if not isinstance(raw_choices, list):
+    if not isinstance(raw_choices, LocatedList):
         check.add(name, data.line_of("choices"), "choices must be a list of at least two choices")
         return []
     choices = []
-    for raw in raw_choices:
-        choice = check.fields(name, raw, CHOICE_KEYS, getattr(raw_choices, "line", data.line))
+    for raw, line in zip(raw_choices, raw_choices.item_lines, strict=True):
+        choice = check.fields(name, raw, CHOICE_KEYS, line)
         if choice is None:
             continue
         text = check.text(name, choice, "text")

@@ -29,6 +29,6 @@ def question_problems(
             problems.append("a scenario question needs the draft it is about, as post")
         if post_kind not in POST_KINDS:
             problems.append(f"post_kind {post_kind!r} must be one of {', '.join(POST_KINDS)}")
-    elif post is not None:
-        problems.append("only scenario questions have a post")
+    elif post is not None or post_kind is not None:
+        problems.append("only scenario questions have a post and a post_kind")
     return problems

@@ -19,9 +19,10 @@ class Located(dict[str, Any]):
 
 
 class LocatedList(list[Any]):
-    """A YAML sequence with the 1-based line where it starts."""
+    """A YAML sequence with the 1-based line where it starts and where each item starts."""
 
     line: int
+    item_lines: list[int]
 
 
 class _LineLoader(yaml.SafeLoader):
@@ -43,6 +44,7 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> Located:
 def _construct_sequence(loader: _LineLoader, node: yaml.SequenceNode) -> LocatedList:
     items = LocatedList(loader.construct_object(child, deep=True) for child in node.value)
     items.line = node.start_mark.line + 1
+    items.item_lines = [child.start_mark.line + 1 for child in node.value]
     return items
 
 
