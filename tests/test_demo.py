@@ -8,10 +8,14 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections import Counter
 from pathlib import Path
 
 from sqlalchemy import func, select
 
+from lms import clock
+from lms.learning.models import Enrollment
+from lms.learning.services import COMPLETED, IN_PROGRESS, NOT_STARTED, OVERDUE, status_of
 from lms.people.models import Employee
 
 
@@ -27,6 +31,15 @@ def test_demo_prepares_the_organisation_once(runner, db):
     assert db.scalar(select(func.count()).where(Employee.is_hr_admin)) == 1
     departments = db.scalars(select(Employee.department).distinct()).all()
     assert sorted(departments) == ["Engineering", "Marketing", "Operations", "Sales"]
+    assert "social-media-essentials v1, social-media-guideline v1" in first.output
+
+
+def test_demo_enrols_everyone_with_every_status_shown(runner, db):
+    runner.invoke(args=["demo", "--no-serve"])
+    enrollments = db.scalars(select(Enrollment)).all()
+    assert len(enrollments) == 51 * 2
+    statuses = Counter(status_of(enrollment, clock.now()) for enrollment in enrollments)
+    assert set(statuses) == {COMPLETED, IN_PROGRESS, NOT_STARTED, OVERDUE}
 
 
 def _free_port() -> int:
