@@ -23,8 +23,18 @@ courses_cli = AppGroup("courses", help="Import, export and list course packs.")
 @courses_cli.command("import")
 @click.argument("path", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--publish", is_flag=True, help="Publish the new version at once.")
-def import_command(path: Path, publish: bool) -> None:
+@click.option("--note", help="With --publish: what changed, for the version history.")
+@click.option(
+    "--requires-reacknowledgement",
+    is_flag=True,
+    help="With --publish, for the guideline: everyone must acknowledge this version again.",
+)
+def import_command(
+    path: Path, publish: bool, note: str | None, requires_reacknowledgement: bool
+) -> None:
     """Check a course pack folder and make it the course's newest version."""
+    if (note or requires_reacknowledgement) and not publish:
+        raise click.UsageError("--note and --requires-reacknowledgement go with --publish.")
     try:
         pack = read_pack(path)
     except PackError as error:
@@ -35,7 +45,13 @@ def import_command(path: Path, publish: bool) -> None:
         )
         raise click.exceptions.Exit(1) from None
     with command_session() as session:
-        result = import_pack(session, pack, publish=publish)
+        result = import_pack(
+            session,
+            pack,
+            publish=publish,
+            note=note,
+            requires_reacknowledgement=requires_reacknowledgement,
+        )
         number, status = result.version.number, result.version.status
     if result.created:
         click.echo(f"Imported {pack.slug} as version {number} ({status}).")

@@ -33,7 +33,13 @@ class ImportResult:
 
 
 def import_pack(
-    session: Session, pack: CoursePack, *, publish: bool, published_by: int | None = None
+    session: Session,
+    pack: CoursePack,
+    *,
+    publish: bool,
+    published_by: int | None = None,
+    note: str | None = None,
+    requires_reacknowledgement: bool = False,
 ) -> ImportResult:
     """Make a checked pack the course's newest version: a new draft, or published with `publish`.
 
@@ -47,7 +53,13 @@ def import_pack(
     newest = _newest_version(session, course) if course.id else None
     if newest is not None and newest.fingerprint == pack.fingerprint:
         if publish and newest.status == DRAFT:
-            publish_version(session, newest, published_by=published_by)
+            publish_version(
+                session,
+                newest,
+                published_by=published_by,
+                note=note,
+                requires_reacknowledgement=requires_reacknowledgement,
+            )
         return ImportResult(newest, created=False)
     if newest is not None and newest.status == DRAFT:
         session.delete(newest)
@@ -60,7 +72,13 @@ def import_pack(
     session.add(version)
     session.flush()
     if publish:
-        publish_version(session, version, published_by=published_by)
+        publish_version(
+            session,
+            version,
+            published_by=published_by,
+            note=note,
+            requires_reacknowledgement=requires_reacknowledgement,
+        )
     log.info("course %s version %d imported (%s)", pack.slug, number, version.status)
     return ImportResult(version, created=True)
 

@@ -178,6 +178,22 @@ def test_a_reacknowledgement_shows_what_changed(client, login, learner, db):
     assert "I have read version 2 and will follow it" in page
 
 
+def test_the_cli_publishes_a_guideline_that_needs_acknowledging_again(
+    client, login, learner, runner, tmp_path
+):
+    login(learner)
+    _acknowledge(client)
+    folder = tmp_path / "guideline"
+    runner.invoke(args=["courses", "export", GUIDELINE, str(folder)])
+    section = next((folder / "lessons").glob("02-*.md"))
+    section.write_text(section.read_text() + "\nAsk before you livestream a meeting.\n")
+    result = runner.invoke(
+        args=["courses", "import", str(folder), "--publish", "--requires-reacknowledgement"]
+    )
+    assert "as version 2 (published)" in result.output
+    assert "The social media guideline has changed" in client.get("/").get_data(as_text=True)
+
+
 def test_a_version_not_marked_keeps_acknowledgements_valid(client, login, learner, db):
     login(learner)
     _acknowledge(client)
