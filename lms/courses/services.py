@@ -51,27 +51,23 @@ def import_pack(
         course = Course(slug=pack.slug, kind=pack.kind)
         session.add(course)
     newest = _newest_version(session, course) if course.id else None
-    if newest is not None and newest.fingerprint == pack.fingerprint:
-        if publish and newest.status == DRAFT:
-            publish_version(
-                session,
-                newest,
-                published_by=published_by,
-                note=note,
-                requires_reacknowledgement=requires_reacknowledgement,
-            )
-        return ImportResult(newest, created=False)
-    if newest is not None and newest.status == DRAFT:
-        session.delete(newest)
-        session.flush()
-        number = newest.number
+    created = newest is None or newest.fingerprint != pack.fingerprint
+    if not created:
+        assert newest is not None
+        version = newest
     else:
-        number = (newest.number + 1) if newest else 1
-    course.kind = pack.kind
-    version = _version_from_pack(pack, course, number)
-    session.add(version)
-    session.flush()
-    if publish:
+        if newest is not None and newest.status == DRAFT:
+            session.delete(newest)  # the new draft takes its place and number
+            session.flush()
+            number = newest.number
+        else:
+            number = newest.number + 1 if newest else 1
+        course.kind = pack.kind
+        version = _version_from_pack(pack, course, number)
+        session.add(version)
+        session.flush()
+        log.info("course %s version %d imported", pack.slug, number)
+    if publish and version.status == DRAFT:
         publish_version(
             session,
             version,
@@ -79,8 +75,7 @@ def import_pack(
             note=note,
             requires_reacknowledgement=requires_reacknowledgement,
         )
-    log.info("course %s version %d imported (%s)", pack.slug, number, version.status)
-    return ImportResult(version, created=True)
+    return ImportResult(version, created)
 
 
 def publish_version(
