@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.db import Base, intpk
 
@@ -27,6 +27,7 @@ class Enrollment(Base):
     due_at: Mapped[datetime | None]
     started_at: Mapped[datetime | None]
     completed_at: Mapped[datetime | None]
+    score: Mapped[int | None]  # of the passing attempt, kept with the completion
 
 
 class LessonProgress(Base):
@@ -50,3 +51,61 @@ class Attestation(Base):
     version_id: Mapped[int] = mapped_column(ForeignKey("course_versions.id"))
     acknowledged_at: Mapped[datetime]
     ip_address: Mapped[str | None] = mapped_column(String(45))
+
+
+class QuizAttempt(Base):
+    """One try at a course version's final quiz; the questions drawn are stored with it."""
+
+    __tablename__ = "quiz_attempts"
+    # The backstop against two attempts started at once going past the limit.
+    __table_args__ = (UniqueConstraint("enrollment_id", "version_id", "number"),)
+
+    id: Mapped[intpk]
+    enrollment_id: Mapped[int] = mapped_column(ForeignKey("enrollments.id"), index=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("course_versions.id"))
+    number: Mapped[int]
+    started_at: Mapped[datetime]
+    submitted_at: Mapped[datetime | None]
+    score: Mapped[int | None]  # percent, set on submission by the server alone
+    passed: Mapped[bool | None]
+
+    questions: Mapped[list[AttemptQuestion]] = relationship(
+        order_by="AttemptQuestion.position", cascade="all, delete-orphan"
+    )
+
+
+class AttemptQuestion(Base):
+    """A question as drawn for an attempt: its place and the order its choices are shown in."""
+
+    __tablename__ = "attempt_questions"
+    __table_args__ = (UniqueConstraint("attempt_id", "question_id"),)
+
+    id: Mapped[intpk]
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("quiz_attempts.id"), index=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("questions.id"))
+    position: Mapped[int]
+    choice_order: Mapped[str] = mapped_column(String(500))  # choice ids, comma-separated
+    is_correct: Mapped[bool | None]  # set on submission
+
+
+class AttemptAnswer(Base):
+    """One choice a person selected in an attempt."""
+
+    __tablename__ = "attempt_answers"
+    __table_args__ = (UniqueConstraint("attempt_id", "choice_id"),)
+
+    id: Mapped[intpk]
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("quiz_attempts.id"), index=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("questions.id"))
+    choice_id: Mapped[int] = mapped_column(ForeignKey("choices.id"))
+
+
+class Certificate(Base):
+    """Proof of a completion, checkable by anyone who has its code."""
+
+    __tablename__ = "certificates"
+
+    id: Mapped[intpk]
+    enrollment_id: Mapped[int] = mapped_column(ForeignKey("enrollments.id"), unique=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    issued_at: Mapped[datetime]
