@@ -16,13 +16,15 @@ from lms.courses.markdown import sanitized
 from lms.extensions import csrf, limiter, login_manager
 from lms.health import bp as health_bp
 from lms.home import bp as home_bp
+from lms.learning.certificate_views import bp as certificates_bp
+from lms.learning.quiz_views import bp as quiz_bp
 from lms.learning.views import bp as learning_bp
 from lms.migrations import upgrade_sqlite_if_needed
 from lms.people.auth_views import bp as auth_bp
 from lms.people.views import bp as people_bp
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-BLUEPRINTS = (health_bp, home_bp, auth_bp, people_bp, learning_bp)
+BLUEPRINTS = (health_bp, home_bp, auth_bp, people_bp, learning_bp, quiz_bp, certificates_bp)
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import random
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -16,10 +17,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lms import clock
-from lms.courses.models import Course
+from lms.courses.models import Choice, Course
 from lms.courses.packs import read_pack
 from lms.courses.services import import_pack
-from lms.learning import guideline
+from lms.learning import guideline, quiz
 from lms.learning.services import (
     assign,
     complete_waiting_courses,
@@ -257,12 +258,29 @@ def _enrol_everyone(session: Session) -> None:
             _progress(session, person.id, course, state)
 
 
+def _pass_quiz(session: Session, employee_id: int, course: Course) -> None:
+    """Answer the course's quiz correctly, as a diligent demo employee would."""
+    draw = random.Random(employee_id)  # noqa: S311 - a repeatable demo, not a secret
+    attempt = quiz.start_attempt(session, employee_id, course.slug, draw)
+    selections = {
+        str(drawn.question_id): [
+            str(choice.id)
+            for choice in session.scalars(
+                select(Choice).where(Choice.question_id == drawn.question_id, Choice.is_correct)
+            )
+        ]
+        for drawn in attempt.questions
+    }
+    quiz.submit_attempt(session, employee_id, course.slug, attempt.number, selections)
+
+
 def _progress(session: Session, employee_id: int, course: Course, state: str) -> None:
     lessons = course_view(session, employee_id, course.slug).lessons
     done = {"completed": len(lessons), "in progress": 2, "overdue": 1}.get(state, 0)
     for lesson in lessons[:done]:
         mark_lesson_done(session, employee_id, course.slug, lesson.slug)
     if state == "completed":
+        _pass_quiz(session, employee_id, course)
         status = guideline.guideline_status(session, employee_id)
         if status is not None and status.must_acknowledge:
             guideline.acknowledge(session, employee_id, status.current, "127.0.0.1")

@@ -21,6 +21,7 @@ MESSAGES = {
         "That action is not available here",
         "Use the buttons on the page rather than the address bar.",
     ),
+    409: ("That clashed with another request", "Reload the page and try again."),
     413: (
         "That file is too large",
         "Split it into smaller files, or ask your administrator to raise the limit.",

@@ -87,6 +87,43 @@ ACCESS_TABLE = [
         _outcomes(SIGN_IN, 302, 302, 302),
     ),
     Row(
+        "quiz.overview",
+        "GET",
+        lambda o: f"/courses/{COURSE}/quiz/",
+        _outcomes(SIGN_IN, 200, 200, 200),
+    ),
+    Row(
+        "quiz.start",
+        "POST",
+        lambda o: f"/courses/{COURSE}/quiz/attempts",
+        _outcomes(SIGN_IN, 302, 302, 302),
+    ),
+    # Each role's own attempt 1, started by the row above (rows run in order).
+    Row(
+        "quiz.attempt",
+        "GET",
+        lambda o: f"/courses/{COURSE}/quiz/attempts/1",
+        _outcomes(SIGN_IN, 200, 200, 200),
+    ),
+    Row(
+        "quiz.attempt",
+        "POST",
+        lambda o: f"/courses/{COURSE}/quiz/attempts/1",
+        _outcomes(SIGN_IN, 302, 302, 302),
+    ),
+    Row(
+        "certificates.download",
+        "GET",
+        lambda o: f"/courses/{COURSE}/certificate.pdf",
+        _outcomes(SIGN_IN, 404, 404, 404),  # nobody has completed it
+    ),
+    Row(
+        "certificates.verify",
+        "GET",
+        lambda o: "/verify/not-a-real-code",
+        _outcomes(404, 404, 404, 404),
+    ),
+    Row(
         "learning.guideline_page", "GET", lambda o: "/guideline", _outcomes(SIGN_IN, 200, 200, 200)
     ),
     Row(
@@ -107,6 +144,8 @@ SCOPE_CHECKS = [
     ("manager", lambda o: "/courses/social-media-guideline", 404),  # not enrolled
     ("employee", lambda o: "/courses/no-such-course", 404),
     ("employee", lambda o: f"/courses/{COURSE}/lessons/no-such-lesson", 404),
+    ("employee", lambda o: f"/courses/{COURSE}/quiz/attempts/1", 404),  # none started
+    ("manager", lambda o: "/courses/social-media-guideline/quiz/", 404),  # not enrolled
 ]
 
 

@@ -13,7 +13,8 @@ from lms import clock
 from lms.courses.models import PUBLISHED, Course, CourseVersion, Lesson
 from lms.courses.services import current_versions
 from lms.learning import guideline
-from lms.learning.models import Enrollment, LessonProgress
+from lms.learning.certificates import issue_certificate
+from lms.learning.models import Enrollment, LessonProgress, QuizAttempt
 
 log = logging.getLogger(__name__)
 
@@ -177,7 +178,7 @@ def course_view(session: Session, employee_id: int, slug: str) -> CourseView:
     enrollment = find_enrollment(session, employee_id, slug)
     if enrollment is None:
         raise NotAvailable(slug)
-    version = _version_for(session, enrollment)
+    version = version_for(session, enrollment)
     done = set(
         session.scalars(
             select(LessonProgress.lesson_id).where(LessonProgress.enrollment_id == enrollment.id)
@@ -188,7 +189,8 @@ def course_view(session: Session, employee_id: int, slug: str) -> CourseView:
     )
 
 
-def _version_for(session: Session, enrollment: Enrollment) -> CourseVersion:
+def version_for(session: Session, enrollment: Enrollment) -> CourseVersion:
+    """The version an enrollment takes: the one started, or the current one before that."""
     if enrollment.version_id is not None:
         version = session.get(CourseVersion, enrollment.version_id)
     else:
@@ -219,8 +221,9 @@ def mark_lesson_done(session: Session, employee_id: int, slug: str, lesson_slug:
 
 
 def complete_if_done(session: Session, enrollment: Enrollment) -> bool:
-    """Mark an enrollment completed once every lesson is done and, if the course asks for it,
-    the current guideline is acknowledged. True if it is (now or already) complete."""
+    """Mark an enrollment completed once every lesson is done, the quiz (if any) is passed
+    and, if the course asks for it, the current guideline is acknowledged. True if it is
+    (now or already) complete; a completion is never changed afterwards."""
     if enrollment.completed_at is not None:
         return True
     if enrollment.version_id is None:
@@ -239,10 +242,25 @@ def complete_if_done(session: Session, enrollment: Enrollment) -> bool:
         session, enrollment.employee_id
     ):
         return False
+    passing_score = _passing_score(session, enrollment, version)
+    if version.questions and passing_score is None:
+        return False
     enrollment.completed_at = clock.now()
+    enrollment.score = passing_score
     session.flush()
+    issue_certificate(session, enrollment)
     log.info("employee %s completed course %s", enrollment.employee_id, enrollment.course_id)
     return True
+
+
+def _passing_score(session: Session, enrollment: Enrollment, version: CourseVersion) -> int | None:
+    return session.scalar(
+        select(func.max(QuizAttempt.score)).where(
+            QuizAttempt.enrollment_id == enrollment.id,
+            QuizAttempt.version_id == version.id,
+            QuizAttempt.passed.is_(True),
+        )
+    )
 
 
 def complete_waiting_courses(session: Session, employee_id: int) -> None:

@@ -65,13 +65,14 @@ def mark_done(slug: str, lesson_slug: str) -> ResponseReturnValue:
     if view.enrollment.completed_at is not None:
         flash(f"Well done: you have completed {view.version.title}.", "success")
         return redirect(url_for("learning.course", slug=slug))
-    if following is None:
-        flash("Every lesson is done. Acknowledge the guideline to complete the course.", "info")
-        return redirect(
-            url_for("learning.guideline_page", next=url_for("learning.course", slug=slug))
-        )
-    flash("Lesson marked as done.", "success")
-    return redirect(url_for("learning.lesson", slug=slug, lesson_slug=following.slug))
+    if following is not None:
+        flash("Lesson marked as done.", "success")
+        return redirect(url_for("learning.lesson", slug=slug, lesson_slug=following.slug))
+    if view.version.questions:
+        flash("Every lesson is done. Take the final quiz to complete the course.", "info")
+        return redirect(url_for("quiz.overview", slug=slug))
+    flash("Every lesson is done. Acknowledge the guideline to complete the course.", "info")
+    return redirect(url_for("learning.guideline_page", next=url_for("learning.course", slug=slug)))
 
 
 @bp.get("/catalogue")

@@ -13,6 +13,7 @@ from lms.courses.packs import read_pack
 from lms.courses.services import import_pack, publish_version
 from lms.learning.models import Attestation, Enrollment
 from tests.helpers import csrf_token, fresh, sign_in
+from tests.learning.quiz_helpers import pass_quiz
 
 COURSE = "social-media-essentials"
 GUIDELINE = "social-media-guideline"
@@ -81,18 +82,21 @@ def test_lesson_page_has_reading_time_previous_next_and_done_button(client, logi
     assert "<h2>Try this</h2>" in page
 
 
-def test_a_course_completes_after_every_lesson_and_the_guideline(client, login, learner, db):
+def test_a_course_completes_after_lessons_quiz_and_guideline(client, login, learner, db):
     login(learner)
     view = client.get(f"/courses/{COURSE}")
     assert view.status_code == 200
     version = read_pack(PROJECT_COURSES / COURSE)
     for lesson in version.lessons:
         response = _done(client, COURSE, lesson.slug)
-    assert response.headers["Location"].startswith("/guideline?next=")
+    assert response.headers["Location"] == f"/courses/{COURSE}/quiz/"
     enrollment = db.scalar(select(Enrollment).where(Enrollment.employee_id == learner.id))
-    assert fresh(db, Enrollment, enrollment.id).completed_at is None
+    pass_quiz(client, db, COURSE)
+    assert fresh(db, Enrollment, enrollment.id).completed_at is None  # the guideline waits
     _acknowledge(client)
-    assert fresh(db, Enrollment, enrollment.id).completed_at == clock.now()
+    completed = fresh(db, Enrollment, enrollment.id)
+    assert completed.completed_at == clock.now()
+    assert completed.score == 100
     assert "Completed 2 March 2026" in client.get("/").get_data(as_text=True)
 
 

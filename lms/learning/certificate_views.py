@@ -1,0 +1,45 @@
+"""Certificates on the web: the owner downloads the PDF; anyone with the code can verify it."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, current_app, render_template, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user, login_required
+
+from lms.dbsession import db_session
+from lms.learning.certificates import certificate_for, certificate_pdf, find_by_code, long_date
+
+bp = Blueprint("certificates", __name__)
+
+
+@bp.get("/courses/<slug>/certificate.pdf")
+@login_required
+def download(slug: str) -> ResponseReturnValue:
+    """The signed-in person's own certificate for a course they completed."""
+    details = certificate_for(db_session(), current_user.id, slug)
+    if details is None:
+        abort(404)
+    # From BASE_URL, not the request's host: the address printed must be the public one.
+    base = current_app.config["BASE_URL"].rstrip("/")
+    verify_url = base + url_for("certificates.verify", code=details.code)
+    response = Response(certificate_pdf(details, verify_url), mimetype="application/pdf")
+    # The slug comes from the database row, so it is a pack slug, safe inside the quotes.
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="certificate-{details.course_slug}.pdf"'
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/verify/<code>")
+def verify(code: str) -> ResponseReturnValue:
+    """Public check of a certificate: who, which course, when; nothing more."""
+    details = find_by_code(db_session(), code)
+    if details is None:
+        abort(404)
+    return render_template(
+        "certificates/verify.html",
+        name=details.name,
+        course_title=details.course_title,
+        completed_on=long_date(details.completed_at),
+    )

@@ -1,0 +1,287 @@
+"""A course's final quiz: starting attempts within the limit, answering, scoring on the server.
+
+Nothing here trusts the client: the questions and their order are drawn and stored when an
+attempt starts, answers are checked against that draw, and only the server scores.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from lms import clock
+from lms.courses.models import Choice, Course, CourseVersion, Question
+from lms.db import begin_write
+from lms.learning.grading import grade
+from lms.learning.models import AttemptAnswer, AttemptQuestion, Enrollment, QuizAttempt
+from lms.learning.services import NotAvailable, complete_if_done, version_for
+
+log = logging.getLogger(__name__)
+
+
+class QuizRefused(Exception):
+    """The request cannot be carried out; the message says why in plain words."""
+
+
+class AttemptRace(QuizRefused):
+    """Another attempt was started at the same moment (answered 409)."""
+
+
+@dataclass
+class QuizState:
+    enrollment: Enrollment
+    version: CourseVersion
+    attempts: list[QuizAttempt]
+    questions_per_attempt: int
+
+    @property
+    def open_attempt(self) -> QuizAttempt | None:
+        return next((a for a in self.attempts if a.submitted_at is None), None)
+
+    @property
+    def passed(self) -> bool:
+        return any(a.passed for a in self.attempts)
+
+    @property
+    def attempts_left(self) -> int | None:
+        """None when attempts are unlimited."""
+        limit = self.version.max_attempts
+        return None if limit is None else max(0, limit - len(self.attempts))
+
+    @property
+    def can_start(self) -> bool:
+        return (
+            self.open_attempt is None
+            and not self.passed
+            and self.enrollment.completed_at is None
+            and self.attempts_left != 0
+        )
+
+
+def quiz_state(session: Session, employee_id: int, slug: str) -> QuizState:
+    """Where a person stands with a course's quiz; NotAvailable if it has none for them."""
+    enrollment = _enrollment(session, employee_id, slug)
+    return _state(session, enrollment)
+
+
+def _enrollment(session: Session, employee_id: int, slug: str, *, lock: bool = False) -> Enrollment:
+    query = (
+        select(Enrollment)
+        .join(Course, Enrollment.course_id == Course.id)
+        .where(Enrollment.employee_id == employee_id, Course.slug == slug)
+        .order_by(Enrollment.cycle.desc())
+        .limit(1)
+    )
+    # PostgreSQL locks the row; SQLite has no FOR UPDATE, and begin_write already holds
+    # its database-wide write lock for the whole transaction.
+    enrollment = session.scalar(query.with_for_update() if lock else query)
+    if enrollment is None:
+        raise NotAvailable(slug)
+    return enrollment
+
+
+def _state(session: Session, enrollment: Enrollment) -> QuizState:
+    version = version_for(session, enrollment)
+    if not version.questions:
+        raise NotAvailable(f"{version.course.slug} has no quiz")
+    attempts = list(
+        session.scalars(
+            select(QuizAttempt)
+            .where(QuizAttempt.enrollment_id == enrollment.id, QuizAttempt.version_id == version.id)
+            .order_by(QuizAttempt.number)
+        )
+    )
+    per_attempt = min(version.draw or len(version.questions), len(version.questions))
+    return QuizState(enrollment, version, attempts, per_attempt)
+
+
+def start_attempt(
+    session: Session, employee_id: int, slug: str, rng: random.Random | None = None
+) -> QuizAttempt:
+    """Resume the open attempt, or start the next one if the limit allows."""
+    begin_write(session)
+    enrollment = _enrollment(session, employee_id, slug, lock=True)
+    state = _state(session, enrollment)
+    if state.open_attempt is not None:
+        return state.open_attempt
+    if enrollment.completed_at is not None or state.passed:
+        raise QuizRefused("You have already passed this quiz; there is nothing more to take.")
+    if state.attempts_left == 0:
+        raise QuizRefused(
+            "You have used every attempt this quiz allows. Ask your HR admin for help."
+        )
+    if enrollment.version_id is None:
+        enrollment.version_id, enrollment.started_at = state.version.id, clock.now()
+    attempt = QuizAttempt(
+        enrollment_id=enrollment.id,
+        version_id=state.version.id,
+        number=len(state.attempts) + 1,
+        started_at=clock.now(),
+        questions=_draw(state, rng or random.SystemRandom()),
+    )
+    session.add(attempt)
+    try:
+        with session.begin_nested():
+            session.flush()
+    except IntegrityError:
+        raise AttemptRace(
+            "Another attempt was started at the same moment. Open the quiz again to continue."
+        ) from None
+    log.info("employee %s started attempt %d of %s", employee_id, attempt.number, slug)
+    return attempt
+
+
+def _draw(state: QuizState, rng: random.Random) -> list[AttemptQuestion]:
+    version = state.version
+    questions = list(version.questions)
+    if version.shuffle_questions:
+        questions = rng.sample(questions, state.questions_per_attempt)
+    else:
+        questions = questions[: state.questions_per_attempt]
+    drawn = []
+    for position, question in enumerate(questions, start=1):
+        choice_ids = [choice.id for choice in question.choices]
+        if version.shuffle_choices and question.kind != "true_false":
+            rng.shuffle(choice_ids)
+        drawn.append(
+            AttemptQuestion(
+                question_id=question.id,
+                position=position,
+                choice_order=",".join(map(str, choice_ids)),
+            )
+        )
+    return drawn
+
+
+@dataclass(frozen=True)
+class ShownChoice:
+    choice: Choice
+    selected: bool
+
+
+@dataclass(frozen=True)
+class ShownQuestion:
+    drawn: AttemptQuestion
+    question: Question
+    choices: list[ShownChoice]
+
+
+@dataclass
+class AttemptView:
+    state: QuizState
+    attempt: QuizAttempt
+    questions: list[ShownQuestion] = field(default_factory=list)
+
+    @property
+    def submitted(self) -> bool:
+        return self.attempt.submitted_at is not None
+
+    @property
+    def show_correct_answers(self) -> bool:
+        """Which choices were right is shown only when the quiz's setting allows it."""
+        policy = self.state.version.show_answers
+        if not self.submitted or policy == "never":
+            return False
+        if policy == "after_each_attempt":
+            return True
+        return self.state.passed or self.state.attempts_left == 0
+
+
+def attempt_view(session: Session, employee_id: int, slug: str, number: int) -> AttemptView:
+    """One of this person's attempts, with its questions in the order drawn."""
+    state = quiz_state(session, employee_id, slug)
+    attempt = next((a for a in state.attempts if a.number == number), None)
+    if attempt is None:
+        raise NotAvailable(f"attempt {number}")
+    selected = set(
+        session.scalars(
+            select(AttemptAnswer.choice_id).where(AttemptAnswer.attempt_id == attempt.id)
+        )
+    )
+    questions = {q.id: q for q in state.version.questions}
+    view = AttemptView(state, attempt)
+    for drawn in attempt.questions:
+        question = questions[drawn.question_id]
+        by_id = {choice.id: choice for choice in question.choices}
+        order = [int(choice_id) for choice_id in drawn.choice_order.split(",")]
+        view.questions.append(
+            ShownQuestion(
+                drawn,
+                question,
+                [ShownChoice(by_id[choice_id], choice_id in selected) for choice_id in order],
+            )
+        )
+    return view
+
+
+def submit_attempt(
+    session: Session, employee_id: int, slug: str, number: int, selections: dict[str, list[str]]
+) -> QuizAttempt:
+    """Score an attempt once; a repeated submit returns the recorded result unchanged.
+
+    `selections` maps question ids to chosen choice ids, as sent by the browser; anything
+    that does not belong to this attempt's draw is refused and nothing is recorded.
+    """
+    begin_write(session)
+    enrollment = _enrollment(session, employee_id, slug, lock=True)
+    state = _state(session, enrollment)
+    attempt = next((a for a in state.attempts if a.number == number), None)
+    if attempt is None:
+        raise NotAvailable(f"attempt {number}")
+    if attempt.submitted_at is not None:
+        return attempt  # a double click or a retried request: the first result stands
+    if enrollment.completed_at is not None:
+        raise QuizRefused("This course is already completed; this attempt can no longer count.")
+    answers = _checked_answers(state, attempt, selections)
+    key = {
+        question.id: frozenset(choice.id for choice in question.choices if choice.is_correct)
+        for question in state.version.questions
+        if question.id in answers
+    }
+    result = grade(key, answers, state.version.pass_mark)
+    for drawn in attempt.questions:
+        drawn.is_correct = result.correct[drawn.question_id]
+    session.add_all(
+        AttemptAnswer(attempt_id=attempt.id, question_id=question_id, choice_id=choice_id)
+        for question_id, choice_ids in answers.items()
+        for choice_id in choice_ids
+    )
+    attempt.score, attempt.passed, attempt.submitted_at = result.score, result.passed, clock.now()
+    session.flush()
+    log.info("employee %s attempt %d of %s: %d%%", employee_id, number, slug, result.score)
+    if result.passed:
+        complete_if_done(session, enrollment)
+    return attempt
+
+
+def _checked_answers(
+    state: QuizState, attempt: QuizAttempt, selections: dict[str, list[str]]
+) -> dict[int, frozenset[int]]:
+    """The answers as ids, every one checked against the attempt's own draw."""
+    drawn = {d.question_id: {int(c) for c in d.choice_order.split(",")} for d in attempt.questions}
+    kinds = {q.id: q.kind for q in state.version.questions}
+    answers: dict[int, frozenset[int]] = {question_id: frozenset() for question_id in drawn}
+    for raw_question, raw_choices in selections.items():
+        question_id = _as_id(raw_question)
+        if question_id not in drawn:
+            raise QuizRefused("The answers sent name a question that is not in this attempt.")
+        choice_ids = frozenset(_as_id(raw) for raw in raw_choices)
+        if not choice_ids <= drawn[question_id]:
+            raise QuizRefused(
+                "The answers sent name a choice that does not belong to its question."
+            )
+        if kinds[question_id] != "multiple" and len(choice_ids) > 1:
+            raise QuizRefused("A question that takes one answer was sent several.")
+        answers[question_id] = choice_ids
+    return answers
+
+
+def _as_id(raw: str) -> int:
+    if not raw.isdigit():
+        raise QuizRefused("The answers sent are not in the form this page sends them.")
+    return int(raw)
