@@ -79,6 +79,12 @@ ACCESS_TABLE = [
     Row(
         "learning.mark_done", "POST", lambda o: f"{LESSON}/done", _outcomes(SIGN_IN, 302, 302, 302)
     ),
+    Row(
+        "learning.check",
+        "POST",
+        lambda o: f"/courses/{COURSE}/lessons/pitfalls/check",
+        _outcomes(SIGN_IN, 200, 200, 200),
+    ),
     Row("learning.catalogue", "GET", lambda o: "/catalogue", _outcomes(SIGN_IN, 200, 200, 200)),
     Row(
         "learning.enrol",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.db import Base, created_at, intpk, short_text
@@ -64,6 +64,15 @@ class CourseVersion(Base):
         order_by="Question.position", cascade="all, delete-orphan"
     )
 
+    @property
+    def quiz_questions(self) -> list[Question]:
+        """The final quiz's pool (knowledge checks belong to their lessons instead)."""
+        return [question for question in self.questions if not question.knowledge_check]
+
+    def knowledge_check(self, lesson_slug: str) -> list[Question]:
+        """The practice questions at the end of one lesson."""
+        return [q for q in self.questions if q.knowledge_check and q.lesson_slug == lesson_slug]
+
 
 class Lesson(Base):
     __tablename__ = "lessons"
@@ -97,6 +106,8 @@ class Question(Base):
     post_kind: Mapped[str | None] = mapped_column(String(20))
     explanation: Mapped[str] = mapped_column(Text)
     lesson_slug: Mapped[str | None] = mapped_column(String(100))
+    # A practice question at the end of its lesson, not part of the final quiz.
+    knowledge_check: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     choices: Mapped[list[Choice]] = relationship(
         order_by="Choice.position", cascade="all, delete-orphan"

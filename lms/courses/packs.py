@@ -35,7 +35,17 @@ FRONT_MATTER = "---\n"
 COURSE_KEYS = ("slug", "title", "summary", "minutes", "kind", "requires_guideline", "quiz")
 QUIZ_KEYS = ("pass_mark", "max_attempts", "shuffle_questions", "shuffle_choices", "draw")
 LESSON_KEYS = ("title", "topic", "minutes")
-QUESTION_KEYS = ("id", "kind", "lesson", "post_kind", "post", "prompt", "choices", "explanation")
+QUESTION_KEYS = (
+    "id",
+    "kind",
+    "lesson",
+    "knowledge_check",
+    "post_kind",
+    "post",
+    "prompt",
+    "choices",
+    "explanation",
+)
 CHOICE_KEYS = ("text", "correct", "feedback")
 
 
@@ -76,6 +86,8 @@ class QuestionSource:
     lesson: str | None = None
     post: str | None = None
     post_kind: str | None = None
+    # Asked at the end of its lesson, for practice; not part of the final quiz.
+    knowledge_check: bool = False
 
 
 @dataclass(frozen=True)
@@ -397,7 +409,10 @@ def _read_quiz(
             )
         seen.setdefault(parsed.key, question.line_of("id"))
         questions.append(parsed)
-    return questions, len(raw_questions)
+    final_quiz = [
+        r for r in raw_questions if not (isinstance(r, dict) and r.get("knowledge_check"))
+    ]
+    return questions, len(final_quiz)
 
 
 def _read_question(
@@ -422,6 +437,13 @@ def _read_question(
             f"lesson {lesson!r} is not a lesson in this pack; name it by its slug, the "
             "file name without number and .md (lessons/03-pitfalls.md is 'pitfalls')",
         )
+    knowledge_check = check.flag(name, data, "knowledge_check", False)
+    if knowledge_check and lesson is None:
+        check.add(
+            name,
+            data.line_of("knowledge_check"),
+            "a knowledge check needs the lesson it belongs to",
+        )
     default_prompt = "What should you do?" if kind == "scenario" else None
     prompt = check.text(name, data, "prompt", required=default_prompt is None) or default_prompt
     explanation = check.text(name, data, "explanation")
@@ -438,6 +460,7 @@ def _read_question(
         prompt=prompt,
         choices=tuple(choices),
         explanation=explanation,
+        knowledge_check=knowledge_check,
         lesson=lesson,
         post=post,
         post_kind=post_kind,
@@ -502,6 +525,8 @@ def _question_data(question: QuestionSource) -> dict[str, Any]:
     data: dict[str, Any] = {"id": question.key, "kind": question.kind}
     if question.lesson:
         data["lesson"] = question.lesson
+    if question.knowledge_check:
+        data["knowledge_check"] = True
     if question.post is not None:
         data["post_kind"] = question.post_kind
         data["post"] = question.post

@@ -144,6 +144,7 @@ def _version_from_pack(pack: CoursePack, course: Course, number: int) -> CourseV
                 post_kind=question.post_kind,
                 explanation=question.explanation,
                 lesson_slug=question.lesson,
+                knowledge_check=question.knowledge_check,
                 choices=[
                     Choice(
                         position=n,
@@ -198,6 +199,7 @@ def version_as_pack(version: CourseVersion) -> CoursePack:
                 ),
                 explanation=question.explanation,
                 lesson=question.lesson_slug,
+                knowledge_check=question.knowledge_check,
                 post=question.post,
                 post_kind=question.post_kind,
             )

@@ -87,7 +87,7 @@ def _enrollment(session: Session, employee_id: int, slug: str, *, lock: bool = F
 
 def _state(session: Session, enrollment: Enrollment) -> QuizState:
     version = version_for(session, enrollment)
-    if not version.questions:
+    if not version.quiz_questions:
         raise NotAvailable(f"{version.course.slug} has no quiz")
     attempts = list(
         session.scalars(
@@ -96,7 +96,8 @@ def _state(session: Session, enrollment: Enrollment) -> QuizState:
             .order_by(QuizAttempt.number)
         )
     )
-    per_attempt = min(version.draw or len(version.questions), len(version.questions))
+    pool = len(version.quiz_questions)
+    per_attempt = min(version.draw or pool, pool)
     return QuizState(enrollment, version, attempts, per_attempt)
 
 
@@ -138,7 +139,7 @@ def start_attempt(
 
 def _draw(state: QuizState, rng: random.Random) -> list[AttemptQuestion]:
     version = state.version
-    questions = list(version.questions)
+    questions = version.quiz_questions
     if version.shuffle_questions:
         questions = rng.sample(questions, state.questions_per_attempt)
     else:
@@ -240,7 +241,7 @@ def submit_attempt(
     answers = _checked_answers(state, attempt, selections)
     key = {
         question.id: frozenset(choice.id for choice in question.choices if choice.is_correct)
-        for question in state.version.questions
+        for question in state.version.quiz_questions
         if question.id in answers
     }
     result = grade(key, answers, state.version.pass_mark)
@@ -257,6 +258,35 @@ def submit_attempt(
     if result.passed:
         complete_if_done(session, enrollment)
     return attempt
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """How a practice check went: nothing is stored, it only teaches."""
+
+    correct: dict[int, bool]
+    selected: dict[int, frozenset[int]]
+
+
+def check_knowledge(questions: list[Question], selections: dict[str, list[str]]) -> CheckResult:
+    """Score a lesson's knowledge check on the server, without recording anything."""
+    by_id = {question.id: question for question in questions}
+    answers: dict[int, frozenset[int]] = {question_id: frozenset() for question_id in by_id}
+    for raw_question, raw_choices in selections.items():
+        question = by_id.get(_as_id(raw_question))
+        if question is None:
+            raise QuizRefused("The answers sent name a question that is not in this check.")
+        choice_ids = frozenset(_as_id(raw) for raw in raw_choices)
+        if not choice_ids <= {choice.id for choice in question.choices}:
+            raise QuizRefused(
+                "The answers sent name a choice that does not belong to its question."
+            )
+        answers[question.id] = choice_ids
+    key = {
+        question.id: frozenset(choice.id for choice in question.choices if choice.is_correct)
+        for question in questions
+    }
+    return CheckResult(grade(key, answers, 100).correct, answers)
 
 
 def _checked_answers(

@@ -243,7 +243,7 @@ def complete_if_done(session: Session, enrollment: Enrollment) -> bool:
     ):
         return False
     passing_score = _passing_score(session, enrollment, version)
-    if version.questions and passing_score is None:
+    if version.quiz_questions and passing_score is None:
         return False
     enrollment.completed_at = clock.now()
     enrollment.score = passing_score

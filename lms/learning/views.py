@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
 from lms.dbsession import db_session
-from lms.learning import guideline, services
+from lms.learning import guideline, quiz, services
 from lms.learning.services import NotAvailable
 from lms.web_security import safe_next_url
 
@@ -34,6 +34,24 @@ def course(slug: str) -> ResponseReturnValue:
 @login_required
 def lesson(slug: str, lesson_slug: str) -> ResponseReturnValue:
     """One lesson of the version this person takes, with previous and next."""
+    return _lesson_page(slug, lesson_slug)
+
+
+@bp.post("/courses/<slug>/lessons/<lesson_slug>/check")
+@login_required
+def check(slug: str, lesson_slug: str) -> ResponseReturnValue:
+    """Score the lesson's knowledge check and show the feedback; nothing is recorded."""
+    selections = {
+        key.removeprefix("q"): request.form.getlist(key)
+        for key in request.form
+        if key.startswith("q")
+    }
+    return _lesson_page(slug, lesson_slug, selections)
+
+
+def _lesson_page(
+    slug: str, lesson_slug: str, selections: dict[str, list[str]] | None = None
+) -> ResponseReturnValue:
     try:
         view = services.course_view(db_session(), current_user.id, slug)
     except NotAvailable:
@@ -41,12 +59,23 @@ def lesson(slug: str, lesson_slug: str) -> ResponseReturnValue:
     position = next((i for i, item in enumerate(view.lessons) if item.slug == lesson_slug), None)
     if position is None:
         abort(404)
+    questions = view.version.knowledge_check(lesson_slug)
+    result = None
+    if selections is not None:
+        if not questions:
+            abort(404)
+        try:
+            result = quiz.check_knowledge(questions, selections)
+        except quiz.QuizRefused as refused:
+            abort(400, str(refused))
     return render_template(
         "learning/lesson.html",
         view=view,
         lesson=view.lessons[position],
         previous=view.lessons[position - 1] if position > 0 else None,
         following=view.lessons[position + 1] if position + 1 < len(view.lessons) else None,
+        questions=questions,
+        result=result,
         form=ButtonForm(),
     )
 
@@ -68,7 +97,7 @@ def mark_done(slug: str, lesson_slug: str) -> ResponseReturnValue:
     if following is not None:
         flash("Lesson marked as done.", "success")
         return redirect(url_for("learning.lesson", slug=slug, lesson_slug=following.slug))
-    if view.version.questions:
+    if view.version.quiz_questions:
         flash("Every lesson is done. Take the final quiz to complete the course.", "info")
         return redirect(url_for("quiz.overview", slug=slug))
     flash("Every lesson is done. Acknowledge the guideline to complete the course.", "info")

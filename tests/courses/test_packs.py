@@ -130,7 +130,7 @@ TOPICS = (
     "why-social, purpose, pitfalls, adding-value, sharing-opportunity, guideline-compliance, "
     "getting-started, recognition"
 )
-QUESTION_KEYS = "id, kind, lesson, post_kind, post, prompt, choices, explanation"
+QUESTION_KEYS = "id, kind, lesson, knowledge_check, post_kind, post, prompt, choices, explanation"
 COURSE_KEYS = "slug, title, summary, minutes, kind, requires_guideline, quiz"
 UNKNOWN_LESSON = (
     "is not a lesson in this pack; name it by its slug, the file name without number and .md "

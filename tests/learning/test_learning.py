@@ -6,12 +6,13 @@ import dataclasses
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from lms import PROJECT_ROOT, clock
+from lms.courses.models import Question
 from lms.courses.packs import read_pack
 from lms.courses.services import import_pack, publish_version
-from lms.learning.models import Attestation, Enrollment
+from lms.learning.models import Attestation, Enrollment, LessonProgress
 from tests.helpers import csrf_token, fresh, sign_in
 from tests.learning.quiz_helpers import pass_quiz
 
@@ -207,3 +208,25 @@ def test_a_version_not_marked_keeps_acknowledgements_valid(client, login, learne
     db.commit()
     assert "guideline has changed" not in client.get("/").get_data(as_text=True)
     assert "You acknowledged version 1" in client.get("/guideline").get_data(as_text=True)
+
+
+def test_a_knowledge_check_gives_feedback_and_records_nothing(client, login, learner, db):
+    login(learner)
+    path = f"/courses/{COURSE}/lessons/pitfalls"
+    page = client.get(path).get_data(as_text=True)
+    assert "Check your understanding" in page
+    assert "Posting in anger is immediate and permanent" not in page  # no answer before trying
+    question = db.scalar(select(Question).where(Question.key == "check-pitfalls-angry"))
+    wrong = next(choice for choice in question.choices if not choice.is_correct)
+    before = db.scalar(select(func.count()).select_from(LessonProgress))
+    response = client.post(
+        f"{path}/check", data={"csrf_token": csrf_token(client, path), f"q{question.id}": wrong.id}
+    )
+    result = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Not quite" in result
+    assert "Posting in anger is immediate and permanent" in result
+    db.rollback()
+    assert db.scalar(select(func.count()).select_from(LessonProgress)) == before
+    assert "0 of 9 lessons done" in client.get(f"/courses/{COURSE}").get_data(as_text=True)
+    assert "15 questions" in client.get(f"/courses/{COURSE}/quiz/").get_data(as_text=True)
