@@ -9,7 +9,7 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
 
@@ -159,3 +159,25 @@ def test_rate_limits_count_the_client_behind_a_trusted_proxy(make_app, make_empl
 
     assert [attempt("203.0.113.5") for _ in range(3)] == [200, 200, 429]
     assert attempt("203.0.113.6") == 200  # another client behind the same proxy
+
+
+def test_an_existing_database_with_a_quiz_upgrades_to_knowledge_checks(tmp_path):
+    """A database from before 0004 keeps its questions, all in the final quiz."""
+    engine = make_engine(f"sqlite:///{tmp_path}/old.sqlite3")
+    migrations.upgrade(engine, "0003")
+    rows = [
+        "INSERT INTO courses (id, slug, kind, created_at) VALUES (1, 'c', 'course', '2026-01-01')",
+        "INSERT INTO course_versions (id, course_id, number, status, title, summary, minutes,"
+        " requires_guideline, pass_mark, shuffle_questions, shuffle_choices, show_answers,"
+        " fingerprint, requires_reacknowledgement, created_at)"
+        " VALUES (1, 1, 1, 'published', 't', 's', 5, 0, 80, 1, 1, 'never', 'f', 0, '2026-01-01')",
+        "INSERT INTO questions (id, version_id, position, key, kind, prompt, explanation)"
+        " VALUES (1, 1, 1, 'q', 'single', 'p', 'e')",
+    ]
+    with engine.begin() as connection:
+        for row in rows:
+            connection.execute(text(row))
+    migrations.upgrade(engine)
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT knowledge_check FROM questions")).scalar() == 0
+    engine.dispose()
