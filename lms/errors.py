@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, render_template
+from flask import Flask, g, render_template
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -43,6 +43,11 @@ def init_app(app: Flask) -> None:
 
 
 def _render(code: int, title: str | None = None, message: str | None = None) -> tuple[str, int]:
+    # A failed flush leaves the request's session unusable; the page itself (the header shows
+    # who is signed in) must be able to read again.
+    session = g.get("db_session")
+    if session is not None:
+        session.rollback()
     default_title, default_message = MESSAGES.get(code, MESSAGES[400])
     return (
         render_template(

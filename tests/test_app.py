@@ -16,7 +16,8 @@ from werkzeug.test import encode_multipart
 from lms import migrations
 from lms.config import ConfigError, _instance_secret
 from lms.db import Base, make_engine
-from lms.dbsession import database
+from lms.dbsession import database, db_session
+from lms.people.models import Employee
 from tests.helpers import PASSWORD, csrf_token, sign_in
 
 
@@ -181,3 +182,23 @@ def test_an_existing_database_with_a_quiz_upgrades_to_knowledge_checks(tmp_path)
     with engine.connect() as connection:
         assert connection.execute(text("SELECT knowledge_check FROM questions")).scalar() == 0
     engine.dispose()
+
+
+def test_a_database_error_mid_request_still_gets_the_error_page(app, client, login, org, caplog):
+    """After a failed flush the session must be rolled back before the page is drawn."""
+
+    def broken_write() -> str:
+        session = db_session()
+        duplicate = Employee(
+            hris_id=org["hr"].hris_id, email="d@example.com", first_name="D", last_name="D"
+        )
+        session.add(duplicate)
+        session.flush()  # duplicate employee id: IntegrityError
+        return "unreachable"
+
+    app.add_url_rule("/broken-write", view_func=broken_write)
+    login(org["staff"])
+    with caplog.at_level(logging.CRITICAL, logger="lms"):
+        response = client.get("/broken-write")
+    assert response.status_code == 500
+    assert "Something went wrong on our side" in response.get_data(as_text=True)
