@@ -174,6 +174,8 @@ def test_an_existing_database_with_a_quiz_upgrades_to_knowledge_checks(tmp_path)
         " VALUES (1, 1, 1, 'published', 't', 's', 5, 0, 80, 1, 1, 'never', 'f', 0, '2026-01-01')",
         "INSERT INTO questions (id, version_id, position, key, kind, prompt, explanation)"
         " VALUES (1, 1, 1, 'q', 'single', 'p', 'e')",
+        "INSERT INTO choices (id, question_id, position, text, is_correct)"
+        " VALUES (1, 1, 1, 'c', 1)",
     ]
     with engine.begin() as connection:
         for row in rows:
@@ -181,6 +183,7 @@ def test_an_existing_database_with_a_quiz_upgrades_to_knowledge_checks(tmp_path)
     migrations.upgrade(engine)
     with engine.connect() as connection:
         assert connection.execute(text("SELECT knowledge_check FROM questions")).scalar() == 0
+        assert connection.execute(text("SELECT count(*) FROM choices")).scalar() == 1
     engine.dispose()
 
 

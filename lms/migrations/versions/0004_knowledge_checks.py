@@ -17,11 +17,12 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("questions", schema=None) as batch_op:
-        # Existing questions stay in their final quizzes.
-        batch_op.add_column(
-            sa.Column("knowledge_check", sa.Boolean(), server_default=sa.false(), nullable=False)
-        )
+    # A plain ADD COLUMN (no table copy), so rows that refer to questions are untouched;
+    # existing questions stay in their final quizzes.
+    op.add_column(
+        "questions",
+        sa.Column("knowledge_check", sa.Boolean(), server_default=sa.text("false"), nullable=False),
+    )
 
 
 def downgrade() -> None:
