@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from lms.dbsession import db_session
 from lms.learning import quiz
 from lms.learning.services import NotAvailable
-from lms.learning.views import ButtonForm
+from lms.learning.views import ButtonForm, submitted_answers
 
 bp = Blueprint("quiz", __name__, url_prefix="/courses/<slug>/quiz")
 
@@ -54,13 +54,10 @@ def attempt(slug: str, number: int) -> ResponseReturnValue:
     """Answer an open attempt; once submitted, the result with feedback."""
     session = db_session()
     if request.method == "POST":
-        selections = {
-            key.removeprefix("q"): request.form.getlist(key)
-            for key in request.form
-            if key.startswith("q")
-        }
         try:
-            submitted = quiz.submit_attempt(session, current_user.id, slug, number, selections)
+            submitted = quiz.submit_attempt(
+                session, current_user.id, slug, number, submitted_answers()
+            )
         except NotAvailable:
             abort(404)
         except quiz.QuizRefused as refused:

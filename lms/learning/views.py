@@ -19,6 +19,18 @@ class ButtonForm(FlaskForm):
     """A form that is only a button: CSRF token and nothing else."""
 
 
+def submitted_answers() -> dict[str, list[str]]:
+    """Quiz answers as the browser sent them: field q<question id> → chosen choice ids.
+
+    Only read here; the quiz service checks every id against what was really asked.
+    """
+    return {
+        key.removeprefix("q"): request.form.getlist(key)
+        for key in request.form
+        if key.startswith("q")
+    }
+
+
 @bp.get("/courses/<slug>")
 @login_required
 def course(slug: str) -> ResponseReturnValue:
@@ -41,12 +53,7 @@ def lesson(slug: str, lesson_slug: str) -> ResponseReturnValue:
 @login_required
 def check(slug: str, lesson_slug: str) -> ResponseReturnValue:
     """Score the lesson's knowledge check and show the feedback; nothing is recorded."""
-    selections = {
-        key.removeprefix("q"): request.form.getlist(key)
-        for key in request.form
-        if key.startswith("q")
-    }
-    return _lesson_page(slug, lesson_slug, selections)
+    return _lesson_page(slug, lesson_slug, submitted_answers())
 
 
 def _lesson_page(
