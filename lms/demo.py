@@ -223,7 +223,7 @@ def build_demo(session: Session, *, max_bytes: int, packs: Path) -> DemoResult:
         if employee.password_hash is None:
             set_password(session, employee, DEMO_PASSWORD)
         if row is chosen["HR admin"]:
-            set_hr_admin(employee, True)
+            set_hr_admin(session, employee, True)
     session.flush()
     sign_ins = [
         DemoSignIn(role, f"{row['first_name']} {row['last_name']}", row["email"])

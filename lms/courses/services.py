@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from lms import clock
+from lms.audit import services as audit
 from lms.courses.markdown import render
 from lms.courses.models import DRAFT, PUBLISHED, Choice, Course, CourseVersion, Lesson, Question
 from lms.courses.packs import (
@@ -66,6 +67,13 @@ def import_pack(
         version = _version_from_pack(pack, course, number)
         session.add(version)
         session.flush()
+        audit.record(
+            session,
+            "course.imported",
+            f"{pack.slug} v{number}",
+            actor_id=published_by,
+            after="draft",
+        )
         log.info("course %s version %d imported", pack.slug, number)
     if publish and version.status == DRAFT:
         publish_version(
@@ -93,6 +101,15 @@ def publish_version(
     version.change_note = note
     version.requires_reacknowledgement = requires_reacknowledgement
     session.flush()
+    reack = "; everyone must acknowledge it again" if requires_reacknowledgement else ""
+    audit.record(
+        session,
+        "course.published",
+        f"{version.course.slug} v{version.number}",
+        actor_id=published_by,
+        before="draft",
+        after=f"published{reack}" + (f": {note}" if note else ""),
+    )
     log.info("course %s version %d published", version.course.slug, version.number)
 
 

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lms import clock
+from lms.audit import services as audit
 from lms.people.models import Employee
 from lms.people.passwords import hash_password, password_problems, verify_password
 
@@ -117,14 +118,29 @@ def end_sessions(employee: Employee) -> None:
     employee.session_version += 1
 
 
-def set_hr_admin(employee: Employee, granted: bool) -> bool:
+def set_hr_admin(
+    session: Session, employee: Employee, granted: bool, *, actor_id: int | None = None
+) -> bool:
     """Grant or revoke the HR admin role; True if anything changed."""
     if employee.is_hr_admin == granted:
         return False
     employee.is_hr_admin = granted
     end_sessions(employee)
+    audit.record(
+        session,
+        "role.granted" if granted else "role.revoked",
+        describe(employee),
+        actor_id=actor_id,
+        before="HR admin" if not granted else "employee",
+        after="HR admin" if granted else "employee",
+    )
     log.info("HR admin %s for employee %s", "granted" if granted else "revoked", employee.id)
     return True
+
+
+def describe(employee: Employee) -> str:
+    """How the audit log names a person."""
+    return f"employee {employee.hris_id} ({employee.email})"
 
 
 def password_fingerprint(employee: Employee) -> str:

@@ -21,7 +21,7 @@ from lms.people.accounts import (
 )
 from lms.people.hris import HrisFileError
 from lms.people.importer import import_people
-from lms.people.invites import make_invite_token
+from lms.people.invites import issue_invite
 from lms.people.models import Employee
 
 people_cli = AppGroup("people", help="Import people and manage their sign-in.")
@@ -88,11 +88,11 @@ def import_command(path: Path, deactivate_missing: bool) -> None:
 @click.argument("email")
 def invite_command(email: str) -> None:
     """Print a one-time link with which a person sets their password."""
-    with command_session(write=False) as session:
+    with command_session() as session:
         employee = _person(session, email)
         if not employee.is_active:
             fail([f"{email} is inactive; reactivate them in the HRIS file before inviting."])
-        token = make_invite_token(current_app.config["SECRET_KEY"], employee)
+        token = issue_invite(session, current_app.config["SECRET_KEY"], employee)
     hours = current_app.config["INVITE_MAX_AGE_HOURS"]
     base = current_app.config["BASE_URL"].rstrip("/")
     with current_app.test_request_context(base_url=base):
@@ -129,7 +129,7 @@ def revoke_hr_command(email: str) -> None:
 
 def _set_hr(email: str, *, granted: bool) -> None:
     with command_session() as session:
-        changed = set_hr_admin(_person(session, email), granted)
+        changed = set_hr_admin(session, _person(session, email), granted)
     state = "is now" if granted else "is no longer"
     click.echo(f"{email} {state} an HR admin." if changed else f"{email}: nothing to change.")
 

@@ -16,6 +16,7 @@ from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from lms import clock
+from lms.audit import services as audit
 from lms.db import serialize
 from lms.people.hris import PersonRecord, read_hris_csv
 from lms.people.import_plan import ImportPlan, StoredPerson, plan_import
@@ -49,6 +50,7 @@ def import_people(
     deactivate_missing: bool = False,
     max_bytes: int,
     progress: Progress | None = None,
+    actor_id: int | None = None,
 ) -> ImportSummary:
     """Check an HRIS file against the database and apply it; HrisFileError if anything is wrong.
 
@@ -64,6 +66,14 @@ def import_people(
     )
     _apply(session, plan, existing, progress)
     summary = ImportSummary(**plan.counts)
+    mode = " with --deactivate-missing" if deactivate_missing else ""
+    audit.record(
+        session,
+        "people.imported",
+        f"HRIS file of {len(hris_file.records)} people{mode}",
+        actor_id=actor_id,
+        after=str(summary),
+    )
     log.info("people imported: %s", summary)
     return summary
 

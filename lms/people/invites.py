@@ -8,7 +8,8 @@ from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSaf
 from sqlalchemy.orm import Session
 
 from lms import clock
-from lms.people.accounts import password_fingerprint
+from lms.audit import services as audit
+from lms.people.accounts import describe, password_fingerprint
 from lms.people.models import Employee
 
 SALT = "postwise.invite"
@@ -37,8 +38,12 @@ def _serializer(secret_key: str) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(secret_key, salt=SALT, signer=_ClockSigner)
 
 
-def make_invite_token(secret_key: str, employee: Employee) -> str:
-    """A signed token naming the person and the password it may replace."""
+def issue_invite(
+    session: Session, secret_key: str, employee: Employee, *, actor_id: int | None = None
+) -> str:
+    """A signed token naming the person and the password it may replace, for a one-time
+    link; that it was issued is recorded in the audit log (the token itself is not)."""
+    audit.record(session, "password_link.issued", describe(employee), actor_id=actor_id)
     return _serializer(secret_key).dumps([employee.id, password_fingerprint(employee)])
 
 

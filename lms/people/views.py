@@ -66,6 +66,7 @@ def import_file() -> ResponseReturnValue:
                 form.file.data.read(),
                 deactivate_missing=form.deactivate_missing.data,
                 max_bytes=current_app.config["IMPORT_MAX_MB"] * 1_048_576,
+                actor_id=current_user.id,
             )
         except HrisFileError as error:
             session.rollback()

@@ -44,7 +44,7 @@ def test_cookie_stops_working_after_account_changes(app, client, login, make_emp
     elif change == "password changed":
         set_password(db, person, "an-entirely-new-passphrase-42")
     else:
-        set_hr_admin(person, True)
+        set_hr_admin(db, person, True)
     db.commit()
     assert _replay(app, old) == 302
     assert client.get("/").status_code == 302
