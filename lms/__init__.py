@@ -22,9 +22,19 @@ from lms.learning.views import bp as learning_bp
 from lms.migrations import upgrade_sqlite_if_needed
 from lms.people.auth_views import bp as auth_bp
 from lms.people.views import bp as people_bp
+from lms.reports.views import bp as reports_bp
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-BLUEPRINTS = (health_bp, home_bp, auth_bp, people_bp, learning_bp, quiz_bp, certificates_bp)
+BLUEPRINTS = (
+    health_bp,
+    home_bp,
+    auth_bp,
+    people_bp,
+    learning_bp,
+    quiz_bp,
+    certificates_bp,
+    reports_bp,
+)
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:

@@ -129,6 +129,13 @@ ACCESS_TABLE = [
         lambda o: "/verify/not-a-real-code",
         _outcomes(404, 404, 404, 404),
     ),
+    Row("reports.audit", "GET", lambda o: "/reports/audit", _outcomes(SIGN_IN, 403, 403, 200)),
+    Row(
+        "reports.audit_csv",
+        "GET",
+        lambda o: "/reports/audit.csv",
+        _outcomes(SIGN_IN, 403, 403, 200),
+    ),
     Row(
         "learning.guideline_page", "GET", lambda o: "/guideline", _outcomes(SIGN_IN, 200, 200, 200)
     ),

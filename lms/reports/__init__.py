@@ -1,0 +1,1 @@
+"""Reports: views of training records and the files people take away."""
