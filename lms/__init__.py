@@ -11,6 +11,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from lms import commands, dbsession, errors, web_security
 from lms.access import Viewer, load_viewer
+from lms.assignments.services import sync_after_import
 from lms.config import load_settings
 from lms.courses.markdown import sanitized
 from lms.extensions import csrf, limiter, login_manager
@@ -21,6 +22,7 @@ from lms.learning.quiz_views import bp as quiz_bp
 from lms.learning.views import bp as learning_bp
 from lms.migrations import upgrade_sqlite_if_needed
 from lms.people.auth_views import bp as auth_bp
+from lms.people.hooks import register_after_people_import
 from lms.people.views import bp as people_bp
 from lms.reports.views import bp as reports_bp
 
@@ -64,6 +66,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         app.register_blueprint(blueprint)
     app.jinja_env.filters["sanitized"] = sanitized
     commands.register(app)
+    register_after_people_import(app, sync_after_import)
 
     if app.config["AUTO_UPGRADE"]:
         # Development convenience: a new or outdated SQLite file is brought up to date.

@@ -10,6 +10,7 @@ from flask.cli import AppGroup, with_appcontext
 from werkzeug.serving import run_simple
 
 from lms import migrations
+from lms.assignments.cli import assignments_cli
 from lms.courses.cli import courses_cli
 from lms.dbsession import command_session, database
 from lms.demo import DEMO_PASSWORD, build_demo
@@ -62,5 +63,5 @@ def demo_command(no_serve: bool, host: str, port: int) -> None:
 
 def register(app: Flask) -> None:
     """Attach every command group to the app's CLI."""
-    for command in (db_cli, people_cli, courses_cli, demo_command):
+    for command in (db_cli, people_cli, courses_cli, assignments_cli, demo_command):
         app.cli.add_command(command)

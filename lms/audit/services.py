@@ -19,6 +19,7 @@ ACTIONS = (
     "password_link.issued",
     "course.imported",
     "course.published",
+    "rule.created",
 )
 
 

@@ -28,6 +28,8 @@ class Enrollment(Base):
     started_at: Mapped[datetime | None]
     completed_at: Mapped[datetime | None]
     score: Mapped[int | None]  # of the passing attempt, kept with the completion
+    # Set when no rule assigns the course any more: kept for history, no longer due.
+    withdrawn_at: Mapped[datetime | None]
 
 
 class LessonProgress(Base):

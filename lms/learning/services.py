@@ -50,8 +50,11 @@ def my_learning(session: Session, employee_id: int) -> list[CourseProgress]:
     rows = session.execute(
         select(Enrollment, Course)
         .join(Course, Enrollment.course_id == Course.id)
-        .where(Enrollment.employee_id == employee_id)
+        .where(Enrollment.employee_id == employee_id, Enrollment.withdrawn_at.is_(None))
+        .order_by(Enrollment.cycle)
     ).all()
+    # Earlier cycles of a recertifying course are history; the list shows the latest.
+    rows = list({course.id: (enrollment, course) for enrollment, course in rows}.values())
     current = current_versions(session)
     pinned_ids = {e.version_id for e, _ in rows if e.version_id is not None}
     pinned = {
@@ -153,7 +156,11 @@ def find_enrollment(session: Session, employee_id: int, slug: str) -> Enrollment
     return session.scalar(
         select(Enrollment)
         .join(Course, Enrollment.course_id == Course.id)
-        .where(Enrollment.employee_id == employee_id, Course.slug == slug)
+        .where(
+            Enrollment.employee_id == employee_id,
+            Course.slug == slug,
+            Enrollment.withdrawn_at.is_(None),
+        )
         .order_by(Enrollment.cycle.desc())
         .limit(1)
     )

@@ -19,6 +19,7 @@ from lms.people.accounts import (
     set_hr_admin,
     set_password,
 )
+from lms.people.hooks import after_people_import
 from lms.people.hris import HrisFileError
 from lms.people.importer import import_people
 from lms.people.invites import issue_invite
@@ -74,6 +75,7 @@ def import_command(path: Path, deactivate_missing: bool) -> None:
                 max_bytes=current_app.config["IMPORT_MAX_MB"] * 1_048_576,
                 progress=progress,
             )
+            follow_ups = [follow_up(session) for follow_up in after_people_import(current_app)]
     except HrisFileError as error:
         progress.close()
         fail(
@@ -81,7 +83,7 @@ def import_command(path: Path, deactivate_missing: bool) -> None:
             + [f"  {problem}" for problem in error.problems]
         )
     progress.close()
-    click.echo(f"Imported {path.name}: {summary}.")
+    click.echo(" ".join([f"Imported {path.name}: {summary}.", *follow_ups]))
 
 
 @people_cli.command("invite")

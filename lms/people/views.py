@@ -11,6 +11,7 @@ from lms.access import get_visible_employee, hr_required, listed_employees, mana
 from lms.dbsession import db_session
 from lms.people import services
 from lms.people.forms import ImportPeopleForm, PeopleFilterForm
+from lms.people.hooks import after_people_import
 from lms.people.hris import HrisFileError
 from lms.people.importer import import_people
 
@@ -72,8 +73,9 @@ def import_file() -> ResponseReturnValue:
             session.rollback()
             problems = [str(problem) for problem in error.problems]
         else:
+            follow_ups = [follow_up(session) for follow_up in after_people_import(current_app)]
             session.commit()
-            flash(f"Import finished: {summary}.", "success")
+            flash(" ".join([f"Import finished: {summary}.", *follow_ups]), "success")
             return redirect(url_for("people.index"))
     return render_template(
         "people/import.html",

@@ -1,0 +1,1 @@
+"""Assignment rules, and the sync that turns them into enrollments."""
