@@ -15,11 +15,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from lms import clock
-from lms.courses.models import Choice, Course, CourseVersion, Question
+from lms.courses.models import Choice, CourseVersion, Question
 from lms.db import begin_write
 from lms.learning.grading import grade
 from lms.learning.models import AttemptAnswer, AttemptQuestion, Enrollment, QuizAttempt
-from lms.learning.services import NotAvailable, complete_if_done, version_for
+from lms.learning.services import NotAvailable, complete_if_done, find_enrollment, version_for
 
 log = logging.getLogger(__name__)
 
@@ -70,16 +70,7 @@ def quiz_state(session: Session, employee_id: int, slug: str) -> QuizState:
 
 
 def _enrollment(session: Session, employee_id: int, slug: str, *, lock: bool = False) -> Enrollment:
-    query = (
-        select(Enrollment)
-        .join(Course, Enrollment.course_id == Course.id)
-        .where(Enrollment.employee_id == employee_id, Course.slug == slug)
-        .order_by(Enrollment.cycle.desc())
-        .limit(1)
-    )
-    # PostgreSQL locks the row; SQLite has no FOR UPDATE, and begin_write already holds
-    # its database-wide write lock for the whole transaction.
-    enrollment = session.scalar(query.with_for_update() if lock else query)
+    enrollment = find_enrollment(session, employee_id, slug, lock=lock)
     if enrollment is None:
         raise NotAvailable(slug)
     return enrollment

@@ -151,9 +151,15 @@ def assign(
     return enrollment
 
 
-def find_enrollment(session: Session, employee_id: int, slug: str) -> Enrollment | None:
-    """This person's latest enrollment in a course, if any."""
-    return session.scalar(
+def find_enrollment(
+    session: Session, employee_id: int, slug: str, *, lock: bool = False
+) -> Enrollment | None:
+    """This person's latest enrollment in a course that is not withdrawn, if any.
+
+    With `lock`, PostgreSQL locks the row until the transaction ends; SQLite has no
+    FOR UPDATE, and begin_write already holds its database-wide write lock.
+    """
+    query = (
         select(Enrollment)
         .join(Course, Enrollment.course_id == Course.id)
         .where(
@@ -164,6 +170,7 @@ def find_enrollment(session: Session, employee_id: int, slug: str) -> Enrollment
         .order_by(Enrollment.cycle.desc())
         .limit(1)
     )
+    return session.scalar(query.with_for_update() if lock else query)
 
 
 @dataclass(frozen=True)
@@ -173,6 +180,7 @@ class CourseView:
     lessons: list[Lesson]
     done: set[int]  # lesson ids
     status: str
+    remaining: tuple[str, ...]  # what completion still waits for: LESSONS, QUIZ, GUIDELINE
 
     @property
     def next_lesson(self) -> Lesson | None:
@@ -186,14 +194,44 @@ def course_view(session: Session, employee_id: int, slug: str) -> CourseView:
     if enrollment is None:
         raise NotAvailable(slug)
     version = version_for(session, enrollment)
-    done = set(
+    done = _done_lessons(session, enrollment)
+    remaining = () if enrollment.completed_at else _remaining(session, enrollment, version, done)
+    return CourseView(
+        enrollment,
+        version,
+        list(version.lessons),
+        done,
+        status_of(enrollment, clock.now()),
+        remaining,
+    )
+
+
+LESSONS, QUIZ, GUIDELINE = "lessons", "quiz", "guideline"
+
+
+def _done_lessons(session: Session, enrollment: Enrollment) -> set[int]:
+    return set(
         session.scalars(
             select(LessonProgress.lesson_id).where(LessonProgress.enrollment_id == enrollment.id)
         )
     )
-    return CourseView(
-        enrollment, version, list(version.lessons), done, status_of(enrollment, clock.now())
-    )
+
+
+def _remaining(
+    session: Session, enrollment: Enrollment, version: CourseVersion, done: set[int]
+) -> tuple[str, ...]:
+    """The requirements of completion not met yet: every lesson done, the quiz (if any)
+    passed and, if the course asks for it, the current guideline acknowledged."""
+    remaining = []
+    if not {lesson.id for lesson in version.lessons} <= done:
+        remaining.append(LESSONS)
+    if version.quiz_questions and _passing_score(session, enrollment, version) is None:
+        remaining.append(QUIZ)
+    if version.requires_guideline and guideline.needs_acknowledgement(
+        session, enrollment.employee_id
+    ):
+        remaining.append(GUIDELINE)
+    return tuple(remaining)
 
 
 def version_for(session: Session, enrollment: Enrollment) -> CourseVersion:
@@ -221,15 +259,13 @@ def mark_lesson_done(session: Session, employee_id: int, slug: str, lesson_slug:
         session.add(
             LessonProgress(enrollment_id=enrollment.id, lesson_id=lesson.id, completed_at=now)
         )
-        view.done.add(lesson.id)
     session.flush()
     complete_if_done(session, enrollment)
-    return view
+    return course_view(session, employee_id, slug)
 
 
 def complete_if_done(session: Session, enrollment: Enrollment) -> bool:
-    """Mark an enrollment completed once every lesson is done, the quiz (if any) is passed
-    and, if the course asks for it, the current guideline is acknowledged. True if it is
+    """Mark an enrollment completed once nothing remains (see _remaining). True if it is
     (now or already) complete; a completion is never changed afterwards."""
     if enrollment.completed_at is not None:
         return True
@@ -237,23 +273,10 @@ def complete_if_done(session: Session, enrollment: Enrollment) -> bool:
         return False
     version = session.get(CourseVersion, enrollment.version_id)
     assert version is not None
-    lessons = {lesson.id for lesson in version.lessons}
-    done = set(
-        session.scalars(
-            select(LessonProgress.lesson_id).where(LessonProgress.enrollment_id == enrollment.id)
-        )
-    )
-    if not lessons <= done:
-        return False
-    if version.requires_guideline and guideline.needs_acknowledgement(
-        session, enrollment.employee_id
-    ):
-        return False
-    passing_score = _passing_score(session, enrollment, version)
-    if version.quiz_questions and passing_score is None:
+    if _remaining(session, enrollment, version, _done_lessons(session, enrollment)):
         return False
     enrollment.completed_at = clock.now()
-    enrollment.score = passing_score
+    enrollment.score = _passing_score(session, enrollment, version)
     session.flush()
     issue_certificate(session, enrollment)
     log.info("employee %s completed course %s", enrollment.employee_id, enrollment.course_id)

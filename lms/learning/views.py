@@ -104,11 +104,15 @@ def mark_done(slug: str, lesson_slug: str) -> ResponseReturnValue:
     if following is not None:
         flash("Lesson marked as done.", "success")
         return redirect(url_for("learning.lesson", slug=slug, lesson_slug=following.slug))
-    if view.version.quiz_questions:
+    if services.QUIZ in view.remaining:
         flash("Every lesson is done. Take the final quiz to complete the course.", "info")
         return redirect(url_for("quiz.overview", slug=slug))
-    flash("Every lesson is done. Acknowledge the guideline to complete the course.", "info")
-    return redirect(url_for("learning.guideline_page", next=url_for("learning.course", slug=slug)))
+    if services.GUIDELINE in view.remaining:
+        flash("Every lesson is done. Acknowledge the guideline to complete the course.", "info")
+        course = url_for("learning.course", slug=slug)
+        return redirect(url_for("learning.guideline_page", next=course))
+    flash("Lesson marked as done.", "success")
+    return redirect(url_for("learning.course", slug=slug))
 
 
 @bp.get("/catalogue")

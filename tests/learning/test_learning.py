@@ -92,8 +92,14 @@ def test_a_course_completes_after_lessons_quiz_and_guideline(client, login, lear
         response = _done(client, COURSE, lesson.slug)
     assert response.headers["Location"] == f"/courses/{COURSE}/quiz/"
     enrollment = db.scalar(select(Enrollment).where(Enrollment.employee_id == learner.id))
+    course_page = client.get(f"/courses/{COURSE}").get_data(as_text=True)
+    assert "take the final quiz" in course_page
+    assert "acknowledge the social media guideline" in course_page
     pass_quiz(client, db, COURSE)
     assert fresh(db, Enrollment, enrollment.id).completed_at is None  # the guideline waits
+    course_page = client.get(f"/courses/{COURSE}").get_data(as_text=True)
+    assert "take the final quiz" not in course_page  # only what is really left is asked for
+    assert "acknowledge the social media guideline" in course_page
     _acknowledge(client)
     completed = fresh(db, Enrollment, enrollment.id)
     assert completed.completed_at == clock.now()

@@ -7,7 +7,7 @@ import threading
 
 import pytest
 from markupsafe import escape
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from lms import PROJECT_ROOT, clock
 from lms.courses.models import Choice, Question
@@ -57,7 +57,8 @@ def test_the_attempt_page_does_not_reveal_the_answers(client, db, learner):
                 assert choice.feedback not in page
     for leak in ("Right answer", "is_correct", "correct", "data-correct"):
         assert leak not in page
-    assert "all or nothing" in page or "select all" not in page
+    drawn_kinds = {q.kind for q in db.scalars(select(Question).where(Question.id.in_(drawn)))}
+    assert ("all or nothing" in page) == ("multiple" in drawn_kinds)
 
 
 def test_scoring_ignores_anything_the_browser_claims(client, db, learner):
@@ -207,3 +208,15 @@ def test_passing_completes_and_the_completion_never_changes(client, db, learner,
     with client.get(f"/courses/{COURSE}/certificate.pdf") as pdf:
         assert pdf.status_code == 200
         assert pdf.data.startswith(b"%PDF-")
+
+
+def test_a_withdrawn_course_has_no_quiz_to_take(client, db, learner):
+    db.execute(update(Enrollment).values(withdrawn_at=clock.now()))
+    db.commit()
+    assert client.get(f"/courses/{COURSE}/quiz/").status_code == 404
+    token = csrf_token(client, "/")
+    assert (
+        client.post(f"/courses/{COURSE}/quiz/attempts", data={"csrf_token": token}).status_code
+        == 404
+    )
+    assert _count(db, QuizAttempt) == 0
