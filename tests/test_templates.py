@@ -27,3 +27,51 @@ def test_markup_is_built_only_by_the_sanitiser():
         str(path.relative_to(PROJECT_ROOT)) for path in sources if "Markup(" in path.read_text()
     ]
     assert users == ["lms/courses/markdown.py"]
+
+
+def test_templates_never_query(app, client, login, org, shipped_courses, enrol):
+    """Count SQL between the start and the end of rendering each page: there must be none."""
+    from flask import before_render_template, template_rendered
+    from sqlalchemy import event
+
+    from lms.dbsession import database
+
+    for version in shipped_courses.values():
+        enrol(org["hr"], version)
+    rendering: list[str] = []
+    queries_while_rendering: list[str] = []
+
+    def started(_app, template, context, **_extra) -> None:
+        rendering.append(template.name)
+
+    def finished(_app, template, context, **_extra) -> None:
+        rendering.pop()
+
+    def statement(_conn, _cursor, sql, *_args) -> None:
+        if rendering:
+            queries_while_rendering.append(f"{rendering[-1]}: {sql.split()[0:4]}")
+
+    engine = database(app).engine
+    event.listen(engine, "before_cursor_execute", statement)
+    before_render_template.connect(started, app)
+    template_rendered.connect(finished, app)
+    try:
+        login(org["hr"])
+        course = "/courses/social-media-essentials"
+        for path in (
+            "/",
+            course,
+            f"{course}/lessons/pitfalls",
+            f"{course}/quiz/",
+            "/guideline",
+            "/catalogue",
+            "/people/",
+            f"/people/{org['lead'].id}",
+            "/reports/audit",
+        ):
+            assert client.get(path).status_code == 200, path
+    finally:
+        event.remove(engine, "before_cursor_execute", statement)
+        before_render_template.disconnect(started, app)
+        template_rendered.disconnect(finished, app)
+    assert queries_while_rendering == []

@@ -56,12 +56,13 @@ class CourseVersion(Base):
     published_by_id: Mapped[int | None] = mapped_column(ForeignKey("employees.id"))
     created_at: Mapped[created_at]
 
-    course: Mapped[Course] = relationship(back_populates="versions")
+    # A version is always shown whole, so it arrives whole: templates must never query.
+    course: Mapped[Course] = relationship(back_populates="versions", lazy="joined")
     lessons: Mapped[list[Lesson]] = relationship(
-        order_by="Lesson.position", cascade="all, delete-orphan"
+        order_by="Lesson.position", cascade="all, delete-orphan", lazy="selectin"
     )
     questions: Mapped[list[Question]] = relationship(
-        order_by="Question.position", cascade="all, delete-orphan"
+        order_by="Question.position", cascade="all, delete-orphan", lazy="selectin"
     )
 
     @property
@@ -110,7 +111,7 @@ class Question(Base):
     knowledge_check: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     choices: Mapped[list[Choice]] = relationship(
-        order_by="Choice.position", cascade="all, delete-orphan"
+        order_by="Choice.position", cascade="all, delete-orphan", lazy="selectin"
     )
 
 
