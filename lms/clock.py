@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 _frozen: datetime | None = None
@@ -27,3 +29,15 @@ def unfreeze() -> None:
     """Let the clock follow real time again."""
     global _frozen
     _frozen = None
+
+
+@contextmanager
+def as_of(moment: datetime) -> Iterator[None]:
+    """Run a block as if it were `moment` (the demo's history), then restore the clock."""
+    global _frozen
+    previous = _frozen
+    freeze(moment)
+    try:
+        yield
+    finally:
+        _frozen = previous

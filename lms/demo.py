@@ -13,21 +13,18 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from lms import clock
+from lms.assignments.models import AssignmentRule
+from lms.assignments.services import RuleSpec, create_rule, sync_assignments
 from lms.courses.models import Choice, Course
 from lms.courses.packs import read_pack
 from lms.courses.services import import_pack
 from lms.learning import guideline, quiz
-from lms.learning.services import (
-    assign,
-    complete_waiting_courses,
-    course_view,
-    find_enrollment,
-    mark_lesson_done,
-)
+from lms.learning.models import Enrollment
+from lms.learning.services import complete_waiting_courses, course_view, mark_lesson_done
 from lms.people.accounts import find_by_email, set_hr_admin, set_password
 from lms.people.importer import ImportSummary, import_people
 from lms.people.models import Employee
@@ -170,7 +167,7 @@ def demo_people_csv() -> bytes:
     def add(department: str, title: str, location: str, manager: str) -> str:
         first, last = next(names)
         hris_id = f"E{len(rows) + 1001}"
-        hired = date(2015, 1, 5) + timedelta(days=97 * len(rows))
+        hired = date(2015, 1, 5) + timedelta(days=80 * len(rows))
         rows.append(
             {
                 "employee_id": hris_id,
@@ -206,7 +203,7 @@ def demo_people_csv() -> bytes:
 
 
 def build_demo(session: Session, *, max_bytes: int, packs: Path) -> DemoResult:
-    """The demo people with passwords and an HR admin, every pack published, everyone enrolled."""
+    """The demo people with passwords and an HR admin, every pack published, rules assigned."""
     data = demo_people_csv()
     summary = import_people(session, data, max_bytes=max_bytes)
     records = list(csv.DictReader(io.StringIO(data.decode())))
@@ -230,7 +227,7 @@ def build_demo(session: Session, *, max_bytes: int, packs: Path) -> DemoResult:
         for role, row in chosen.items()
     ]
     courses = [_publish(session, folder) for folder in sorted(packs.iterdir()) if folder.is_dir()]
-    _enrol_everyone(session)
+    _assign_by_rules(session)
     return DemoResult(summary, sign_ins, courses)
 
 
@@ -241,21 +238,47 @@ def _publish(session: Session, folder: Path) -> str:
 
 # Each person's courses land in a different state, so the demo shows every status.
 DEMO_STATES = ("completed", "in progress", "not started", "overdue")
+RULES_AGO = timedelta(days=40)  # the rules look this old, so some due dates have passed
 
 
-def _enrol_everyone(session: Session) -> None:
-    """Until assignment rules exist: everyone active takes every course, due dates spread."""
-    now = clock.now()
-    courses = list(session.scalars(select(Course).order_by(Course.slug)))
-    people = session.scalars(select(Employee).where(Employee.is_active).order_by(Employee.id))
-    for n, person in enumerate(people):
-        for c, course in enumerate(courses):
-            if find_enrollment(session, person.id, course.slug) is not None:
-                continue
-            state = DEMO_STATES[(n + c) % len(DEMO_STATES)]
-            due = now + timedelta(days=-5 if state == "overdue" else 14 + 7 * (n % 4))
-            assign(session, person.id, course.id, due)
-            _progress(session, person.id, course, state)
+def _demo_rules(session: Session) -> list[RuleSpec]:
+    """The guideline for everyone; the course for the customer-facing teams and Engineering."""
+    head_of_engineering = session.scalar(
+        select(Employee.email).where(Employee.title == "Head of Engineering")
+    )
+    return [
+        RuleSpec("social-media-guideline", "everyone", due_days=30, recertify_months=12),
+        RuleSpec(
+            "social-media-essentials",
+            "departments",
+            ("Marketing", "Sales", "Operations"),
+            due_days=60,
+            recertify_months=24,
+        ),
+        RuleSpec(
+            "social-media-essentials", "manager", manager_email=head_of_engineering, due_days=90
+        ),
+    ]
+
+
+def _assign_by_rules(session: Session) -> None:
+    """Assign through rules made 40 days ago, then move each enrollment on to a demo state."""
+    if session.scalar(select(AssignmentRule.id).limit(1)) is None:
+        with clock.as_of(clock.now() - RULES_AGO):
+            for spec in _demo_rules(session):
+                create_rule(session, spec, actor_id=None)
+            sync_assignments(session)
+    sync_assignments(session)  # people added to the demo since its first run
+    if session.scalar(select(func.count()).where(Enrollment.started_at.is_not(None))):
+        return  # the demo's history is already written
+    fresh = session.execute(
+        select(Enrollment.employee_id, Course)
+        .join(Course, Enrollment.course_id == Course.id)
+        .order_by(Enrollment.employee_id, Course.slug)
+    ).all()
+    for employee_id, course in fresh:
+        state = DEMO_STATES[(employee_id + course.id) % len(DEMO_STATES)]
+        _progress(session, employee_id, course, state)
 
 
 def _pass_quiz(session: Session, employee_id: int, course: Course) -> None:

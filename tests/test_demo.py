@@ -14,6 +14,8 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from lms import clock
+from lms.assignments.models import AssignmentRule
+from lms.courses.models import Course
 from lms.learning.models import Enrollment
 from lms.learning.services import COMPLETED, IN_PROGRESS, NOT_STARTED, OVERDUE, status_of
 from lms.people.models import Employee
@@ -34,12 +36,19 @@ def test_demo_prepares_the_organisation_once(runner, db):
     assert "social-media-essentials v1, social-media-guideline v1" in first.output
 
 
-def test_demo_enrols_everyone_with_every_status_shown(runner, db):
+def test_demo_assigns_through_rules_with_every_status_shown(runner, db):
     runner.invoke(args=["demo", "--no-serve"])
+    assert db.scalar(select(func.count()).select_from(AssignmentRule)) == 3
     enrollments = db.scalars(select(Enrollment)).all()
-    assert len(enrollments) == 51 * 2
+    by_course = Counter(enrollment.course_id for enrollment in enrollments)
+    guideline = db.scalar(select(Course.id).where(Course.slug == "social-media-guideline"))
+    assert by_course[guideline] == 51  # everyone
+    assert 40 < len(enrollments) - 51 < 51  # the course: all but the head of Engineering
     statuses = Counter(status_of(enrollment, clock.now()) for enrollment in enrollments)
     assert set(statuses) == {COMPLETED, IN_PROGRESS, NOT_STARTED, OVERDUE}
+    again = runner.invoke(args=["demo", "--no-serve"])
+    assert again.exit_code == 0, again.output
+    assert len(db.scalars(select(Enrollment)).all()) == len(enrollments)
 
 
 def _free_port() -> int:
