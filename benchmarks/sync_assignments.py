@@ -183,9 +183,7 @@ def table(runs: list[Run], rows: int) -> str:
     ]
     for run in runs:
         cells = " | ".join(f"{run.seconds[step]:.2f}" for step in STEPS)
-        lines.append(
-            f"| {run.database} | {cells} | {run.enrollments:,} | {run.peak_mb:.0f} |"
-        )
+        lines.append(f"| {run.database} | {cells} | {run.enrollments:,} | {run.peak_mb:.0f} |")
     lines.append("")
     for run in runs:
         for step in STEPS:
