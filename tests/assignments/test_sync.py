@@ -39,9 +39,9 @@ def test_a_rule_for_everyone_assigns_every_active_person_once(
     make_employee(is_active=False)
     create_rule(db, RuleSpec(COURSE, "everyone", due_days=14), actor_id=org["hr"].id)
     first = sync_assignments(db)
-    assert str(first) == "assigned 6, recertified 0, reinstated 0, withdrawn 0"
+    assert str(first) == "created 6 enrollments (6 new, 0 renewed), reinstated 0, withdrawn 0"
     again = sync_assignments(db)
-    assert str(again) == "assigned 0, recertified 0, reinstated 0, withdrawn 0"
+    assert str(again) == "created 0 enrollments (0 new, 0 renewed), reinstated 0, withdrawn 0"
     due = {e.due_at for e in db.scalars(select(Enrollment))}
     assert due == {clock.now() + timedelta(days=14)}
 
@@ -107,7 +107,7 @@ def test_rules_are_checked_field_by_field(db, org, shipped_courses):
     with pytest.raises(RuleRejected) as rejected:
         create_rule(db, spec, actor_id=None)
     assert set(rejected.value.reasons) == {"course", "audience", "due_days", "recertify_months"}
-    with pytest.raises(RuleRejected, match="Name at least one"):
+    with pytest.raises(RuleRejected, match="Choose at least one department"):
         create_rule(db, RuleSpec(COURSE, "departments"), actor_id=None)
 
 
@@ -124,9 +124,9 @@ def test_a_people_import_syncs_at_once(runner, db, shipped_courses, tmp_path):
     path = tmp_path / "people.csv"
     path.write_bytes(csv_file(person_row("E1"), person_row("E2")))
     output = runner.invoke(args=["people", "import", str(path)]).output
-    assert "Assignments synced: assigned 2" in output
+    assert "Assignments synced: created 2 enrollments (2 new, 0 renewed)" in output
     assert runner.invoke(args=["assignments", "sync"]).output == (
-        "Assignments synced: assigned 0, recertified 0, reinstated 0, withdrawn 0.\n"
+        "Assignments synced: created 0 enrollments (0 new, 0 renewed), reinstated 0, withdrawn 0.\n"
     )
 
 
