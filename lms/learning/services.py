@@ -264,8 +264,9 @@ def mark_lesson_done(session: Session, employee_id: int, slug: str, lesson_slug:
     if lesson is None:
         raise NotAvailable(lesson_slug)
     enrollment, now = view.enrollment, clock.now()
-    if enrollment.version_id is None:
-        enrollment.version_id = view.version.id  # from now on they finish this version
+    if enrollment.version_id is None and enrollment.completed_at is None:
+        # From now on they finish this version (a completion recorded by HR stays as it is).
+        enrollment.version_id = view.version.id
         enrollment.started_at = now
     if lesson.id not in view.done:
         session.add(
