@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select, update
 
 from lms import clock
+from lms.assignments import individual
 from lms.assignments.services import (
     RuleRejected,
     RuleSpec,
@@ -17,6 +18,7 @@ from lms.assignments.services import (
 )
 from lms.audit.models import AuditEvent
 from lms.learning.models import Enrollment
+from lms.learning.services import enroll_self
 from tests.people.hris_files import csv_file, person_row
 
 COURSE = "social-media-essentials"
@@ -154,3 +156,43 @@ def test_add_months_keeps_the_day_or_the_months_last(start, months, expected):
     moment = clock.now().replace(year=start[0], month=start[1], day=start[2])
     result = add_months(moment, months)
     assert (result.year, result.month, result.day) == expected
+
+
+def test_a_second_sync_changes_nothing_whatever_the_mix(db, org, shipped_courses, make_employee):
+    """Rules of every kind, exemptions, manual and recorded enrollments, movers, a renewal:
+    the second run leaves every enrollment row exactly as the first left it."""
+    create_rule(db, RuleSpec(COURSE, "everyone", recertify_months=6), actor_id=None)
+    create_rule(db, RuleSpec(COURSE, "departments", ("Sales",), due_days=7), actor_id=None)
+    create_rule(
+        db, RuleSpec("social-media-guideline", "manager", manager_email="person2@example.com"),
+        actor_id=None,
+    )  # fmt: skip
+    sync_assignments(db)
+    individual.exempt(db, org["staff"].id, COURSE, "Agency", actor_id=None)
+    individual.record_completion(
+        db, org["lead"].id, COURSE, date(2026, 2, 1), "Classroom", actor_id=None
+    )
+    individual.withdraw_course(db, org["staff2"].id, "social-media-guideline", actor_id=None)
+    individual.assign_course(
+        db, org["hr"].id, "social-media-guideline", date(2026, 4, 1), actor_id=None
+    )
+    enroll_self(db, org["outsider"].id, "social-media-guideline")
+    db.merge(org["staff2"]).department = "Sales"
+    make_employee(hire_date=date(2026, 3, 5))
+    clock.advance(timedelta(days=200))  # the recorded completion is due for renewal
+
+    def rows() -> list[tuple]:
+        db.flush()
+        return [
+            (e.employee_id, e.course_id, e.cycle, e.source, e.due_at, e.completed_at,
+             e.withdrawn_at, e.exempted_at, e.recertify_months)
+            for e in db.scalars(select(Enrollment).order_by(Enrollment.id))
+        ]  # fmt: skip
+
+    first = sync_assignments(db)
+    assert first.recertified == 1
+    after_first = rows()
+    assert str(sync_assignments(db)) == (
+        "created 0 enrollments (0 new, 0 renewed), reinstated 0, withdrawn 0"
+    )
+    assert rows() == after_first
