@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from lms import clock
 from lms.audit import services as audit
 from lms.courses.models import PUBLISHED, Course, CourseVersion
+from lms.db import serialize
 from lms.learning.certificates import long_date
 from lms.learning.models import Enrollment
 from lms.learning.services import status_of
@@ -203,6 +204,9 @@ def record_completion(
 def _load(
     session: Session, employee_id: int, slug: str
 ) -> tuple[Employee, Course, Enrollment | None]:
+    # The sync's lock: a change and a sync (or two changes) never build on the same stale
+    # latest cycle, so they cannot both add the next one.
+    serialize(session, "assignment sync")
     employee = session.get(Employee, employee_id)
     if employee is None:
         raise LookupError(employee_id)
