@@ -11,7 +11,10 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from lms import commands, dbsession, errors, web_security
 from lms.access import Viewer, load_viewer
+from lms.assignments.person_views import bp as person_courses_bp
+from lms.assignments.person_views import course_section
 from lms.assignments.services import sync_after_import
+from lms.assignments.views import bp as assignments_bp
 from lms.config import load_settings
 from lms.courses.markdown import sanitized
 from lms.extensions import csrf, limiter, login_manager
@@ -22,7 +25,7 @@ from lms.learning.quiz_views import bp as quiz_bp
 from lms.learning.views import bp as learning_bp
 from lms.migrations import upgrade_sqlite_if_needed
 from lms.people.auth_views import bp as auth_bp
-from lms.people.hooks import register_after_people_import
+from lms.people.hooks import register_after_people_import, register_person_section
 from lms.people.views import bp as people_bp
 from lms.reports.views import bp as reports_bp
 
@@ -36,6 +39,8 @@ BLUEPRINTS = (
     quiz_bp,
     certificates_bp,
     reports_bp,
+    assignments_bp,
+    person_courses_bp,
 )
 
 
@@ -67,6 +72,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.jinja_env.filters["sanitized"] = sanitized
     commands.register(app)
     register_after_people_import(app, sync_after_import)
+    register_person_section(app, course_section)
 
     if app.config["AUTO_UPGRADE"]:
         # Development convenience: a new or outdated SQLite file is brought up to date.

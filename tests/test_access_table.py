@@ -14,6 +14,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from lms.assignments.services import RuleSpec, create_rule
 from lms.people.models import Employee
 from tests.helpers import csrf_token, sign_in
 
@@ -139,6 +140,74 @@ ACCESS_TABLE = [
     Row(
         "learning.guideline_page", "GET", lambda o: "/guideline", _outcomes(SIGN_IN, 200, 200, 200)
     ),
+    # Assignment rules: HR only. Rule 1 is made by the fixture; removing it comes last.
+    Row("assignments.index", "GET", lambda o: "/admin/rules/", _outcomes(SIGN_IN, 403, 403, 200)),
+    Row("assignments.new", "GET", lambda o: "/admin/rules/new", _outcomes(SIGN_IN, 403, 403, 200)),
+    Row(
+        "assignments.new",
+        "POST",
+        lambda o: "/admin/rules/new",
+        _outcomes(SIGN_IN, 403, 403, 200),  # a preview: shown again, nothing saved
+        data=lambda o: {"course": COURSE, "audience": "everyone", "due_days": "7"},
+    ),
+    Row(
+        "assignments.edit",
+        "GET",
+        lambda o: "/admin/rules/1/edit",
+        _outcomes(SIGN_IN, 403, 403, 200),
+    ),
+    Row(
+        "assignments.edit",
+        "POST",
+        lambda o: "/admin/rules/1/edit",
+        _outcomes(SIGN_IN, 403, 403, 302),
+        data=lambda o: {
+            "course": COURSE,
+            "audience": "departments",
+            "departments": "Sales",
+            "due_days": "21",
+            "action": "save",
+        },
+    ),
+    # HR's changes to one person (in the manager's own line: still not theirs to make).
+    Row(
+        "person_courses.exempt",
+        "POST",
+        lambda o: f"/people/{o['staff2'].id}/courses/exempt",
+        _outcomes(SIGN_IN, 403, 403, 302),
+        data=lambda o: {"exempt-course": COURSE, "exempt-reason": "Joined from the agency"},
+    ),
+    Row(
+        "person_courses.record_completion",
+        "POST",
+        lambda o: f"/people/{o['staff2'].id}/courses/record-completion",
+        _outcomes(SIGN_IN, 403, 403, 302),
+        data=lambda o: {
+            "record-course": "social-media-guideline",
+            "record-completed_on": "2026-02-01",
+            "record-reason": "Classroom session",
+        },
+    ),
+    Row(
+        "person_courses.assign",
+        "POST",
+        lambda o: f"/people/{o['outsider'].id}/courses/assign",
+        _outcomes(SIGN_IN, 403, 403, 302),
+        data=lambda o: {"assign-course": "social-media-guideline", "assign-due_on": "2026-04-01"},
+    ),
+    Row(
+        "person_courses.withdraw",
+        "POST",
+        lambda o: f"/people/{o['outsider'].id}/courses/withdraw",  # given by the edited rule
+        _outcomes(SIGN_IN, 403, 403, 302),
+        data=lambda o: {"withdraw-course": COURSE},
+    ),
+    Row(
+        "assignments.remove",
+        "POST",
+        lambda o: "/admin/rules/1/remove",
+        _outcomes(SIGN_IN, 403, 403, 302),
+    ),
     Row(
         "learning.acknowledge",
         "POST",
@@ -159,14 +228,19 @@ SCOPE_CHECKS = [
     ("employee", lambda o: f"/courses/{COURSE}/lessons/no-such-lesson", 404),
     ("employee", lambda o: f"/courses/{COURSE}/quiz/attempts/1", 404),  # none started
     ("manager", lambda o: "/courses/social-media-guideline/quiz/", 404),  # not enrolled
+    ("hr", lambda o: "/admin/rules/999/edit", 404),
+    ("hr", lambda o: "/people/999999/courses/exempt", 405),  # POST only
 ]
 
 
 @pytest.fixture
-def org(org: Org, shipped_courses, enrol) -> Org:
-    """The org of conftest, with the employee, the manager and HR enrolled in the course."""
+def org(org: Org, shipped_courses, enrol, db) -> Org:
+    """The org of conftest, with the employee, the manager and HR enrolled in the course,
+    and one assignment rule."""
     for person in ("staff", "lead", "hr"):
         enrol(org[person], shipped_courses[COURSE])
+    create_rule(db, RuleSpec(COURSE, "departments", ("Sales",)), actor_id=None)
+    db.commit()
     return org
 
 

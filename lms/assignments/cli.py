@@ -1,14 +1,129 @@
-"""`lms assignments sync`: turn the rules into enrollments (cron can run it; it is idempotent)."""
+"""`lms assignments add | list | sync`: rules from the command line, for automation.
+
+`add` checks the rule exactly as the web form does (one service), saves it and syncs in one
+transaction: on any problem it says what is wrong, exits non-zero and saves nothing.
+"""
 
 from __future__ import annotations
 
 import click
 from flask.cli import AppGroup
 
-from lms.assignments.services import sync_assignments
+from lms.assignments.overview import rules_overview
+from lms.assignments.services import RuleRejected, RuleSpec, create_rule, describe_rule
+from lms.assignments.sync import sync_assignments
 from lms.dbsession import command_session
 
 assignments_cli = AppGroup("assignments", help="Assignment rules and their enrollments.")
+
+AUDIENCE_HELP = (
+    "Who gets the course: everyone, department:NAME, location:NAME, manager:EMAIL or "
+    "people:EMAIL[,EMAIL...]. Repeat it, or separate names with commas, for several "
+    "departments, locations or people."
+)
+_KINDS = {
+    "department": "departments",
+    "location": "locations",
+    "manager": "manager",
+    "people": "people",
+}
+
+
+class AudienceError(click.UsageError):
+    """An --audience value the command cannot read."""
+
+
+def parse_audience(values: tuple[str, ...]) -> tuple[str, list[str]]:
+    """--audience values → (audience kind, names or emails); one kind per rule."""
+    if not values:
+        raise AudienceError("Give --audience, for example --audience department:Sales.")
+    kinds: set[str] = set()
+    names: list[str] = []
+    for value in values:
+        if value.strip() == "everyone":
+            kinds.add("everyone")
+            continue
+        prefix, colon, rest = value.partition(":")
+        kind = _KINDS.get(prefix.strip())
+        if not colon or kind is None:
+            raise AudienceError(
+                f"--audience {value!r} is not one of everyone, department:NAME, location:NAME, "
+                "manager:EMAIL or people:EMAIL[,EMAIL...]."
+            )
+        parts = [part.strip() for part in rest.split(",") if part.strip()]
+        if not parts:
+            raise AudienceError(f"--audience {value!r} names no one after the colon.")
+        kinds.add(kind)
+        names.extend(parts)
+    if len(kinds) > 1:
+        raise AudienceError(
+            "A rule has one kind of audience; make one rule for each kind "
+            f"(you gave {', '.join(sorted(kinds))})."
+        )
+    kind = kinds.pop()
+    if kind == "manager" and len(names) > 1:
+        raise AudienceError("Give one manager per rule.")
+    return kind, names
+
+
+def spec_from_options(
+    course_slug: str, audience: tuple[str, ...], due_days: int, recertify_months: int | None
+) -> RuleSpec:
+    """The command's options as the spec the web form also builds."""
+    kind, names = parse_audience(audience)
+    return RuleSpec(
+        course_slug=course_slug,
+        audience=kind,
+        audience_values=tuple(names) if kind in ("departments", "locations") else (),
+        manager_email=names[0] if kind == "manager" else None,
+        people_emails=tuple(names) if kind == "people" else (),
+        due_days=due_days,
+        recertify_months=recertify_months,
+    )
+
+
+@assignments_cli.command("add")
+@click.argument("course_slug")
+@click.option("--audience", "audience", multiple=True, help=AUDIENCE_HELP)
+@click.option("--due-days", type=int, required=True, help="Days after assignment it is due.")
+@click.option("--recertify-months", type=int, help="Renew the course every N months.")
+def add_command(
+    course_slug: str, audience: tuple[str, ...], due_days: int, recertify_months: int | None
+) -> None:
+    """Save a rule and assign its course at once (the sync runs in the same transaction)."""
+    spec = spec_from_options(course_slug, audience, due_days, recertify_months)
+    try:
+        with command_session() as session:
+            rule = create_rule(session, spec, actor_id=None)
+            description = describe_rule(rule, course_slug, spec.manager_email)
+            summary = sync_assignments(session)
+    except RuleRejected as rejected:
+        problems = "\n".join(f"  {reason}" for reason in rejected.reasons.values())
+        raise click.ClickException(f"The rule was not saved:\n{problems}") from None
+    click.echo(f"Rule {rule.id} saved: {description}.")
+    click.echo(f"Assignments synced: {summary}.")
+
+
+@assignments_cli.command("list")
+def list_command() -> None:
+    """Every active rule: whom it covers now and how many completed."""
+    with command_session(write=False) as session:
+        rows = rules_overview(session)
+    if not rows:
+        click.echo("No assignment rules yet. Add one with `lms assignments add`.")
+        return
+    for row in rows:
+        renew = (
+            f"recertify every {row.rule.recertify_months} months"
+            if row.rule.recertify_months
+            else "no recertification"
+        )
+        exempt = f", {row.exempted} exempted" if row.exempted else ""
+        click.echo(
+            f"rule {row.rule.id}: {row.course_slug} for {row.audience}; "
+            f"due in {row.rule.due_days} days; {renew}; covers {row.covered}; "
+            f"completed {row.completed} of {row.assigned}{exempt}"
+        )
 
 
 @assignments_cli.command("sync")

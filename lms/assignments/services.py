@@ -1,30 +1,41 @@
-"""Rules into enrollments: one enrollment per person, course and cycle, made idempotently.
+"""Assignment rules: checked, saved, changed and removed (all audited), and previewed.
 
-`sync_assignments` can run any number of times: it assigns what the rules ask for and is
-missing, starts a new cycle when a completion is due for recertification, and withdraws
-(never deletes) open enrollments that no rule asks for any more. Completions stay as they are.
+A rule is checked the same way whether it comes from the web form or the command line
+(`RuleSpec` in, `RuleRejected` with reasons per field out). The sync that turns rules into
+enrollments lives in `lms.assignments.sync`.
 """
 
 from __future__ import annotations
 
-import calendar
 import logging
-from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 
-from sqlalchemy import Select, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from lms import clock
+from lms.assignments.audience import audience
 from lms.assignments.models import AUDIENCES, AssignmentRule
+from lms.assignments.sync import SyncSummary, sync_after_import, sync_assignments
 from lms.audit import services as audit
+from lms.clock import add_months
 from lms.courses.models import Course
-from lms.db import serialize
-from lms.learning.models import Enrollment
 from lms.people.models import Employee
-from lms.people.org import reporting_line
 
 log = logging.getLogger(__name__)
+
+__all__ = [
+    "RuleRejected",
+    "RuleSpec",
+    "SyncSummary",
+    "add_months",
+    "audience",
+    "create_rule",
+    "sync_after_import",
+    "sync_assignments",
+]
+
+SAMPLE_SIZE = 10
 
 
 class RuleRejected(ValueError):
@@ -35,45 +46,63 @@ class RuleRejected(ValueError):
         self.reasons = reasons
 
 
+class RuleNotFound(LookupError):
+    """No active rule has this id (answered as 404)."""
+
+
 @dataclass(frozen=True)
 class RuleSpec:
+    """A rule as HR describes it: the course by slug, people and managers by email."""
+
     course_slug: str
     audience: str
+    # Department or location names; for "people", HRIS ids (people_emails is the friendlier way).
     audience_values: tuple[str, ...] = ()
     manager_email: str | None = None
     due_days: int = 30
     recertify_months: int | None = None
+    people_emails: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
-class SyncSummary:
-    assigned: int = 0
-    recertified: int = 0
-    reinstated: int = 0
-    withdrawn: int = 0
-
-    def __str__(self) -> str:
-        return (
-            f"assigned {self.assigned}, recertified {self.recertified}, "
-            f"reinstated {self.reinstated}, withdrawn {self.withdrawn}"
-        )
+class _Checked:
+    course: Course
+    values: list[str]
+    manager: Employee | None
 
 
-def create_rule(session: Session, spec: RuleSpec, *, actor_id: int | None) -> AssignmentRule:
-    """Check and save a rule (audited); RuleRejected says what is wrong, field by field."""
+@dataclass(frozen=True)
+class RulePreview:
+    """Who a rule would cover now: how many, and the first few by name."""
+
+    covered: int
+    sample: list[Employee] = field(default_factory=list)
+
+
+def _check(session: Session, spec: RuleSpec) -> _Checked:
+    """Everything wrong with a spec at once, as reasons per field; nothing is written."""
     reasons: dict[str, str] = {}
     course = session.scalar(select(Course).where(Course.slug == spec.course_slug))
     if course is None:
         reasons["course"] = f"There is no course {spec.course_slug!r}."
     if spec.audience not in AUDIENCES:
         reasons["audience"] = f"Choose one of: {', '.join(AUDIENCES)}."
-    if spec.audience in ("departments", "locations", "people") and not spec.audience_values:
-        reasons["audience_values"] = f"Name at least one of the {spec.audience}."
+    values = [value.strip() for value in spec.audience_values if value.strip()]
+    if spec.audience in ("departments", "locations"):
+        reason = _unknown_names(session, spec.audience, values)
+        if reason:
+            reasons["audience_values"] = reason
+    if spec.audience == "people":
+        values, reason = _people_ids(session, values, spec.people_emails)
+        if reason:
+            reasons["people"] = reason
     manager = None
     if spec.audience == "manager":
         email = (spec.manager_email or "").strip().lower()
-        manager = session.scalar(select(Employee).where(Employee.email == email))
-        if manager is None:
+        manager = session.scalar(select(Employee).where(Employee.email == email)) if email else None
+        if not email:
+            reasons["manager"] = "Enter the manager's email address."
+        elif manager is None:
             reasons["manager"] = f"No one in Postwise has the email address {email!r}."
     if not 1 <= spec.due_days <= 3650:
         reasons["due_days"] = "Give a due period from 1 to 3650 days."
@@ -82,138 +111,190 @@ def create_rule(session: Session, spec: RuleSpec, *, actor_id: int | None) -> As
     if reasons:
         raise RuleRejected(reasons)
     assert course is not None
-    rule = AssignmentRule(
-        course_id=course.id,
-        audience=spec.audience,
-        audience_values=list(spec.audience_values),
-        manager_id=manager.id if manager else None,
-        due_days=spec.due_days,
-        recertify_months=spec.recertify_months,
+    return _Checked(course, values if spec.audience != "everyone" else [], manager)
+
+
+def _unknown_names(session: Session, audience: str, names: list[str]) -> str | None:
+    """Why department or location names cannot be used (none given, or unknown), if so."""
+    kind = "department" if audience == "departments" else "location"
+    if not names:
+        return f"Choose at least one {kind}."
+    known = set(audience_names(session)[audience])
+    unknown = [name for name in names if name not in known]
+    if not unknown:
+        return None
+    listed = ", ".join(sorted(known)) or "none yet"
+    return f"No one works in the {kind} {_quoted(unknown)}. The {audience} are: {listed}."
+
+
+def _people_ids(
+    session: Session, hris_ids: list[str], emails: Iterable[str]
+) -> tuple[list[str], str | None]:
+    """The people's HRIS ids (the rule stores those) from their emails, and what is wrong."""
+    wanted = list(dict.fromkeys(e.strip().lower() for e in emails if e.strip()))
+    if not wanted:
+        return hris_ids, None if hris_ids else "Enter the email address of at least one person."
+    found = dict(
+        session.execute(
+            select(Employee.email, Employee.hris_id).where(Employee.email.in_(wanted))
+        ).all()
     )
+    unknown = [email for email in wanted if email not in found]
+    if unknown:
+        return [], f"No one in Postwise has the email address {_quoted(unknown)}."
+    return [*hris_ids, *(found[email] for email in wanted)], None
+
+
+def _quoted(names: list[str]) -> str:
+    quoted = [repr(name) for name in names]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
+
+
+def audience_names(session: Session) -> dict[str, list[str]]:
+    """Department and location names of active people, for the form and for checking."""
+    rows = session.execute(
+        select(Employee.department, Employee.location).where(Employee.is_active).distinct()
+    ).all()
+    return {
+        "departments": sorted({d for d, _ in rows if d}),
+        "locations": sorted({loc for _, loc in rows if loc}),
+    }
+
+
+def create_rule(session: Session, spec: RuleSpec, *, actor_id: int | None) -> AssignmentRule:
+    """Check and save a rule (audited); RuleRejected says what is wrong, field by field."""
+    checked = _check(session, spec)
+    rule = AssignmentRule(course_id=checked.course.id, audience=spec.audience)
+    _apply(rule, spec, checked)
     session.add(rule)
     session.flush()
-    audit.record(session, "rule.created", describe_rule(rule, course.slug), actor_id=actor_id)
+    description = describe_rule(rule, checked.course.slug, _email(checked.manager))
+    audit.record(session, "rule.created", description, actor_id=actor_id, after=description)
+    log.info("rule %s created: %s", rule.id, description)
     return rule
 
 
-def describe_rule(rule: AssignmentRule, course_slug: str) -> str:
-    """A rule in words, for the audit log and the rules page."""
-    who = {
+def update_rule(
+    session: Session, rule_id: int, spec: RuleSpec, *, actor_id: int | None
+) -> AssignmentRule:
+    """Change an active rule; audited with the rule in words before and after."""
+    rule = active_rule(session, rule_id)
+    before = _describe_stored(session, rule)
+    checked = _check(session, spec)
+    _apply(rule, spec, checked)
+    session.flush()
+    after = describe_rule(rule, checked.course.slug, _email(checked.manager))
+    if after != before:
+        audit.record(
+            session,
+            "rule.changed",
+            f"rule {rule.id}",
+            actor_id=actor_id,
+            before=before,
+            after=after,
+        )
+        log.info("rule %s changed: %s", rule.id, after)
+    return rule
+
+
+def remove_rule(session: Session, rule_id: int, *, actor_id: int | None) -> AssignmentRule:
+    """Stop a rule (kept for history, no longer active); audited."""
+    rule = active_rule(session, rule_id)
+    before = _describe_stored(session, rule)
+    rule.is_active = False
+    session.flush()
+    audit.record(
+        session, "rule.removed", f"rule {rule.id}", actor_id=actor_id, before=before, after=None
+    )
+    log.info("rule %s removed", rule.id)
+    return rule
+
+
+def preview_rule(session: Session, spec: RuleSpec) -> RulePreview:
+    """How many people a rule would cover now, and a sample of them; nothing is saved."""
+    checked = _check(session, spec)
+    rule = AssignmentRule(course_id=checked.course.id, audience=spec.audience)  # never added
+    _apply(rule, spec, checked)
+    people = audience(rule)
+    covered = session.scalar(select(func.count()).select_from(people.subquery())) or 0
+    sample = session.scalars(
+        select(Employee)
+        .where(Employee.id.in_(people))
+        .order_by(Employee.last_name, Employee.first_name, Employee.id)
+        .limit(SAMPLE_SIZE)
+    )
+    return RulePreview(covered, list(sample))
+
+
+def active_rule(session: Session, rule_id: int) -> AssignmentRule:
+    """An active rule by id; RuleNotFound for an unknown or removed one."""
+    rule = session.get(AssignmentRule, rule_id)
+    if rule is None or not rule.is_active:
+        raise RuleNotFound(rule_id)
+    return rule
+
+
+def spec_of(session: Session, rule: AssignmentRule) -> RuleSpec:
+    """A saved rule as a spec again (people and manager by email), to fill the edit form."""
+    course = session.get(Course, rule.course_id)
+    assert course is not None
+    emails: tuple[str, ...] = ()
+    if rule.audience == "people":
+        emails = tuple(
+            session.scalars(
+                select(Employee.email)
+                .where(Employee.hris_id.in_(rule.audience_values))
+                .order_by(Employee.email)
+            )
+        )
+    manager = session.get(Employee, rule.manager_id) if rule.manager_id else None
+    return RuleSpec(
+        course_slug=course.slug,
+        audience=rule.audience,
+        audience_values=tuple(rule.audience_values) if rule.audience != "people" else (),
+        manager_email=_email(manager),
+        due_days=rule.due_days,
+        recertify_months=rule.recertify_months,
+        people_emails=emails,
+    )
+
+
+def _apply(rule: AssignmentRule, spec: RuleSpec, checked: _Checked) -> None:
+    rule.course_id = checked.course.id
+    rule.audience = spec.audience
+    rule.audience_values = list(checked.values)
+    rule.manager_id = checked.manager.id if checked.manager else None
+    rule.due_days = spec.due_days
+    rule.recertify_months = spec.recertify_months
+
+
+def _email(employee: Employee | None) -> str | None:
+    return employee.email if employee is not None else None
+
+
+def _describe_stored(session: Session, rule: AssignmentRule) -> str:
+    course = session.get(Course, rule.course_id)
+    manager = session.get(Employee, rule.manager_id) if rule.manager_id else None
+    assert course is not None
+    return describe_rule(rule, course.slug, _email(manager))
+
+
+def audience_in_words(rule: AssignmentRule, manager_email: str | None = None) -> str:
+    """Who a rule covers, as a sentence fragment: "departments Sales, Support"."""
+    manager = manager_email or f"employee #{rule.manager_id}"
+    return {
         "everyone": "everyone",
         "departments": "departments " + ", ".join(rule.audience_values),
         "locations": "locations " + ", ".join(rule.audience_values),
-        "manager": f"the reporting line of employee #{rule.manager_id}",
-        "people": "employees " + ", ".join(rule.audience_values),
+        "manager": f"everyone in the reporting line of {manager}",
+        "people": "the people with employee ids " + ", ".join(rule.audience_values),
     }[rule.audience]
+
+
+def describe_rule(rule: AssignmentRule, course_slug: str, manager_email: str | None = None) -> str:
+    """A rule in words, for the audit log, the rules page and the command line."""
     every = f", recertify every {rule.recertify_months} months" if rule.recertify_months else ""
-    return f"{course_slug} for {who}, due in {rule.due_days} days{every}"
-
-
-def audience(rule: AssignmentRule) -> Select[tuple[int]]:
-    """Ids of the active people a rule covers."""
-    query = select(Employee.id).where(Employee.is_active)
-    if rule.audience == "departments":
-        return query.where(Employee.department.in_(rule.audience_values))
-    if rule.audience == "locations":
-        return query.where(Employee.location.in_(rule.audience_values))
-    if rule.audience == "people":
-        return query.where(Employee.hris_id.in_(rule.audience_values))
-    if rule.audience == "manager":
-        assert rule.manager_id is not None
-        return query.where(Employee.id.in_(reporting_line(rule.manager_id)))
-    return query
-
-
-@dataclass(frozen=True)
-class _Wanted:
-    due_days: int
-    recertify_months: int | None
-    rule_created: datetime
-
-
-def sync_assignments(session: Session) -> SyncSummary:
-    """Make enrollments match the active rules (idempotent; see the module's docstring)."""
-    serialize(session, "assignment sync")
-    now = clock.now()
-    wanted: dict[tuple[int, int], _Wanted] = {}
-    for rule in session.scalars(select(AssignmentRule).where(AssignmentRule.is_active)):
-        for employee_id in session.scalars(audience(rule)):
-            key = (employee_id, rule.course_id)
-            wanted[key] = _stricter(wanted.get(key), rule)
-    latest: dict[tuple[int, int], Enrollment] = {}
-    for enrollment in session.scalars(select(Enrollment).order_by(Enrollment.cycle)):
-        latest[(enrollment.employee_id, enrollment.course_id)] = enrollment
-    hired = dict(session.execute(select(Employee.id, Employee.hire_date)).all())
-    counts = {"assigned": 0, "recertified": 0, "reinstated": 0, "withdrawn": 0}
-    for (employee_id, course_id), want in wanted.items():
-        current = latest.get((employee_id, course_id))
-        if current is None:
-            due = _due(now, hired.get(employee_id), want)
-            session.add(_enrollment(employee_id, course_id, 1, now, due))
-            counts["assigned"] += 1
-        elif current.withdrawn_at is not None and current.completed_at is None:
-            current.withdrawn_at = None
-            counts["reinstated"] += 1
-        elif (
-            current.completed_at is not None
-            and want.recertify_months
-            and add_months(current.completed_at, want.recertify_months) <= now
-        ):
-            due = now + timedelta(days=want.due_days)
-            session.add(_enrollment(employee_id, course_id, current.cycle + 1, now, due))
-            counts["recertified"] += 1
-    for key, enrollment in latest.items():
-        if (
-            key not in wanted
-            and enrollment.source == "assigned"
-            and enrollment.completed_at is None
-            and enrollment.withdrawn_at is None
-        ):
-            enrollment.withdrawn_at = now
-            counts["withdrawn"] += 1
-    session.flush()
-    summary = SyncSummary(**counts)
-    log.info("assignments synced: %s", summary)
-    return summary
-
-
-def sync_after_import(session: Session) -> str:
-    """The follow-up to a people import: new hires and movers get their courses at once."""
-    return f"Assignments synced: {sync_assignments(session)}."
-
-
-def _stricter(known: _Wanted | None, rule: AssignmentRule) -> _Wanted:
-    """Where two rules assign one course, the shorter due period and recertification win."""
-    if known is None:
-        return _Wanted(rule.due_days, rule.recertify_months, rule.created_at)
-    months = [m for m in (known.recertify_months, rule.recertify_months) if m]
-    return _Wanted(
-        min(known.due_days, rule.due_days),
-        min(months) if months else None,
-        min(known.rule_created, rule.created_at),
+    return (
+        f"{course_slug} for {audience_in_words(rule, manager_email)}, "
+        f"due in {rule.due_days} days{every}"
     )
-
-
-def _due(now: datetime, hire_date: date | None, want: _Wanted) -> datetime:
-    """Due N days from assignment; for someone hired after the rule, N days from the hire date."""
-    if hire_date is not None and hire_date >= want.rule_created.date():
-        return datetime.combine(hire_date, time(), tzinfo=now.tzinfo) + timedelta(
-            days=want.due_days
-        )
-    return now + timedelta(days=want.due_days)
-
-
-def _enrollment(
-    employee_id: int, course_id: int, cycle: int, now: datetime, due: datetime
-) -> Enrollment:
-    return Enrollment(
-        employee_id=employee_id, course_id=course_id, cycle=cycle, assigned_at=now, due_at=due
-    )
-
-
-def add_months(moment: datetime, months: int) -> datetime:
-    """The same day and time `months` later (the month's last day when it is shorter)."""
-    month_index = moment.month - 1 + months
-    year, month = moment.year + month_index // 12, month_index % 12 + 1
-    day = min(moment.day, calendar.monthrange(year, month)[1])
-    return moment.replace(year=year, month=month, day=day)

@@ -20,6 +20,12 @@ ACTIONS = (
     "course.imported",
     "course.published",
     "rule.created",
+    "rule.changed",
+    "rule.removed",
+    "enrollment.assigned",
+    "enrollment.withdrawn",
+    "enrollment.exempted",
+    "enrollment.completion_recorded",
 )
 
 

@@ -6,6 +6,7 @@ from flask import Blueprint, Response, abort, current_app, render_template, url_
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
+from lms import clock
 from lms.dbsession import db_session
 from lms.learning.certificates import certificate_for, certificate_pdf, find_by_code, long_date
 
@@ -42,4 +43,6 @@ def verify(code: str) -> ResponseReturnValue:
         name=details.name,
         course_title=details.course_title,
         completed_on=long_date(details.completed_at),
+        valid_until=long_date(details.valid_until) if details.valid_until else None,
+        expired=details.expired(clock.now()),
     )

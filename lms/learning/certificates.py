@@ -14,6 +14,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from lms import clock
+from lms.clock import add_months
 from lms.courses.models import Course, CourseVersion
 from lms.learning.models import Certificate, Enrollment
 from lms.people.models import Employee
@@ -60,6 +61,11 @@ class CertificateDetails:
     completed_at: datetime
     score: int | None
     code: str
+    valid_until: datetime | None  # None: the course does not recertify
+
+    def expired(self, now: datetime) -> bool:
+        """True once a recertifying certificate is past its date."""
+        return self.valid_until is not None and self.valid_until < now
 
 
 def issue_certificate(session: Session, enrollment: Enrollment) -> Certificate:
@@ -69,10 +75,12 @@ def issue_certificate(session: Session, enrollment: Enrollment) -> Certificate:
     existing = session.scalar(select(Certificate).where(Certificate.enrollment_id == enrollment.id))
     if existing is not None:
         return existing
+    months = enrollment.recertify_months
     certificate = Certificate(
         enrollment_id=enrollment.id,
         code=secrets.token_urlsafe(CODE_BYTES),
         issued_at=clock.now(),
+        valid_until=add_months(enrollment.completed_at, months) if months else None,
     )
     session.add(certificate)
     session.flush()
@@ -105,7 +113,7 @@ def find_by_code(session: Session, code: str) -> CertificateDetails | None:
     return CertificateDetails(*row) if row is not None else None
 
 
-def _details() -> Select[tuple[str, str, str, int, datetime, int | None, str]]:
+def _details() -> Select[tuple[str, str, str, int, datetime, int | None, str, datetime | None]]:
     return (
         select(
             (Employee.first_name + " " + Employee.last_name),
@@ -115,6 +123,7 @@ def _details() -> Select[tuple[str, str, str, int, datetime, int | None, str]]:
             Enrollment.completed_at,
             Enrollment.score,
             Certificate.code,
+            Certificate.valid_until,
         )
         .join(Enrollment, Certificate.enrollment_id == Enrollment.id)
         .join(Employee, Enrollment.employee_id == Employee.id)
@@ -187,6 +196,9 @@ def certificate_pdf(details: CertificateDetails, verify_url: str) -> bytes:
     if details.score is not None:
         facts += f"  \u00b7  Score: {details.score}%"
     line(facts, 14)
+    if details.valid_until is not None:
+        pdf.ln(2)
+        line(f"Valid until {long_date(details.valid_until)}", 14)
 
     pdf.set_y(pdf.h - 48)
     pdf.set_text_color(90, 90, 90)

@@ -22,7 +22,9 @@ class Enrollment(Base):
     # Fixed when the person starts: they finish the version they started.
     version_id: Mapped[int | None] = mapped_column(ForeignKey("course_versions.id"))
     cycle: Mapped[int] = mapped_column(default=1)
-    source: Mapped[str] = mapped_column(String(20), default="assigned")  # or "self"
+    # "assigned" by a rule, "self" (chosen from the catalogue) or "manual" (HR, for one
+    # person): the sync only ever changes "assigned" ones.
+    source: Mapped[str] = mapped_column(String(20), default="assigned")
     assigned_at: Mapped[datetime]
     due_at: Mapped[datetime | None]
     started_at: Mapped[datetime | None]
@@ -30,6 +32,15 @@ class Enrollment(Base):
     score: Mapped[int | None]  # of the passing attempt, kept with the completion
     # Set when no rule assigns the course any more: kept for history, no longer due.
     withdrawn_at: Mapped[datetime | None]
+    # How often the rules covering this person renew the course; a certificate issued for
+    # this cycle is valid for that long. Kept up to date by the sync while the cycle is open.
+    recertify_months: Mapped[int | None]
+    # HR excused the person: no longer due, never overdue, left alone by the sync.
+    exempted_at: Mapped[datetime | None]
+    # HR recorded a completion done elsewhere (completed_at holds when it happened).
+    completion_recorded_at: Mapped[datetime | None]
+    # Why HR exempted, recorded a completion or changed the enrollment by hand.
+    reason: Mapped[str | None] = mapped_column(String(500))
 
 
 class LessonProgress(Base):
@@ -111,3 +122,5 @@ class Certificate(Base):
     enrollment_id: Mapped[int] = mapped_column(ForeignKey("enrollments.id"), unique=True)
     code: Mapped[str] = mapped_column(String(40), unique=True)
     issued_at: Mapped[datetime]
+    # For a course that recertifies: completion plus the recertification period.
+    valid_until: Mapped[datetime | None]

@@ -19,7 +19,16 @@ from lms.learning.models import Enrollment, LessonProgress, QuizAttempt
 log = logging.getLogger(__name__)
 
 NOT_STARTED, IN_PROGRESS, COMPLETED, OVERDUE = "not started", "in progress", "completed", "overdue"
-_ORDER = {OVERDUE: 0, IN_PROGRESS: 1, NOT_STARTED: 2, COMPLETED: 3}
+# Set by HR, never by taking the course: shown as such, never as an ordinary completion.
+EXEMPTED, COMPLETED_ELSEWHERE = "exempted", "completed elsewhere"
+_ORDER = {
+    OVERDUE: 0,
+    IN_PROGRESS: 1,
+    NOT_STARTED: 2,
+    COMPLETED: 3,
+    COMPLETED_ELSEWHERE: 4,
+    EXEMPTED: 5,
+}
 
 
 class NotAvailable(LookupError):
@@ -27,9 +36,12 @@ class NotAvailable(LookupError):
 
 
 def status_of(enrollment: Enrollment, now: datetime) -> str:
-    """Completed, overdue (past due and not completed), in progress or not started."""
+    """Completed (here or elsewhere), exempted, overdue (past due and not completed),
+    in progress or not started. An exemption is never overdue."""
     if enrollment.completed_at is not None:
-        return COMPLETED
+        return COMPLETED if enrollment.completion_recorded_at is None else COMPLETED_ELSEWHERE
+    if enrollment.exempted_at is not None:
+        return EXEMPTED
     if enrollment.due_at is not None and enrollment.due_at < now:
         return OVERDUE
     return IN_PROGRESS if enrollment.started_at is not None else NOT_STARTED
@@ -252,8 +264,9 @@ def mark_lesson_done(session: Session, employee_id: int, slug: str, lesson_slug:
     if lesson is None:
         raise NotAvailable(lesson_slug)
     enrollment, now = view.enrollment, clock.now()
-    if enrollment.version_id is None:
-        enrollment.version_id = view.version.id  # from now on they finish this version
+    if enrollment.version_id is None and enrollment.completed_at is None:
+        # From now on they finish this version (a completion recorded by HR stays as it is).
+        enrollment.version_id = view.version.id
         enrollment.started_at = now
     if lesson.id not in view.done:
         session.add(

@@ -1,18 +1,24 @@
-"""What runs after a people import, registered by the app (higher floors hook in here).
+"""What higher floors add to people: follow-ups after an import, sections on a person's page.
 
-People sit below assignments, so the import cannot call the assignment sync itself;
-create_app registers it, and the import's web and command-line edges run what is registered.
+People sit below assignments, so the import cannot call the assignment sync itself, and the
+person page cannot ask for someone's courses; create_app registers both, and people's web
+and command-line edges run what is registered.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
 
 from flask import Flask
 from sqlalchemy.orm import Session
 
+from lms.people.models import Employee
+
 FollowUp = Callable[[Session], str]  # does its work in the import's session; says what it did
 KEY = "lms.after_people_import"
+SECTIONS_KEY = "lms.person_sections"
 
 
 def register_after_people_import(app: Flask, follow_up: FollowUp) -> None:
@@ -23,3 +29,31 @@ def register_after_people_import(app: Flask, follow_up: FollowUp) -> None:
 def after_people_import(app: Flask) -> list[FollowUp]:
     """The follow-ups registered on this app, in order."""
     return list(app.extensions.get(KEY, []))
+
+
+@dataclass(frozen=True)
+class PersonSection:
+    """A part of a person's page drawn by a higher floor: its template and what it shows."""
+
+    template: str
+    context: dict[str, Any] = field(default_factory=dict)
+
+
+# Builds a section for the signed-in viewer (None: nothing to show them); `submitted` holds
+# forms posted with errors, by name, so they are shown again with their messages.
+SectionMaker = Callable[[Session, Employee, Mapping[str, Any]], PersonSection | None]
+
+
+def register_person_section(app: Flask, maker: SectionMaker) -> None:
+    """Add a section to every person's page, after the facts and the direct reports."""
+    app.extensions.setdefault(SECTIONS_KEY, []).append(maker)
+
+
+def person_sections(
+    app: Flask, session: Session, employee: Employee, submitted: Mapping[str, Any] | None = None
+) -> list[PersonSection]:
+    """The sections registered on this app, built for one person."""
+    made = (
+        make(session, employee, submitted or {}) for make in app.extensions.get(SECTIONS_KEY, [])
+    )
+    return [section for section in made if section is not None]

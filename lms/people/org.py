@@ -8,16 +8,13 @@ from sqlalchemy.orm import Session, aliased
 from lms.people.models import Employee
 
 
-def reporting_line(manager_id: int) -> Select[tuple[int]]:
+def reporting_line(manager_id: int, name: str = "reporting_line") -> Select[tuple[int]]:
     """Ids of everyone below a manager, direct and indirect (a recursive CTE).
 
-    UNION (not UNION ALL) makes the walk stop even if bad data ever formed a cycle.
+    UNION (not UNION ALL) makes the walk stop even if bad data ever formed a cycle. Give
+    each line its own `name` when several go into one statement.
     """
-    line = (
-        select(Employee.id)
-        .where(Employee.manager_id == manager_id)
-        .cte("reporting_line", recursive=True)
-    )
+    line = select(Employee.id).where(Employee.manager_id == manager_id).cte(name, recursive=True)
     below = aliased(Employee)
     line = line.union(select(below.id).where(below.manager_id == line.c.id))
     return select(line.c.id)

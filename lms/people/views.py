@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
+from sqlalchemy.orm import Session
 from wtforms.fields.choices import SelectChoice
 
 from lms.access import get_visible_employee, hr_required, listed_employees, manager_or_hr_required
 from lms.dbsession import db_session
 from lms.people import services
 from lms.people.forms import ImportPeopleForm, PeopleFilterForm
-from lms.people.hooks import after_people_import
+from lms.people.hooks import after_people_import, person_sections
 from lms.people.hris import HrisFileError
 from lms.people.importer import import_people
+from lms.people.models import Employee
 
 bp = Blueprint("people", __name__, url_prefix="/people")
 PROBLEMS_SHOWN = 100
@@ -44,12 +49,19 @@ def index() -> ResponseReturnValue:
 def detail(employee_id: int) -> ResponseReturnValue:
     """One person, their manager and direct reports; only within the viewer's scope."""
     session = db_session()
-    employee = get_visible_employee(session, current_user, employee_id)
+    return render_detail(session, get_visible_employee(session, current_user, employee_id))
+
+
+def render_detail(
+    session: Session, employee: Employee, submitted: Mapping[str, Any] | None = None
+) -> str:
+    """The person page with the sections higher floors add (their courses, HR's forms)."""
     return render_template(
         "people/detail.html",
         employee=employee,
         manager=services.manager_of(session, employee),
         reports=services.direct_reports(session, employee),
+        sections=person_sections(current_app, session, employee, submitted),
     )
 
 

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select, update
 
 from lms import clock
+from lms.assignments import individual
 from lms.assignments.services import (
     RuleRejected,
     RuleSpec,
@@ -17,6 +18,7 @@ from lms.assignments.services import (
 )
 from lms.audit.models import AuditEvent
 from lms.learning.models import Enrollment
+from lms.learning.services import enroll_self
 from tests.people.hris_files import csv_file, person_row
 
 COURSE = "social-media-essentials"
@@ -39,9 +41,9 @@ def test_a_rule_for_everyone_assigns_every_active_person_once(
     make_employee(is_active=False)
     create_rule(db, RuleSpec(COURSE, "everyone", due_days=14), actor_id=org["hr"].id)
     first = sync_assignments(db)
-    assert str(first) == "assigned 6, recertified 0, reinstated 0, withdrawn 0"
+    assert str(first) == "created 6 enrollments (6 new, 0 renewed), reinstated 0, withdrawn 0"
     again = sync_assignments(db)
-    assert str(again) == "assigned 0, recertified 0, reinstated 0, withdrawn 0"
+    assert str(again) == "created 0 enrollments (0 new, 0 renewed), reinstated 0, withdrawn 0"
     due = {e.due_at for e in db.scalars(select(Enrollment))}
     assert due == {clock.now() + timedelta(days=14)}
 
@@ -107,7 +109,7 @@ def test_rules_are_checked_field_by_field(db, org, shipped_courses):
     with pytest.raises(RuleRejected) as rejected:
         create_rule(db, spec, actor_id=None)
     assert set(rejected.value.reasons) == {"course", "audience", "due_days", "recertify_months"}
-    with pytest.raises(RuleRejected, match="Name at least one"):
+    with pytest.raises(RuleRejected, match="Choose at least one department"):
         create_rule(db, RuleSpec(COURSE, "departments"), actor_id=None)
 
 
@@ -124,9 +126,9 @@ def test_a_people_import_syncs_at_once(runner, db, shipped_courses, tmp_path):
     path = tmp_path / "people.csv"
     path.write_bytes(csv_file(person_row("E1"), person_row("E2")))
     output = runner.invoke(args=["people", "import", str(path)]).output
-    assert "Assignments synced: assigned 2" in output
+    assert "Assignments synced: created 2 enrollments (2 new, 0 renewed)" in output
     assert runner.invoke(args=["assignments", "sync"]).output == (
-        "Assignments synced: assigned 0, recertified 0, reinstated 0, withdrawn 0.\n"
+        "Assignments synced: created 0 enrollments (0 new, 0 renewed), reinstated 0, withdrawn 0.\n"
     )
 
 
@@ -154,3 +156,43 @@ def test_add_months_keeps_the_day_or_the_months_last(start, months, expected):
     moment = clock.now().replace(year=start[0], month=start[1], day=start[2])
     result = add_months(moment, months)
     assert (result.year, result.month, result.day) == expected
+
+
+def test_a_second_sync_changes_nothing_whatever_the_mix(db, org, shipped_courses, make_employee):
+    """Rules of every kind, exemptions, manual and recorded enrollments, movers, a renewal:
+    the second run leaves every enrollment row exactly as the first left it."""
+    create_rule(db, RuleSpec(COURSE, "everyone", recertify_months=6), actor_id=None)
+    create_rule(db, RuleSpec(COURSE, "departments", ("Sales",), due_days=7), actor_id=None)
+    create_rule(
+        db, RuleSpec("social-media-guideline", "manager", manager_email="person2@example.com"),
+        actor_id=None,
+    )  # fmt: skip
+    sync_assignments(db)
+    individual.exempt(db, org["staff"].id, COURSE, "Agency", actor_id=None)
+    individual.record_completion(
+        db, org["lead"].id, COURSE, date(2026, 2, 1), "Classroom", actor_id=None
+    )
+    individual.withdraw_course(db, org["staff2"].id, "social-media-guideline", actor_id=None)
+    individual.assign_course(
+        db, org["hr"].id, "social-media-guideline", date(2026, 4, 1), actor_id=None
+    )
+    enroll_self(db, org["outsider"].id, "social-media-guideline")
+    db.merge(org["staff2"]).department = "Sales"
+    make_employee(hire_date=date(2026, 3, 5))
+    clock.advance(timedelta(days=200))  # the recorded completion is due for renewal
+
+    def rows() -> list[tuple]:
+        db.flush()
+        return [
+            (e.employee_id, e.course_id, e.cycle, e.source, e.due_at, e.completed_at,
+             e.withdrawn_at, e.exempted_at, e.recertify_months)
+            for e in db.scalars(select(Enrollment).order_by(Enrollment.id))
+        ]  # fmt: skip
+
+    first = sync_assignments(db)
+    assert first.recertified == 1
+    after_first = rows()
+    assert str(sync_assignments(db)) == (
+        "created 0 enrollments (0 new, 0 renewed), reinstated 0, withdrawn 0"
+    )
+    assert rows() == after_first

@@ -432,7 +432,7 @@ def test_cli_import_prints_one_summary_line(db, staff, runner, tmp_path):
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines() == [
         "Imported people.csv: created 1, updated 1, deactivated 0, unchanged 1."
-        " Assignments synced: assigned 0, recertified 0, reinstated 0, withdrawn 0."
+        " Assignments synced: created 0 enrollments (0 new, 0 renewed), reinstated 0, withdrawn 0."
     ]
     assert people(db)["E101"].title == "Senior rep"
 

@@ -1,0 +1,58 @@
+"""Forms on a person's page for HR: assign, withdraw, exempt, record a completion.
+
+Each has its own prefix, so the four can share one page without clashing ids.
+"""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import DateField, SelectField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length
+
+REASON_HELP = (
+    "Kept with the record and in the audit log, for example "
+    "“Attended the classroom session on 12 May”."
+)
+
+
+class _CourseForm(FlaskForm):
+    # Any slug is passed on: the service says plainly when it cannot be used.
+    course = SelectField(
+        "Course", validate_choice=False, validators=[DataRequired("Choose a course.")]
+    )
+
+
+class AssignCourseForm(_CourseForm):
+    due_on = DateField("Due on", validators=[InputRequired("Choose the due date.")])
+
+
+class WithdrawCourseForm(_CourseForm):
+    pass
+
+
+class ExemptForm(_CourseForm):
+    reason = TextAreaField(
+        "Reason",
+        validators=[DataRequired("Give the reason: it is kept with the record."), Length(max=500)],
+        description=REASON_HELP,
+    )
+
+
+class RecordCompletionForm(_CourseForm):
+    completed_on = DateField(
+        "Completed on", validators=[InputRequired("Give the date it was completed.")]
+    )
+    reason = TextAreaField(
+        "Reason",
+        validators=[DataRequired("Give the reason: it is kept with the record."), Length(max=500)],
+        description=REASON_HELP,
+    )
+
+
+# prefix → form class: the prefix names the form in the page and in the URL.
+PERSON_FORMS: dict[str, type[_CourseForm]] = {
+    "assign": AssignCourseForm,
+    "withdraw": WithdrawCourseForm,
+    "exempt": ExemptForm,
+    "record": RecordCompletionForm,
+}

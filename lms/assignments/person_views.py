@@ -1,0 +1,126 @@
+"""A person's courses on their page, and HR's changes to them: assign, withdraw, exempt,
+record a completion done elsewhere. Each change is one service call, audited, then committed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+from sqlalchemy.orm import Session
+from wtforms.fields.choices import SelectChoice
+
+from lms.access import get_visible_employee, hr_required
+from lms.assignments import individual
+from lms.assignments.individual import ChangeRefused
+from lms.assignments.person_forms import PERSON_FORMS
+from lms.dbsession import db_session
+from lms.people.hooks import PersonSection
+from lms.people.models import Employee
+from lms.people.views import render_detail
+
+bp = Blueprint("person_courses", __name__, url_prefix="/people")
+TEMPLATE = "assignments/_person_courses.html"
+DONE = {
+    "assign": "{name} now has {title}, due {when}.",
+    "withdraw": "{title} was withdrawn from {name}.",
+    "exempt": "{name} is exempted from {title}.",
+    "record": "{title} is recorded as completed elsewhere by {name} on {when}.",
+}
+
+
+def course_section(
+    session: Session, employee: Employee, submitted: Mapping[str, Any]
+) -> PersonSection:
+    """The person's courses for anyone who may see the person; HR also gets the forms."""
+    courses = individual.person_courses(session, employee.id)
+    forms = None
+    if current_user.is_hr_admin:
+        choices = [SelectChoice("", "Choose a course")] + [
+            SelectChoice(slug, title) for slug, title in individual.course_choices(session)
+        ]
+        open_courses = [SelectChoice("", "Choose a course")] + [
+            SelectChoice(course.slug, course.title) for course in courses if course.is_open
+        ]
+        forms = {}
+        for name, form_class in PERSON_FORMS.items():
+            form = submitted.get(name) or form_class(prefix=name, formdata=None)
+            form.course.choices = open_courses if name == "withdraw" else choices
+            forms[name] = form
+    return PersonSection(TEMPLATE, {"courses": courses, "forms": forms, "person": employee})
+
+
+@bp.post("/<int:employee_id>/courses/assign")
+@hr_required
+def assign(employee_id: int) -> ResponseReturnValue:
+    """Give the person a course directly, with a due date."""
+    return _change(employee_id, "assign")
+
+
+@bp.post("/<int:employee_id>/courses/withdraw")
+@hr_required
+def withdraw(employee_id: int) -> ResponseReturnValue:
+    """Take back an open course; kept for history, no longer due."""
+    return _change(employee_id, "withdraw")
+
+
+@bp.post("/<int:employee_id>/courses/exempt")
+@hr_required
+def exempt(employee_id: int) -> ResponseReturnValue:
+    """Excuse the person from a course, with a reason."""
+    return _change(employee_id, "exempt")
+
+
+@bp.post("/<int:employee_id>/courses/record-completion")
+@hr_required
+def record_completion(employee_id: int) -> ResponseReturnValue:
+    """Record a completion done elsewhere, with its date and a reason."""
+    return _change(employee_id, "record")
+
+
+def _change(employee_id: int, change: str) -> ResponseReturnValue:
+    """Make one change to a person's course; bad input is shown next to its field."""
+    session = db_session()
+    employee = get_visible_employee(session, current_user, employee_id)
+    form = PERSON_FORMS[change](prefix=change)
+    if form.validate_on_submit():
+        slug = form.course.data
+        try:
+            when = _apply(session, change, employee.id, slug, form.data)
+        except ChangeRefused as refused:
+            for field, message in refused.reasons.items():
+                target = form._fields.get(field, form.course)
+                target.errors = [*target.errors, message]
+        else:
+            title = dict(individual.course_choices(session)).get(slug, slug)
+            session.commit()
+            flash(DONE[change].format(name=employee.name, title=title, when=when), "success")
+            return redirect(url_for("people.detail", employee_id=employee.id))
+    return render_detail(session, employee, {change: form})
+
+
+def _apply(session: Session, change: str, employee_id: int, slug: str, data: dict) -> str:
+    """Call the service for the change; returns the date to mention in the message."""
+    actor = current_user.id
+    if change == "assign":
+        individual.assign_course(session, employee_id, slug, data["due_on"], actor_id=actor)
+        return _day(data["due_on"])
+    if change == "withdraw":
+        individual.withdraw_course(session, employee_id, slug, actor_id=actor)
+        return ""
+    if change == "exempt":
+        individual.exempt(session, employee_id, slug, data["reason"], actor_id=actor)
+        return ""
+    if change == "record":
+        individual.record_completion(
+            session, employee_id, slug, data["completed_on"], data["reason"], actor_id=actor
+        )
+        return _day(data["completed_on"])
+    abort(404)
+
+
+def _day(value: Any) -> str:
+    return f"{value.day} {value:%B %Y}"

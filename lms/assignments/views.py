@@ -1,0 +1,117 @@
+"""HR's assignment rules: the list with coverage and completion, new, change, remove.
+
+Every change saves the rule and runs the sync in the same transaction, then says what the
+sync did. "Preview" runs the same checks and counts the people covered, and saves nothing.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+from sqlalchemy.orm import Session
+from wtforms.fields.choices import SelectChoice
+
+from lms.access import hr_required
+from lms.assignments.forms import RuleForm
+from lms.assignments.overview import rules_overview
+from lms.assignments.services import (
+    RuleNotFound,
+    RulePreview,
+    RuleRejected,
+    active_rule,
+    audience_names,
+    create_rule,
+    describe_rule,
+    preview_rule,
+    remove_rule,
+    spec_of,
+    update_rule,
+)
+from lms.assignments.sync import sync_assignments
+from lms.courses.models import PUBLISHED
+from lms.courses.services import list_courses
+from lms.dbsession import db_session
+
+bp = Blueprint("assignments", __name__, url_prefix="/admin/rules")
+
+
+@bp.get("/")
+@hr_required
+def index() -> ResponseReturnValue:
+    """Every active rule with whom it covers now and how many completed."""
+    session = db_session()
+    titles = {listing.slug: listing.title for listing in list_courses(session)}
+    return render_template("assignments/index.html", rows=rules_overview(session), titles=titles)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@hr_required
+def new() -> ResponseReturnValue:
+    """Make a rule: preview whom it covers, then save it (and assign the course at once)."""
+    return _rule_page(None)
+
+
+@bp.route("/<int:rule_id>/edit", methods=["GET", "POST"])
+@hr_required
+def edit(rule_id: int) -> ResponseReturnValue:
+    """Change a rule; the sync then assigns or withdraws to match."""
+    return _rule_page(rule_id)
+
+
+@bp.post("/<int:rule_id>/remove")
+@hr_required
+def remove(rule_id: int) -> ResponseReturnValue:
+    """Stop a rule: open enrollments no other rule covers are withdrawn, completions stay."""
+    session = db_session()
+    try:
+        remove_rule(session, rule_id, actor_id=current_user.id)
+    except RuleNotFound:
+        abort(404)
+    summary = sync_assignments(session)
+    session.commit()
+    flash(f"Rule {rule_id} removed. Assignments synced: {summary}.", "success")
+    return redirect(url_for("assignments.index"))
+
+
+def _rule_page(rule_id: int | None) -> ResponseReturnValue:
+    session = db_session()
+    if rule_id is not None:
+        try:
+            rule = active_rule(session, rule_id)
+        except RuleNotFound:
+            abort(404)
+    form = RuleForm()
+    _offer_choices(session, form)
+    if request.method == "GET" and rule_id is not None:
+        form.fill(spec_of(session, rule))
+    preview: RulePreview | None = None
+    if form.validate_on_submit():
+        spec = form.spec()
+        try:
+            if request.form.get("action") == "save":
+                if rule_id is None:
+                    saved = create_rule(session, spec, actor_id=current_user.id)
+                else:
+                    saved = update_rule(session, rule_id, spec, actor_id=current_user.id)
+                described = describe_rule(saved, spec.course_slug, spec.manager_email)
+                summary = sync_assignments(session)
+                session.commit()
+                flash(f"Rule saved: {described}. Assignments synced: {summary}.", "success")
+                return redirect(url_for("assignments.index"))
+            preview = preview_rule(session, spec)
+        except RuleRejected as rejected:
+            form.show_reasons(rejected.reasons)
+    return render_template("assignments/rule.html", form=form, rule_id=rule_id, preview=preview)
+
+
+def _offer_choices(session: Session, form: RuleForm) -> None:
+    """Courses with a published version, and the departments and locations people are in."""
+    form.course.choices = [SelectChoice("", "Choose a course")] + [
+        SelectChoice(listing.slug, listing.title)
+        for listing in list_courses(session)
+        if any(status == PUBLISHED for _, status in listing.versions)
+    ]
+    names = audience_names(session)
+    form.departments.choices = [SelectChoice(name, name) for name in names["departments"]]
+    form.locations.choices = [SelectChoice(name, name) for name in names["locations"]]
