@@ -6,6 +6,19 @@ QUESTION_KINDS = ("single", "multiple", "true_false", "scenario")
 POST_KINDS = ("post", "comment", "message")
 SHOW_ANSWERS = ("after_each_attempt", "after_passing", "never")
 ONE_CORRECT = {"single", "true_false", "scenario"}
+SCENARIO_PROMPT = "What should you do?"
+
+
+def default_prompt_for(kind: object) -> str | None:
+    """The prompt a question gets when its author gives none (only scenarios have one)."""
+    return SCENARIO_PROMPT if kind == "scenario" else None
+
+
+def knowledge_check_problem(knowledge_check: bool, lesson: str | None) -> str | None:
+    """A knowledge check is asked at the end of a lesson, so it must name one."""
+    if knowledge_check and not lesson:
+        return "a knowledge check needs the lesson it belongs to"
+    return None
 
 
 def question_problems(
