@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lms import clock
-from lms.courses.models import PUBLISHED, Course, CourseVersion
+from lms.courses.models import PUBLISHED, RETIRED, Course, CourseVersion
 from lms.learning.models import Attestation
 
 log = logging.getLogger(__name__)
@@ -28,12 +28,16 @@ class GuidelineStatus:
 
 
 def published_guideline_versions(session: Session) -> list[CourseVersion]:
-    """Every published version of the guideline, oldest first (empty if there is none)."""
+    """Every guideline version ever published, oldest first (empty if there is none).
+
+    Retired versions count: an acknowledgement of one stays valid until a newer version
+    asks for re-acknowledgement, and what changed since it is shown from it.
+    """
     return list(
         session.scalars(
             select(CourseVersion)
             .join(Course)
-            .where(Course.kind == "guideline", CourseVersion.status == PUBLISHED)
+            .where(Course.kind == "guideline", CourseVersion.status.in_((PUBLISHED, RETIRED)))
             .order_by(CourseVersion.number)
         )
     )

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from lms import clock
-from lms.courses.models import PUBLISHED, Course, CourseVersion, Lesson
+from lms.courses.models import PUBLISHED, RETIRED, Course, CourseVersion, Lesson
 from lms.courses.services import current_versions
 from lms.learning import guideline
 from lms.learning.certificates import issue_certificate
@@ -20,6 +20,7 @@ log = logging.getLogger(__name__)
 
 NOT_STARTED, IN_PROGRESS, COMPLETED, OVERDUE = "not started", "in progress", "completed", "overdue"
 _ORDER = {OVERDUE: 0, IN_PROGRESS: 1, NOT_STARTED: 2, COMPLETED: 3}
+TAKEN = (PUBLISHED, RETIRED)  # the statuses of versions learners may be taking
 
 
 class NotAvailable(LookupError):
@@ -240,7 +241,8 @@ def version_for(session: Session, enrollment: Enrollment) -> CourseVersion:
         version = session.get(CourseVersion, enrollment.version_id)
     else:
         version = current_versions(session).get(enrollment.course_id)
-    if version is None or version.status != PUBLISHED:
+    # A retired version is still taken by whoever started it; a draft never is.
+    if version is None or version.status not in TAKEN:
         raise NotAvailable(enrollment.course_id)
     return version
 
