@@ -73,7 +73,7 @@ def import_pack(
         else:
             number = newest.number + 1 if newest else 1
         course.kind = pack.kind
-        version = _version_from_pack(pack, course, number)
+        version = version_from_pack(pack, course, number)
         session.add(version)
         session.flush()
         audit.record(
@@ -147,7 +147,8 @@ def _newest_version(session: Session, course: Course) -> CourseVersion | None:
     )
 
 
-def _version_from_pack(pack: CoursePack, course: Course, number: int) -> CourseVersion:
+def version_from_pack(pack: CoursePack, course: Course, number: int) -> CourseVersion:
+    """A new draft version holding the pack's content (lessons rendered once, here)."""
     quiz = pack.quiz
     return CourseVersion(
         course=course,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import logging
 from dataclasses import dataclass
 
@@ -11,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from lms import clock
 from lms.courses.models import PUBLISHED, RETIRED, Course, CourseVersion
+from lms.courses.textdiff import ChangedLine, line_changes
 from lms.learning.models import Attestation
 
 log = logging.getLogger(__name__)
@@ -107,23 +107,6 @@ def guideline_text(version: CourseVersion) -> list[str]:
     return lines
 
 
-@dataclass(frozen=True)
-class ChangedLine:
-    kind: str  # "added", "removed" or "context"
-    text: str
-
-
 def changes_between(old: CourseVersion, new: CourseVersion) -> list[list[ChangedLine]]:
     """What changed from one version to another, as groups of lines with a little context."""
-    groups = []
-    matcher = difflib.SequenceMatcher(a=guideline_text(old), b=guideline_text(new), autojunk=False)
-    for group in matcher.get_grouped_opcodes(1):
-        lines = []
-        for tag, a1, a2, b1, b2 in group:
-            if tag == "equal":
-                lines += [ChangedLine("context", text) for text in matcher.a[a1:a2]]
-                continue
-            lines += [ChangedLine("removed", text) for text in matcher.a[a1:a2]]
-            lines += [ChangedLine("added", text) for text in matcher.b[b1:b2]]
-        groups.append(lines)
-    return groups
+    return line_changes(guideline_text(old), guideline_text(new))
