@@ -12,6 +12,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from lms import commands, dbsession, errors, web_security
 from lms.access import Viewer, load_viewer
 from lms.assignments.services import sync_after_import
+from lms.authoring.views import bp as authoring_bp
 from lms.config import load_settings
 from lms.courses.markdown import sanitized
 from lms.extensions import csrf, limiter, login_manager
@@ -36,6 +37,7 @@ BLUEPRINTS = (
     quiz_bp,
     certificates_bp,
     reports_bp,
+    authoring_bp,
 )
 
 

@@ -7,6 +7,8 @@ goes to the course's newest version, which must be a draft: published versions n
 from __future__ import annotations
 
 import logging
+import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -109,15 +111,18 @@ def newest_version(session: Session, slug: str, *, lock: bool = False) -> Course
     With `lock`, edits of one course run one after the other (an advisory lock on
     PostgreSQL, the write lock on SQLite), so comparing a token and saving is atomic.
     """
-    if lock:
-        serialize(session, f"authoring:{slug}")
-    version = session.scalar(
+    query = (
         select(CourseVersion)
         .join(Course)
         .where(Course.slug == slug)
         .order_by(CourseVersion.number.desc())
         .limit(1)
     )
+    if lock:
+        serialize(session, f"authoring:{slug}")
+        # What another admin committed while we waited must replace anything loaded before.
+        query = query.execution_options(populate_existing=True)
+    version = session.scalar(query)
     if version is None:
         raise UnknownCourse(f"There is no course {slug!r}.")
     return version
@@ -289,3 +294,9 @@ def upload_pack(
         if newest.status == DRAFT and newest.fingerprint != pack.fingerprint and not replace_draft:
             raise DraftInTheWay(newest.number)
     return import_pack(session, pack, publish=False, published_by=actor_id)
+
+
+def suggested_slug(text: str, words: int = 6) -> str:
+    """A slug made from a title or prompt, for when HR leaves the short name empty."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return "-".join(re.findall(r"[a-z0-9]+", ascii_text.lower())[:words])
