@@ -15,6 +15,7 @@ from lms.assignments.person_views import bp as person_courses_bp
 from lms.assignments.person_views import course_section
 from lms.assignments.services import sync_after_import
 from lms.assignments.views import bp as assignments_bp
+from lms.authoring.views import bp as authoring_bp
 from lms.config import load_settings
 from lms.courses.markdown import sanitized
 from lms.extensions import csrf, limiter, login_manager
@@ -41,6 +42,7 @@ BLUEPRINTS = (
     reports_bp,
     assignments_bp,
     person_courses_bp,
+    authoring_bp,
 )
 
 

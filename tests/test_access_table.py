@@ -15,6 +15,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from lms.assignments.services import RuleSpec, create_rule
+from lms.authoring.services import start_draft
 from lms.people.models import Employee
 from tests.helpers import csrf_token, sign_in
 
@@ -216,6 +217,46 @@ ACCESS_TABLE = [
     ),
 ]
 
+# Authoring: HR only. The org fixture gives the essentials course a version 2 draft. Posts
+# carry no form data, so HR's are refused by validation or by a stale content token and
+# change nothing (rows run in order).
+ADMIN = f"/admin/courses/{COURSE}"
+HR_ONLY = {
+    200: _outcomes(SIGN_IN, 403, 403, 200),
+    302: _outcomes(SIGN_IN, 403, 403, 302),
+}
+ACCESS_TABLE += [
+    Row(endpoint, method, lambda o, path=path: path, HR_ONLY[status])
+    for endpoint, method, path, status in [
+        ("authoring.index", "GET", "/admin/courses/", 200),
+        ("authoring.new_course", "GET", "/admin/courses/new", 200),
+        ("authoring.new_course", "POST", "/admin/courses/new", 200),
+        ("authoring.upload", "GET", "/admin/courses/upload", 200),
+        ("authoring.upload", "POST", "/admin/courses/upload", 200),
+        ("authoring.preview", "POST", "/admin/courses/preview", 200),
+        ("authoring.course", "GET", ADMIN, 200),
+        ("authoring.start_draft", "POST", f"{ADMIN}/draft", 302),
+        ("authoring.settings", "GET", f"{ADMIN}/settings", 200),
+        ("authoring.settings", "POST", f"{ADMIN}/settings", 200),
+        ("authoring.publish", "GET", f"{ADMIN}/publish", 200),
+        ("authoring.publish", "POST", f"{ADMIN}/publish", 200),
+        ("authoring.history", "GET", f"{ADMIN}/history", 200),
+        ("authoring.download", "GET", f"{ADMIN}/versions/1.zip", 200),
+        ("authoring.lessons.new", "GET", f"{ADMIN}/lessons/new", 200),
+        ("authoring.lessons.new", "POST", f"{ADMIN}/lessons/new", 200),
+        ("authoring.lessons.edit", "GET", f"{ADMIN}/lessons/pitfalls/edit", 200),
+        ("authoring.lessons.edit", "POST", f"{ADMIN}/lessons/pitfalls/edit", 200),
+        ("authoring.lessons.move", "POST", f"{ADMIN}/lessons/pitfalls/move", 302),
+        ("authoring.lessons.delete", "POST", f"{ADMIN}/lessons/pitfalls/delete", 302),
+        ("authoring.questions.new", "GET", f"{ADMIN}/questions/new", 200),
+        ("authoring.questions.new", "POST", f"{ADMIN}/questions/new", 200),
+        ("authoring.questions.edit", "GET", f"{ADMIN}/questions/angry-manager-post/edit", 200),
+        ("authoring.questions.edit", "POST", f"{ADMIN}/questions/angry-manager-post/edit", 200),
+        ("authoring.questions.move", "POST", f"{ADMIN}/questions/angry-manager-post/move", 302),
+        ("authoring.questions.delete", "POST", f"{ADMIN}/questions/angry-manager-post/delete", 302),
+    ]
+]
+
 # Extra rows on scope: out-of-scope objects answer 404 whatever the id.
 SCOPE_CHECKS = [
     ("employee", lambda o: f"/people/{o['staff'].id}", 200),  # oneself
@@ -230,16 +271,21 @@ SCOPE_CHECKS = [
     ("manager", lambda o: "/courses/social-media-guideline/quiz/", 404),  # not enrolled
     ("hr", lambda o: "/admin/rules/999/edit", 404),
     ("hr", lambda o: "/people/999999/courses/exempt", 405),  # POST only
+    ("hr", lambda o: "/admin/courses/no-such-course", 404),
+    ("hr", lambda o: f"/admin/courses/{COURSE}/lessons/no-such-lesson/edit", 404),
+    ("hr", lambda o: f"/admin/courses/{COURSE}/questions/no-such-question/edit", 404),
+    ("hr", lambda o: f"/admin/courses/{COURSE}/versions/9.zip", 404),
 ]
 
 
 @pytest.fixture
 def org(org: Org, shipped_courses, enrol, db) -> Org:
     """The org of conftest, with the employee, the manager and HR enrolled in the course,
-    and one assignment rule."""
+    one assignment rule, and a draft of its next version for the authoring pages."""
     for person in ("staff", "lead", "hr"):
         enrol(org[person], shipped_courses[COURSE])
     create_rule(db, RuleSpec(COURSE, "departments", ("Sales",)), actor_id=None)
+    start_draft(db, COURSE)
     db.commit()
     return org
 

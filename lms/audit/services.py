@@ -17,6 +17,7 @@ ACTIONS = (
     "role.granted",
     "role.revoked",
     "password_link.issued",
+    "course.created",
     "course.imported",
     "course.published",
     "rule.created",

@@ -1,21 +1,30 @@
 """Course packs as files: read and check a pack folder, write one back. Pure (no database).
 
-`read_pack` checks everything and raises PackError listing every problem as
-`file:line: message`; `pack_files` is the one canonical way a pack is written, so an
-import followed by an export gives the same bytes.
+`read_pack` (a folder) and `read_pack_files` (the same files as a mapping, say from a zip)
+check everything and raise PackError listing every problem as `file:line: message`;
+`pack_files` is the one canonical way a pack is written, so an import followed by an export
+gives the same bytes. The small `*_problem` functions are the rules themselves, shared with
+the HR editor so a form is exactly as strict as an import.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from lms.courses import yaml_lines
 from lms.courses.markdown import unsafe_markup
-from lms.courses.quiz_rules import QUESTION_KINDS, SHOW_ANSWERS, question_problems
+from lms.courses.quiz_rules import (
+    QUESTION_KINDS,
+    SHOW_ANSWERS,
+    default_prompt_for,
+    knowledge_check_problem,
+    question_problems,
+)
 from lms.courses.yaml_lines import Located, LocatedList, YamlProblem
 
 TOPICS = (
@@ -47,6 +56,49 @@ QUESTION_KEYS = (
     "explanation",
 )
 CHOICE_KEYS = ("text", "correct", "feedback")
+# (lowest, highest) whole numbers allowed; None is allowed where the pack format says so.
+COURSE_MINUTES = (1, 10_000)
+LESSON_MINUTES = (1, 600)
+PASS_MARK = (1, 100)
+MAX_ATTEMPTS = (1, 100)
+DRAW = (1, 1000)
+
+
+# ---------------------------------------------------------------- the rules
+
+
+def slug_problem(value: str) -> str | None:
+    """Why a slug (a course's, a lesson's, a question's id) is not allowed, or None."""
+    if SLUG.fullmatch(value):
+        return None
+    return f"{value!r} must be lower-case letters, digits and hyphens"
+
+
+def number_problem(value: object, limits: tuple[int, int]) -> str | None:
+    """Why a value is not a whole number within limits, or None."""
+    low, high = limits
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        return f"must be a whole number from {low} to {high}, not {value!r}"
+    return None
+
+
+def topic_problem(topic: object) -> str | None:
+    """Why a lesson topic is unknown, or None."""
+    if topic in TOPICS:
+        return None
+    return f"unknown topic {topic!r}; use one of {', '.join(TOPICS)}"
+
+
+def missing_text(value: object) -> bool:
+    """True if a required text is absent or blank."""
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def draw_problem(draw: int | None, final_questions: int | None) -> str | None:
+    """Why a quiz cannot draw this many questions from its pool, or None."""
+    if draw is None or final_questions is None or draw <= final_questions:
+        return None
+    return f"quiz draw is {draw} but quiz.yaml has only {final_questions} questions"
 
 
 @dataclass(frozen=True)
@@ -149,7 +201,7 @@ class _Checker:
 
     def text(self, file: str, mapping: Located, key: str, *, required: bool = True) -> str | None:
         value = mapping.get(key)
-        if value is None or (isinstance(value, str) and not value.strip()):
+        if missing_text(value):
             if required:
                 self.add(file, mapping.line_of(key), f"{key} is missing; it needs some text")
             return None
@@ -159,19 +211,16 @@ class _Checker:
         return value.strip()  # `>` and `|` blocks end in a newline that means nothing here
 
     def number(
-        self, file: str, mapping: Located, key: str, *, low: int, high: int, default: Any = ...
+        self, file: str, mapping: Located, key: str, limits: tuple[int, int], default: Any = ...
     ) -> int | None:
         if key not in mapping and default is not ...:
             return default
         value = mapping.get(key)
         if value is None and default is None:
             return None
-        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            self.add(
-                file,
-                mapping.line_of(key),
-                f"{key} must be a whole number from {low} to {high}, not {value!r}",
-            )
+        problem = number_problem(value, limits)
+        if problem:
+            self.add(file, mapping.line_of(key), f"{key} {problem}")
             return None
         return value
 
@@ -185,19 +234,31 @@ class _Checker:
 
 def read_pack(folder: Path) -> CoursePack:
     """Read and check a pack folder; raise PackError listing every problem found."""
-    check = _Checker()
     if not folder.is_dir():
         raise PackError([f"{folder}: not a folder; a pack is a folder with course.yaml in it"])
-    course = _read_course(folder, check)
-    lessons, lesson_slugs = _read_lessons(folder, check)
-    questions, entries = _read_quiz(folder, check, lesson_slugs)
+    files = {
+        path.relative_to(folder).as_posix(): path.read_bytes()
+        for path in [folder / "course.yaml", folder / "quiz.yaml", *folder.glob("lessons/*.md")]
+        if path.is_file()
+    }
+    return read_pack_files(files)
+
+
+def read_pack_files(files: Mapping[str, bytes]) -> CoursePack:
+    """Check a pack given as its files (path relative to the pack folder → bytes).
+
+    The paths that matter are course.yaml, quiz.yaml and lessons/NN-slug.md; anything else
+    is ignored, as it is in a folder. Raises PackError listing every problem found.
+    """
+    check = _Checker()
+    course = _read_course(files, check)
+    lessons, lesson_slugs = _read_lessons(files, check)
+    questions, entries = _read_quiz(files, check, lesson_slugs)
     draw = course["quiz"].draw if course is not None else None
-    if draw is not None and entries is not None and draw > entries:
-        check.add(
-            "course.yaml",
-            course["draw_line"],
-            f"quiz draw is {draw} but quiz.yaml has only {entries} questions",
-        )
+    problem = draw_problem(draw, entries)
+    if problem:
+        assert course is not None
+        check.add("course.yaml", course["draw_line"], problem)
     if check.problems or course is None:
         raise PackError(check.problems)
     return CoursePack(
@@ -216,39 +277,35 @@ def read_pack(folder: Path) -> CoursePack:
 _UNREADABLE = object()  # _load's answer when the problem is already recorded
 
 
-def _load(folder: Path, name: str, check: _Checker) -> Any:
-    path = folder / name
-    if not path.is_file():
+def _load(files: Mapping[str, bytes], name: str, check: _Checker) -> Any:
+    if name not in files:
         check.add(name, 1, "the file is missing")
         return _UNREADABLE
     try:
-        return yaml_lines.load(_read_text(path, name, check))
+        return yaml_lines.load(_read_text(files[name], name, check))
     except YamlProblem as problem:
         check.add(name, problem.line, str(problem))
         return _UNREADABLE
 
 
-def _read_text(path: Path, name: str, check: _Checker) -> str:
+def _read_text(content: bytes, name: str, check: _Checker) -> str:
     try:
-        return path.read_text(encoding="utf-8")
+        # Universal newlines, as Path.read_text gives: a file saved on Windows reads the same.
+        return content.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
     except UnicodeDecodeError:
         check.add(name, 1, "the file is not UTF-8 text")
         return ""
 
 
-def _read_course(folder: Path, check: _Checker) -> dict[str, Any] | None:
+def _read_course(files: Mapping[str, bytes], check: _Checker) -> dict[str, Any] | None:
     name = "course.yaml"
-    raw = _load(folder, name, check)
+    raw = _load(files, name, check)
     data = None if raw is _UNREADABLE else check.fields(name, raw, COURSE_KEYS)
     if data is None:
         return None
     slug = check.text(name, data, "slug")
-    if slug is not None and not SLUG.fullmatch(slug):
-        check.add(
-            name,
-            data.line_of("slug"),
-            f"slug {slug!r} must be lower-case letters, digits and hyphens",
-        )
+    if slug is not None and (problem := slug_problem(slug)):
+        check.add(name, data.line_of("slug"), f"slug {problem}")
     kind = data.get("kind", "course")
     if kind not in KINDS:
         check.add(name, data.line_of("kind"), f"kind {kind!r} must be one of {', '.join(KINDS)}")
@@ -269,12 +326,10 @@ def _read_course(folder: Path, check: _Checker) -> dict[str, Any] | None:
                 f"show_answers {show!r} must be one of {', '.join(SHOW_ANSWERS)}",
             )
         quiz = QuizSettings(
-            pass_mark=check.number(
-                name, quiz_data, "pass_mark", low=1, high=100, default=quiz.pass_mark
-            )
+            pass_mark=check.number(name, quiz_data, "pass_mark", PASS_MARK, quiz.pass_mark)
             or quiz.pass_mark,
             max_attempts=check.number(
-                name, quiz_data, "max_attempts", low=1, high=100, default=quiz.max_attempts
+                name, quiz_data, "max_attempts", MAX_ATTEMPTS, quiz.max_attempts
             )
             if quiz_data.get("max_attempts", 0) is not None
             else None,
@@ -282,7 +337,7 @@ def _read_course(folder: Path, check: _Checker) -> dict[str, Any] | None:
                 name, quiz_data, "shuffle_questions", quiz.shuffle_questions
             ),
             shuffle_choices=check.flag(name, quiz_data, "shuffle_choices", quiz.shuffle_choices),
-            draw=check.number(name, quiz_data, "draw", low=1, high=1000, default=None)
+            draw=check.number(name, quiz_data, "draw", DRAW, None)
             if quiz_data.get("draw") is not None
             else None,
             show_answers=show,
@@ -291,7 +346,7 @@ def _read_course(folder: Path, check: _Checker) -> dict[str, Any] | None:
         "slug": slug,
         "title": check.text(name, data, "title"),
         "summary": check.text(name, data, "summary"),
-        "minutes": check.number(name, data, "minutes", low=1, high=10_000),
+        "minutes": check.number(name, data, "minutes", COURSE_MINUTES),
         "kind": kind,
         "requires_guideline": check.flag(name, data, "requires_guideline", False),
         "quiz": quiz,
@@ -305,17 +360,22 @@ def _empty() -> Located:
     return empty
 
 
-def _read_lessons(folder: Path, check: _Checker) -> tuple[list[LessonSource], set[str]]:
+def _read_lessons(
+    files: Mapping[str, bytes], check: _Checker
+) -> tuple[list[LessonSource], set[str]]:
     """The well-formed lessons, and the slug of every lesson file (for the quiz to name)."""
-    lessons_dir = folder / "lessons"
-    files = sorted(lessons_dir.glob("*.md")) if lessons_dir.is_dir() else []
-    if not files:
+    names = sorted(
+        name
+        for name in files
+        if name.startswith("lessons/") and name.endswith(".md") and name.count("/") == 1
+    )
+    if not names:
         check.add("lessons/", 1, "a pack needs at least one lesson, as lessons/01-slug.md")
         return [], set()
     lessons, seen_slugs, seen_positions = [], {}, {}
-    for path in files:
-        name = f"lessons/{path.name}"
-        match = LESSON_FILE.fullmatch(path.name)
+    for name in names:
+        file_name = name.removeprefix("lessons/")
+        match = LESSON_FILE.fullmatch(file_name)
         if match is None:
             check.add(name, 1, "lesson files are named NN-slug.md, e.g. 01-why-social.md")
             continue
@@ -328,16 +388,16 @@ def _read_lessons(folder: Path, check: _Checker) -> tuple[list[LessonSource], se
             )
         seen_slugs.setdefault(slug, name)
         seen_positions.setdefault(position, name)
-        lesson = _read_lesson(path, name, position, slug, check)
+        lesson = _read_lesson(files[name], name, position, slug, check)
         if lesson is not None:
             lessons.append(lesson)
     return lessons, set(seen_slugs)
 
 
 def _read_lesson(
-    path: Path, name: str, position: int, slug: str, check: _Checker
+    content: bytes, name: str, position: int, slug: str, check: _Checker
 ) -> LessonSource | None:
-    text = _read_text(path, name, check)
+    text = _read_text(content, name, check)
     if not text.startswith(FRONT_MATTER):
         check.add(
             name,
@@ -361,11 +421,9 @@ def _read_lesson(
         return None
     title = check.text(name, meta, "title")
     topic = meta.get("topic")
-    if topic not in TOPICS:
-        check.add(
-            name, meta.line_of("topic"), f"unknown topic {topic!r}; use one of {', '.join(TOPICS)}"
-        )
-    minutes = check.number(name, meta, "minutes", low=1, high=600)
+    if problem := topic_problem(topic):
+        check.add(name, meta.line_of("topic"), problem)
+    minutes = check.number(name, meta, "minutes", LESSON_MINUTES)
     if not body.strip():
         check.add(name, header.count("\n") + 3, "the lesson has no text after its front matter")
     body_start = header.count("\n") + 3
@@ -377,13 +435,13 @@ def _read_lesson(
 
 
 def _read_quiz(
-    folder: Path, check: _Checker, lesson_slugs: set[str]
+    files: Mapping[str, bytes], check: _Checker, lesson_slugs: set[str]
 ) -> tuple[list[QuestionSource], int | None]:
     """The well-formed questions, and how many the file holds (None if it cannot be read)."""
     name = "quiz.yaml"
-    if not (folder / name).exists():
+    if name not in files:
         return [], 0
-    raw = _load(folder, name, check)
+    raw = _load(files, name, check)
     data = None if raw is _UNREADABLE else check.fields(name, raw, ("questions",))
     if data is None:
         return [], None
@@ -420,10 +478,8 @@ def _read_question(
 ) -> QuestionSource | None:
     before = len(check.problems)
     key = check.text(name, data, "id")
-    if key is not None and not SLUG.fullmatch(key):
-        check.add(
-            name, data.line_of("id"), f"id {key!r} must be lower-case letters, digits and hyphens"
-        )
+    if key is not None and (problem := slug_problem(key)):
+        check.add(name, data.line_of("id"), f"id {problem}")
     kind = data.get("kind")
     if kind not in QUESTION_KINDS:
         check.add(
@@ -438,13 +494,9 @@ def _read_question(
             "file name without number and .md (lessons/03-pitfalls.md is 'pitfalls')",
         )
     knowledge_check = check.flag(name, data, "knowledge_check", False)
-    if knowledge_check and lesson is None:
-        check.add(
-            name,
-            data.line_of("knowledge_check"),
-            "a knowledge check needs the lesson it belongs to",
-        )
-    default_prompt = "What should you do?" if kind == "scenario" else None
+    if problem := knowledge_check_problem(knowledge_check, lesson):
+        check.add(name, data.line_of("knowledge_check"), problem)
+    default_prompt = default_prompt_for(kind)
     prompt = check.text(name, data, "prompt", required=default_prompt is None) or default_prompt
     explanation = check.text(name, data, "explanation")
     post = check.text(name, data, "post", required=False)

@@ -11,7 +11,16 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from lms import clock
 from lms.audit import services as audit
 from lms.courses.markdown import render
-from lms.courses.models import DRAFT, PUBLISHED, Choice, Course, CourseVersion, Lesson, Question
+from lms.courses.models import (
+    DRAFT,
+    PUBLISHED,
+    RETIRED,
+    Choice,
+    Course,
+    CourseVersion,
+    Lesson,
+    Question,
+)
 from lms.courses.packs import (
     ChoiceSource,
     CoursePack,
@@ -64,7 +73,7 @@ def import_pack(
         else:
             number = newest.number + 1 if newest else 1
         course.kind = pack.kind
-        version = _version_from_pack(pack, course, number)
+        version = version_from_pack(pack, course, number)
         session.add(version)
         session.flush()
         audit.record(
@@ -94,7 +103,22 @@ def publish_version(
     note: str | None = None,
     requires_reacknowledgement: bool = False,
 ) -> None:
-    """Make a draft the current version; from now on it never changes."""
+    """Make a draft the current version; from now on it never changes.
+
+    Older published versions become retired: nobody starts them any more, but whoever
+    started one finishes it (learning treats published and retired alike for them).
+    """
+    retired = list(
+        session.scalars(
+            select(CourseVersion).where(
+                CourseVersion.course_id == version.course_id,
+                CourseVersion.status == PUBLISHED,
+                CourseVersion.number < version.number,
+            )
+        )
+    )
+    for older in retired:
+        older.status = RETIRED
     version.status = PUBLISHED
     version.published_at = clock.now()
     version.published_by_id = published_by
@@ -102,13 +126,14 @@ def publish_version(
     version.requires_reacknowledgement = requires_reacknowledgement
     session.flush()
     reack = "; everyone must acknowledge it again" if requires_reacknowledgement else ""
+    retiring = "".join(f"; v{older.number} retired" for older in retired)
     audit.record(
         session,
         "course.published",
         f"{version.course.slug} v{version.number}",
         actor_id=published_by,
         before="draft",
-        after=f"published{reack}" + (f": {note}" if note else ""),
+        after=f"published{reack}{retiring}" + (f": {note}" if note else ""),
     )
     log.info("course %s version %d published", version.course.slug, version.number)
 
@@ -122,7 +147,8 @@ def _newest_version(session: Session, course: Course) -> CourseVersion | None:
     )
 
 
-def _version_from_pack(pack: CoursePack, course: Course, number: int) -> CourseVersion:
+def version_from_pack(pack: CoursePack, course: Course, number: int) -> CourseVersion:
+    """A new draft version holding the pack's content (lessons rendered once, here)."""
     quiz = pack.quiz
     return CourseVersion(
         course=course,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import logging
 from dataclasses import dataclass
 
@@ -10,7 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lms import clock
-from lms.courses.models import PUBLISHED, Course, CourseVersion
+from lms.courses.models import PUBLISHED, RETIRED, Course, CourseVersion
+from lms.courses.textdiff import ChangedLine, line_changes
 from lms.learning.models import Attestation
 
 log = logging.getLogger(__name__)
@@ -28,12 +28,16 @@ class GuidelineStatus:
 
 
 def published_guideline_versions(session: Session) -> list[CourseVersion]:
-    """Every published version of the guideline, oldest first (empty if there is none)."""
+    """Every guideline version ever published, oldest first (empty if there is none).
+
+    Retired versions count: an acknowledgement of one stays valid until a newer version
+    asks for re-acknowledgement, and what changed since it is shown from it.
+    """
     return list(
         session.scalars(
             select(CourseVersion)
             .join(Course)
-            .where(Course.kind == "guideline", CourseVersion.status == PUBLISHED)
+            .where(Course.kind == "guideline", CourseVersion.status.in_((PUBLISHED, RETIRED)))
             .order_by(CourseVersion.number)
         )
     )
@@ -103,23 +107,6 @@ def guideline_text(version: CourseVersion) -> list[str]:
     return lines
 
 
-@dataclass(frozen=True)
-class ChangedLine:
-    kind: str  # "added", "removed" or "context"
-    text: str
-
-
 def changes_between(old: CourseVersion, new: CourseVersion) -> list[list[ChangedLine]]:
     """What changed from one version to another, as groups of lines with a little context."""
-    groups = []
-    matcher = difflib.SequenceMatcher(a=guideline_text(old), b=guideline_text(new), autojunk=False)
-    for group in matcher.get_grouped_opcodes(1):
-        lines = []
-        for tag, a1, a2, b1, b2 in group:
-            if tag == "equal":
-                lines += [ChangedLine("context", text) for text in matcher.a[a1:a2]]
-                continue
-            lines += [ChangedLine("removed", text) for text in matcher.a[a1:a2]]
-            lines += [ChangedLine("added", text) for text in matcher.b[b1:b2]]
-        groups.append(lines)
-    return groups
+    return line_changes(guideline_text(old), guideline_text(new))

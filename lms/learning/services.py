@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from lms import clock
-from lms.courses.models import PUBLISHED, Course, CourseVersion, Lesson
+from lms.courses.models import PUBLISHED, RETIRED, Course, CourseVersion, Lesson
 from lms.courses.services import current_versions
 from lms.learning import guideline
 from lms.learning.certificates import issue_certificate
@@ -29,6 +29,7 @@ _ORDER = {
     COMPLETED_ELSEWHERE: 4,
     EXEMPTED: 5,
 }
+TAKEN = (PUBLISHED, RETIRED)  # the statuses of versions learners may be taking
 
 
 class NotAvailable(LookupError):
@@ -252,7 +253,8 @@ def version_for(session: Session, enrollment: Enrollment) -> CourseVersion:
         version = session.get(CourseVersion, enrollment.version_id)
     else:
         version = current_versions(session).get(enrollment.course_id)
-    if version is None or version.status != PUBLISHED:
+    # A retired version is still taken by whoever started it; a draft never is.
+    if version is None or version.status not in TAKEN:
         raise NotAvailable(enrollment.course_id)
     return version
 

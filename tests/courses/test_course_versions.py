@@ -56,7 +56,8 @@ def test_published_versions_never_change_and_edits_make_a_new_version(db):
     assert _versions(db) == [(1, "published"), (2, "draft")]
     assert version_as_pack(get_version(db, pack.slug, 1)) == pack
     import_pack(db, _edited(pack), publish=True)  # same content: publishes the draft
-    assert _versions(db) == [(1, "published"), (2, "published")]
+    assert _versions(db) == [(1, "retired"), (2, "published")]
+    assert version_as_pack(get_version(db, pack.slug, 1)) == pack  # retired, not changed
 
 
 def test_lessons_are_stored_with_sanitised_html(db):

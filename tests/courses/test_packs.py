@@ -20,6 +20,7 @@ from lms.courses.packs import (
     QuestionSource,
     pack_files,
     read_pack,
+    read_pack_files,
     write_pack,
 )
 
@@ -880,3 +881,13 @@ def test_the_fingerprint_changes_when_a_lesson_file_is_edited(mini_folder, mini_
     lesson = mini_folder / LESSON_2
     lesson.write_text(SECOND_LESSON.replace("wait a night", "wait a night or two"))
     assert read_pack(mini_folder).fingerprint != mini_pack.fingerprint
+
+
+def test_a_pack_given_as_a_mapping_of_files_reads_as_the_folder_does(mini_folder, mini_pack):
+    files = {name: text.encode() for name, text in MINI_PACK.items()}
+    assert read_pack_files(files) == mini_pack
+    windows = {name: content.replace(b"\n", b"\r\n") for name, content in files.items()}
+    assert read_pack_files(windows) == mini_pack
+    with pytest.raises(PackError) as refused:
+        read_pack_files({**files, "quiz.yaml": b"questions: [\n"})
+    assert refused.value.problems[0].startswith("quiz.yaml:2: this is not valid YAML")

@@ -1,0 +1,1 @@
+"""HR authoring in the browser: drafts, lessons, quiz questions, publishing, history, zips."""

@@ -1,0 +1,164 @@
+"""What changed between two versions of a course, in words HR can read. Pure.
+
+Compares the versions as packs: settings field by field, lessons by slug (their text as a
+line diff), questions by id.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from lms.courses.packs import CoursePack, LessonSource, QuestionSource
+from lms.courses.textdiff import ChangedLine, line_changes
+
+SETTINGS = (
+    ("Title", lambda p: p.title),
+    ("Summary", lambda p: p.summary),
+    ("Minutes", lambda p: p.minutes),
+    ("Requires the guideline acknowledged", lambda p: p.requires_guideline),
+    ("Pass mark (%)", lambda p: p.quiz.pass_mark),
+    ("Attempts allowed", lambda p: p.quiz.max_attempts or "unlimited"),
+    ("Shuffle questions", lambda p: p.quiz.shuffle_questions),
+    ("Shuffle choices", lambda p: p.quiz.shuffle_choices),
+    ("Questions drawn per attempt", lambda p: p.quiz.draw or "all"),
+    ("Show the answers", lambda p: p.quiz.show_answers),
+)
+LESSON_FIELDS = (("Title", "title"), ("Topic", "topic"), ("Minutes", "minutes"))
+QUESTION_FIELDS = (
+    ("Kind", "kind"),
+    ("Lesson", "lesson"),
+    ("Knowledge check", "knowledge_check"),
+    ("Post kind", "post_kind"),
+    ("Post", "post"),
+    ("Prompt", "prompt"),
+    ("Explanation", "explanation"),
+)
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    label: str
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class ItemChange:
+    """A lesson or question: added, removed or changed, and how."""
+
+    name: str  # slug or id
+    title: str
+    change: str  # "added", "removed", "changed"
+    fields: list[FieldChange] = field(default_factory=list)
+    text: list[list[ChangedLine]] = field(default_factory=list)  # lesson text, in groups
+
+
+@dataclass(frozen=True)
+class VersionDiff:
+    settings: list[FieldChange]
+    lessons: list[ItemChange]
+    lesson_order_changed: bool
+    questions: list[ItemChange]
+    question_order_changed: bool
+
+    @property
+    def unchanged(self) -> bool:
+        return not (
+            self.settings
+            or self.lessons
+            or self.questions
+            or self.lesson_order_changed
+            or self.question_order_changed
+        )
+
+
+def _shown(value: object) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+def _fields(pairs: tuple[tuple[str, str], ...], old: object, new: object) -> list[FieldChange]:
+    return [
+        FieldChange(label, _shown(getattr(old, name)), _shown(getattr(new, name)))
+        for label, name in pairs
+        if getattr(old, name) != getattr(new, name)
+    ]
+
+
+def _choices(question: QuestionSource) -> str:
+    lines = []
+    for choice in question.choices:
+        mark = "✓ correct: " if choice.correct else "✗ "
+        feedback = f" (feedback: {choice.feedback})" if choice.feedback else ""
+        lines.append(f"{mark}{choice.text}{feedback}")
+    return "\n".join(lines)
+
+
+def _lesson_change(old: LessonSource, new: LessonSource) -> ItemChange | None:
+    fields = _fields(LESSON_FIELDS, old, new)
+    text = line_changes(old.body.splitlines(), new.body.splitlines())
+    if not fields and not text:
+        return None
+    return ItemChange(new.slug, new.title, "changed", fields, text)
+
+
+def _question_change(old: QuestionSource, new: QuestionSource) -> ItemChange | None:
+    fields = _fields(QUESTION_FIELDS, old, new)
+    if old.choices != new.choices:
+        fields.append(FieldChange("Choices", _choices(old), _choices(new)))
+    if not fields:
+        return None
+    return ItemChange(new.key, new.prompt, "changed", fields)
+
+
+def compare(old: CoursePack, new: CoursePack) -> VersionDiff:
+    """Everything that differs from `old` to `new`."""
+    settings = [
+        FieldChange(label, _shown(read(old)), _shown(read(new)))
+        for label, read in SETTINGS
+        if read(old) != read(new)
+    ]
+    old_lessons = {lesson.slug: lesson for lesson in old.lessons}
+    new_lessons = {lesson.slug: lesson for lesson in new.lessons}
+    lessons = [
+        ItemChange(slug, lesson.title, "removed")
+        for slug, lesson in old_lessons.items()
+        if slug not in new_lessons
+    ]
+    for slug, lesson in new_lessons.items():
+        if slug not in old_lessons:
+            lessons.append(
+                ItemChange(
+                    slug, lesson.title, "added", text=line_changes([], lesson.body.splitlines())
+                )
+            )
+        elif change := _lesson_change(old_lessons[slug], lesson):
+            lessons.append(change)
+    old_questions = {question.key: question for question in old.questions}
+    new_questions = {question.key: question for question in new.questions}
+    questions = [
+        ItemChange(key, question.prompt, "removed")
+        for key, question in old_questions.items()
+        if key not in new_questions
+    ]
+    for key, question in new_questions.items():
+        if key not in old_questions:
+            questions.append(ItemChange(key, question.prompt, "added"))
+        elif change := _question_change(old_questions[key], question):
+            questions.append(change)
+    return VersionDiff(
+        settings=settings,
+        lessons=lessons,
+        lesson_order_changed=_order_changed(list(old_lessons), list(new_lessons)),
+        questions=questions,
+        question_order_changed=_order_changed(list(old_questions), list(new_questions)),
+    )
+
+
+def _order_changed(old: list[str], new: list[str]) -> bool:
+    """True if the items both versions have come in a different order."""
+    both = set(old) & set(new)
+    return [name for name in old if name in both] != [name for name in new if name in both]

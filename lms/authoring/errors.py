@@ -1,0 +1,47 @@
+"""What can go wrong while editing a draft; views turn each into a message on the page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class AuthoringError(Exception):
+    """Base of the errors below."""
+
+
+class NoDraft(AuthoringError):
+    """The course's newest version is not a draft (never started, or published meanwhile)."""
+
+
+class Invalid(AuthoringError):
+    """The input breaks the pack format's rules; `problems` maps a form field to messages."""
+
+    def __init__(self, problems: dict[str, list[str]]) -> None:
+        super().__init__("; ".join(m for messages in problems.values() for m in messages))
+        self.problems = problems
+
+
+class EditConflict(AuthoringError):
+    """Someone saved the same object since this form was loaded; `current` is what is stored."""
+
+    def __init__(self, current: Any) -> None:
+        super().__init__("changed by someone else meanwhile")
+        self.current = current
+
+
+class Gone(AuthoringError):
+    """The lesson or question was deleted (or renamed) since this form was loaded."""
+
+
+class DraftInTheWay(AuthoringError):
+    """An upload would replace a different draft, and replacing it was not asked for."""
+
+    def __init__(self, number: int) -> None:
+        super().__init__(f"version {number} is a draft with other content")
+        self.number = number
+
+
+def sentence(message: str) -> str:
+    """A rule's message (written for `file:line: …`) as a sentence next to a form field."""
+    message = message.strip()
+    return message[:1].upper() + message[1:] + ("" if message.endswith(".") else ".")

@@ -1,0 +1,91 @@
+"""Publishing a draft: checked exactly as `lms courses import` checks a pack, then made current."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy.orm import Session
+
+from lms.authoring.errors import EditConflict, Invalid
+from lms.authoring.services import draft
+from lms.courses.models import CourseVersion
+from lms.courses.packs import PackError, pack_files, read_pack_files
+from lms.courses.services import publish_version, version_as_pack
+
+_PLACE = re.compile(r"(?P<file>[^:]+):(?P<line>\d+): (?P<message>.*)", re.DOTALL)
+_QUESTION_START = re.compile(r"- id: (?P<key>\S+)")
+
+
+def publish_problems(version: CourseVersion) -> list[str]:
+    """Why the importer would refuse this draft as a pack, each said where HR can fix it.
+
+    The draft is written as its canonical pack and read back by the importer itself, so a
+    published version is always one `lms courses import` would accept.
+    """
+    files = pack_files(version_as_pack(version))
+    try:
+        read_pack_files(files)
+    except PackError as error:
+        return [_placed(problem, version, files) for problem in error.problems]
+    return []
+
+
+def _placed(problem: str, version: CourseVersion, files: dict[str, bytes]) -> str:
+    """`lessons/02-pitfalls.md:6: …` as `Lesson "Pitfalls": …`, and so on."""
+    match = _PLACE.fullmatch(problem)
+    if match is None:
+        return problem
+    file, line, message = match["file"], int(match["line"]), match["message"]
+    if file == "course.yaml":
+        place = "Settings"
+    elif file == "quiz.yaml":
+        place = _question_at(files[file].decode(), line)
+    elif file == "lessons/":
+        place = "Lessons"
+    else:
+        slug = file.removeprefix("lessons/")[3:].removesuffix(".md")
+        title = next((lesson.title for lesson in version.lessons if lesson.slug == slug), slug)
+        place = f"Lesson “{title}”"
+    return f"{place}: {message}"
+
+
+def _question_at(quiz_yaml: str, line: int) -> str:
+    key = None
+    for text in quiz_yaml.splitlines()[:line]:
+        if match := _QUESTION_START.match(text):
+            key = match["key"]
+    return f"Question “{key}”" if key else "Quiz"
+
+
+def publish_draft(
+    session: Session,
+    slug: str,
+    *,
+    fingerprint: str,
+    note: str,
+    requires_reacknowledgement: bool,
+    actor_id: int | None,
+) -> CourseVersion:
+    """Publish the draft HR reviewed (its fingerprint) if it is complete; older versions retire."""
+    version = draft(session, slug, lock=True)
+    if version.fingerprint != fingerprint:
+        raise EditConflict(version)
+    problems: dict[str, list[str]] = {}
+    if not note.strip():
+        problems["note"] = ["Say in a sentence what changed; it goes into the version history."]
+    if requires_reacknowledgement and version.course.kind != "guideline":
+        problems["requires_reacknowledgement"] = [
+            "Only a guideline asks everyone to acknowledge it again."
+        ]
+    if found := publish_problems(version):
+        problems["draft"] = found
+    if problems:
+        raise Invalid(problems)
+    publish_version(
+        session,
+        version,
+        published_by=actor_id,
+        note=note.strip(),
+        requires_reacknowledgement=requires_reacknowledgement,
+    )
+    return version
