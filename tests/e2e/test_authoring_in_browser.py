@@ -1,14 +1,18 @@
 """In the browser: an HR admin creates a course with two lessons and three questions,
-previews a lesson, and publishes it; every page passes the accessibility check."""
+previews a lesson, publishes it and assigns it to one department with a due date; an
+employee of that department finds it on My learning and one of another department does not.
+Every page passes the accessibility check."""
 
 from __future__ import annotations
+
+import re
 
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
 from lms.courses.models import CourseVersion
 from tests.e2e.conftest import assert_accessible
-from tests.e2e.test_roles_in_browser import sign_in
+from tests.e2e.test_roles_in_browser import sign_in, sign_out
 from tests.helpers import PASSWORD, fresh
 
 LESSONS = [
@@ -42,7 +46,7 @@ def _add_question(page: Page, prompt: str, right: str, wrong: str) -> None:
     expect(page.get_by_text("added.")).to_be_visible()
 
 
-def test_hr_creates_previews_and_publishes_a_course(page: Page, db, org) -> None:
+def test_hr_creates_publishes_and_assigns_a_course(page: Page, db, org) -> None:
     sign_in(page, org["hr"].email, PASSWORD)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Courses").click()
     expect(page.get_by_role("heading", level=1, name="Courses")).to_be_visible()
@@ -92,3 +96,27 @@ def test_hr_creates_previews_and_publishes_a_course(page: Page, db, org) -> None
     assert (published.status, published.change_note) == ("published", "First version")
     assert [lesson.title for lesson in published.lessons] == [LESSONS[0][0], LESSONS[1][0]]
     assert len(published.questions) == 3
+
+    # Assign it to Sales, due in 14 days (the clock is fixed at 2 March 2026).
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Assignments").click()
+    page.get_by_role("link", name="New rule").click()
+    page.get_by_label("Course").select_option(label="Posting with care")
+    page.get_by_label("Who gets it").select_option(label="One or more departments")
+    page.get_by_label("Departments").select_option(["Sales"])
+    page.get_by_label("Due in (days)").fill("14")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text(re.compile(r"Rule saved: .*created 1 enrollment"))).to_be_visible()
+    sign_out(page)
+
+    sign_in(page, org["outsider"].email, PASSWORD)  # Sales
+    course = page.get_by_role("listitem").filter(has_text="Posting with care")
+    expect(course.get_by_text("Not started")).to_be_visible()
+    expect(course.get_by_text("Due 16 March 2026")).to_be_visible()
+    course.get_by_role("link", name="Posting with care").click()
+    expect(page.get_by_role("link", name=LESSONS[0][0], exact=True)).to_be_visible()
+    assert_accessible(page)
+    sign_out(page)
+
+    sign_in(page, org["staff"].email, PASSWORD)  # Marketing
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    expect(page.get_by_text("Posting with care")).to_have_count(0)
