@@ -12,8 +12,10 @@ from lms.assignments import individual
 from lms.assignments.services import (
     RuleRejected,
     RuleSpec,
+    SyncSummary,
     add_months,
     create_rule,
+    remove_rule,
     sync_assignments,
 )
 from lms.audit.models import AuditEvent
@@ -196,3 +198,21 @@ def test_a_second_sync_changes_nothing_whatever_the_mix(db, org, shipped_courses
         "created 0 enrollments (0 new, 0 renewed), reinstated 0, withdrawn 0"
     )
     assert rows() == after_first
+
+
+def test_a_reinstated_enrollment_takes_the_renewal_period_of_the_rule_that_brings_it_back(
+    db, org, shipped_courses
+):
+    yearly = create_rule(
+        db, RuleSpec(COURSE, "departments", ("Marketing",), recertify_months=12), actor_id=None
+    )
+    marketing = sync_assignments(db).assigned
+    remove_rule(db, yearly.id, actor_id=None)
+    assert sync_assignments(db).withdrawn == marketing
+    create_rule(
+        db, RuleSpec(COURSE, "departments", ("Marketing",), recertify_months=6), actor_id=None
+    )
+    assert sync_assignments(db).reinstated == marketing
+    enrollments = db.scalars(select(Enrollment)).all()
+    assert {(e.withdrawn_at, e.recertify_months) for e in enrollments} == {(None, 6)}
+    assert sync_assignments(db) == SyncSummary()
