@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from lms import clock
+from lms.assignments import individual
 from lms.assignments.models import AssignmentRule
 from lms.assignments.services import RuleSpec, create_rule, sync_assignments
 from lms.courses.models import Choice, Course
@@ -279,6 +280,35 @@ def _assign_by_rules(session: Session) -> None:
     for employee_id, course in fresh:
         state = DEMO_STATES[(employee_id + course.id) % len(DEMO_STATES)]
         _progress(session, employee_id, course, state)
+    _hr_decisions(session)
+
+
+def _hr_decisions(session: Session) -> None:
+    """One exemption and one classroom completion, so HR sees how they are shown."""
+    hr = session.scalar(select(Employee.id).where(Employee.is_hr_admin))
+    untouched = session.scalars(
+        select(Enrollment.employee_id)
+        .join(Course, Enrollment.course_id == Course.id)
+        .where(Course.slug == "social-media-essentials", Enrollment.started_at.is_(None))
+        .order_by(Enrollment.employee_id.desc())
+        .limit(2)
+    ).all()
+    exempted, classroom = untouched
+    individual.exempt(
+        session,
+        exempted,
+        "social-media-essentials",
+        "Joined from our agency, where they took the same training last month.",
+        actor_id=hr,
+    )
+    individual.record_completion(
+        session,
+        classroom,
+        "social-media-essentials",
+        (clock.now() - timedelta(days=10)).date(),
+        "Took the classroom session in London.",
+        actor_id=hr,
+    )
 
 
 def _pass_quiz(session: Session, employee_id: int, course: Course) -> None:
