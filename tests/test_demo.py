@@ -17,7 +17,15 @@ from lms import clock
 from lms.assignments.models import AssignmentRule
 from lms.courses.models import Course
 from lms.learning.models import Enrollment
-from lms.learning.services import COMPLETED, IN_PROGRESS, NOT_STARTED, OVERDUE, status_of
+from lms.learning.services import (
+    COMPLETED,
+    COMPLETED_ELSEWHERE,
+    EXEMPTED,
+    IN_PROGRESS,
+    NOT_STARTED,
+    OVERDUE,
+    status_of,
+)
 from lms.people.models import Employee
 
 
@@ -45,7 +53,15 @@ def test_demo_assigns_through_rules_with_every_status_shown(runner, db):
     assert by_course[guideline] == 51  # everyone
     assert 40 < len(enrollments) - 51 < 51  # the course: all but the head of Engineering
     statuses = Counter(status_of(enrollment, clock.now()) for enrollment in enrollments)
-    assert set(statuses) == {COMPLETED, IN_PROGRESS, NOT_STARTED, OVERDUE}
+    assert set(statuses) == {
+        COMPLETED,
+        IN_PROGRESS,
+        NOT_STARTED,
+        OVERDUE,
+        EXEMPTED,
+        COMPLETED_ELSEWHERE,
+    }
+    assert statuses[EXEMPTED] == statuses[COMPLETED_ELSEWHERE] == 1
     again = runner.invoke(args=["demo", "--no-serve"])
     assert again.exit_code == 0, again.output
     assert len(db.scalars(select(Enrollment)).all()) == len(enrollments)
