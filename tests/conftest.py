@@ -4,9 +4,11 @@ LMS_TEST_DATABASE_URL is set), the app, clients, factories and a settable clock.
 from __future__ import annotations
 
 import functools
+import gc
 import itertools
 import os
 import shutil
+import warnings
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -53,7 +55,9 @@ def template_database(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 
 @pytest.fixture
-def database_url(template_database: str, tmp_path: Path) -> Iterator[str]:
+def database_url(
+    template_database: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> Iterator[str]:
     """A fresh database for this test, copied from the migrated template."""
     if not PG_URL:
         target = tmp_path / "lms.sqlite3"
@@ -65,7 +69,18 @@ def database_url(template_database: str, tmp_path: Path) -> Iterator[str]:
     with _pg_admin(template_database) as admin:
         admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template.database}"')
     yield template.set(database=name).render_as_string(hide_password=False)
+    # A connection the test left checked out is finalised now, while its database exists:
+    # finalised later, after the forced drop, it fails inside whatever code runs the GC.
+    gc.collect()
     with _pg_admin(template_database) as admin:
+        left = admin.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = %s", (name,)
+        ).fetchone()
+        if left and left[0]:
+            warnings.warn(
+                f"{request.node.nodeid} left {left[0]} database connection(s) open",
+                stacklevel=1,
+            )
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 

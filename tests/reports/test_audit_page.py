@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from lms import clock
 from lms.audit.services import record
+from lms.dbsession import database
 from lms.reports.spreadsheet import neutralise
 
 
@@ -45,13 +46,14 @@ def test_filters_by_actor_action_and_date(client, login, db, org):
 def test_the_csv_download_is_an_attachment_with_neutralised_cells(client, login, db, org):
     _arrange(db, org)
     login(org["hr"])
-    response = client.get("/reports/audit.csv?action=people.imported")
-    assert response.headers["Content-Disposition"] == (
-        'attachment; filename="postwise-audit-log-2026-03-04.csv"'
-    )
-    assert response.headers["Cache-Control"] == "no-store"
-    assert response.is_streamed
-    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+    # Closed as a WSGI server would, so the streamed request's connection goes back.
+    with client.get("/reports/audit.csv?action=people.imported") as response:
+        assert response.headers["Content-Disposition"] == (
+            'attachment; filename="postwise-audit-log-2026-03-04.csv"'
+        )
+        assert response.headers["Cache-Control"] == "no-store"
+        assert response.is_streamed
+        rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
     assert rows[0] == ["time_utc", "actor", "action", "target", "before", "after"]
     assert rows[1] == [
         "2026-03-04 09:00:00",
@@ -77,3 +79,12 @@ def test_neutralise_covers_every_formula_start():
     assert neutralise("Ann") == "Ann"
     assert neutralise(None) == ""
     assert neutralise(42) == "42"
+
+
+def test_the_csv_stream_gives_its_database_connection_back(app, client, login, db, org):
+    _arrange(db, org)
+    login(org["hr"])
+    pool = database(app).engine.pool
+    with client.get("/reports/audit.csv") as response:
+        assert len(response.get_data(as_text=True).splitlines()) > 1
+    assert pool.checkedout() == 0
