@@ -8,6 +8,7 @@ import gc
 import itertools
 import os
 import shutil
+import time
 import warnings
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
@@ -73,15 +74,24 @@ def database_url(
     # finalised later, after the forced drop, it fails inside whatever code runs the GC.
     gc.collect()
     with _pg_admin(template_database) as admin:
-        left = admin.execute(
+        left = _open_connections(admin, name)
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    if left:
+        warnings.warn(
+            f"{request.node.nodeid} left {left} database connection(s) open", stacklevel=1
+        )
+
+
+def _open_connections(admin: psycopg.Connection, name: str) -> int:
+    """Connections still open to a database, allowing closed ones a moment to end."""
+    for _ in range(20):
+        row = admin.execute(
             "SELECT count(*) FROM pg_stat_activity WHERE datname = %s", (name,)
         ).fetchone()
-        if left and left[0]:
-            warnings.warn(
-                f"{request.node.nodeid} left {left[0]} database connection(s) open",
-                stacklevel=1,
-            )
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        if not row or not row[0]:
+            return 0
+        time.sleep(0.05)
+    return row[0]
 
 
 def _pg_admin(url: str) -> psycopg.Connection:
