@@ -8,15 +8,14 @@ from flask.typing import ResponseReturnValue
 from lms.access import hr_required
 from lms.authoring import lessons, services
 from lms.authoring.errors import EditConflict, Gone, Invalid
-from lms.authoring.forms import LessonForm, MoveForm, TokenForm
+from lms.authoring.forms import LessonForm, TokenForm
 from lms.authoring.tokens import lesson_token
-from lms.authoring.web import put_errors
+from lms.authoring.web import delete_item, move_item, put_errors
 from lms.courses.markdown import render
 from lms.courses.models import CourseVersion, Lesson
 from lms.dbsession import db_session
 
 bp = Blueprint("lessons", __name__)
-OFFSETS = {"up": -1, "down": 1}
 
 
 def _input(form: LessonForm) -> lessons.LessonInput:
@@ -127,43 +126,20 @@ def edit(slug: str, lesson_slug: str) -> ResponseReturnValue:
 @hr_required
 def move(slug: str, lesson_slug: str) -> ResponseReturnValue:
     """Move a lesson one place up or down."""
-    session = db_session()
-    form = MoveForm()
-    offset = OFFSETS.get(form.direction.data or "")
-    if form.validate_on_submit() and offset is not None:
-        try:
-            lessons.move_lesson(session, slug, lesson_slug, offset)
-        except Gone:
-            flash("That lesson is no longer in the draft.", "error")
-        else:
-            session.commit()
-    return redirect(url_for("authoring.course", slug=slug) + "#lessons")
+    return move_item(
+        lambda offset: lessons.move_lesson(db_session(), slug, lesson_slug, offset),
+        "lesson",
+        url_for("authoring.course", slug=slug) + "#lessons",
+    )
 
 
 @bp.post("/<lesson_slug>/delete")
 @hr_required
 def delete(slug: str, lesson_slug: str) -> ResponseReturnValue:
     """Delete a lesson, unless it changed since its page was opened or questions link to it."""
-    session = db_session()
-    form = TokenForm()
-    back = url_for("authoring.course", slug=slug) + "#lessons"
-    if not form.validate_on_submit():
-        return redirect(back)
-    try:
-        lessons.delete_lesson(session, slug, lesson_slug, token=form.token.data or "")
-    except Gone:
-        flash("That lesson was deleted already.", "success")
-    except EditConflict:
-        flash(
-            "Someone changed this lesson after you opened it, so it was not deleted. "
-            "Here it is as it is now.",
-            "error",
-        )
-        return redirect(url_for(".edit", slug=slug, lesson_slug=lesson_slug))
-    except Invalid as error:
-        flash(" ".join(m for messages in error.problems.values() for m in messages), "error")
-        return redirect(url_for(".edit", slug=slug, lesson_slug=lesson_slug))
-    else:
-        session.commit()
-        flash("Lesson deleted.", "success")
-    return redirect(back)
+    return delete_item(
+        lambda token: lessons.delete_lesson(db_session(), slug, lesson_slug, token=token),
+        "lesson",
+        url_for("authoring.course", slug=slug) + "#lessons",
+        url_for(".edit", slug=slug, lesson_slug=lesson_slug),
+    )

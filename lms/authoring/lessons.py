@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from lms.authoring.errors import EditConflict, Gone, Invalid, sentence
-from lms.authoring.ordering import moved, renumber
+from lms.authoring.ordering import move_within, remove_from
 from lms.authoring.services import draft, refresh
 from lms.authoring.tokens import lesson_token
 from lms.courses.markdown import render, unsafe_markup
@@ -134,8 +134,7 @@ def move_lesson(session: Session, slug: str, lesson_slug: str, offset: int) -> N
     """Move a lesson up (-1) or down (+1) in the course."""
     version = draft(session, slug, lock=True)
     lesson = _find(version, lesson_slug)
-    renumber(session, moved(version.lessons, version.lessons.index(lesson), offset))
-    version.lessons.sort(key=lambda item: item.position)
+    move_within(session, version.lessons, lesson, offset)
     refresh(version)
     session.flush()
 
@@ -156,9 +155,7 @@ def delete_lesson(session: Session, slug: str, lesson_slug: str, *, token: str) 
                 ]
             }
         )
-    version.lessons.remove(lesson)
-    session.flush()
-    renumber(session, version.lessons)
+    remove_from(session, version.lessons, lesson)
     refresh(version)
     session.flush()
     log.info("course %s draft: lesson %s deleted", slug, lesson_slug)

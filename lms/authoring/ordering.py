@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Protocol
+from typing import Any, Protocol
 
 from sqlalchemy.orm import Session
 
@@ -34,3 +34,16 @@ def moved(items: Sequence[Positioned], index: int, offset: int) -> list[Position
     target = min(max(index + offset, 0), len(order) - 1)
     order.insert(target, order.pop(index))
     return order
+
+
+def move_within(session: Session, items: list[Any], item: Positioned, offset: int) -> None:
+    """Move one item of a draft's list by `offset` places, positions and list order alike."""
+    renumber(session, moved(items, items.index(item), offset))
+    items.sort(key=lambda each: each.position)
+
+
+def remove_from(session: Session, items: list[Any], item: Positioned) -> None:
+    """Delete one item of a draft's list and close the gap it leaves."""
+    items.remove(item)
+    session.flush()
+    renumber(session, items)

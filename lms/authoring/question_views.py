@@ -9,15 +9,14 @@ from wtforms.fields.choices import SelectChoice
 from lms.access import hr_required
 from lms.authoring import questions, services
 from lms.authoring.errors import EditConflict, Gone, Invalid
-from lms.authoring.forms import MoveForm, QuestionForm, TokenForm
+from lms.authoring.forms import QuestionForm, TokenForm
 from lms.authoring.tokens import question_token
-from lms.authoring.web import put_errors
+from lms.authoring.web import delete_item, move_item, put_errors
 from lms.courses.models import CourseVersion, Question
 from lms.courses.packs import ChoiceSource, QuestionSource
 from lms.dbsession import db_session
 
 bp = Blueprint("questions", __name__)
-OFFSETS = {"up": -1, "down": 1}
 
 
 def _input(form: QuestionForm) -> QuestionSource:
@@ -146,40 +145,20 @@ def edit(slug: str, key: str) -> ResponseReturnValue:
 @hr_required
 def move(slug: str, key: str) -> ResponseReturnValue:
     """Move a question one place up or down."""
-    session = db_session()
-    form = MoveForm()
-    offset = OFFSETS.get(form.direction.data or "")
-    if form.validate_on_submit() and offset is not None:
-        try:
-            questions.move_question(session, slug, key, offset)
-        except Gone:
-            flash("That question is no longer in the draft.", "error")
-        else:
-            session.commit()
-    return redirect(url_for("authoring.course", slug=slug) + "#questions")
+    return move_item(
+        lambda offset: questions.move_question(db_session(), slug, key, offset),
+        "question",
+        url_for("authoring.course", slug=slug) + "#questions",
+    )
 
 
 @bp.post("/<key>/delete")
 @hr_required
 def delete(slug: str, key: str) -> ResponseReturnValue:
     """Delete a question, unless it changed since its page was opened."""
-    session = db_session()
-    form = TokenForm()
-    back = url_for("authoring.course", slug=slug) + "#questions"
-    if not form.validate_on_submit():
-        return redirect(back)
-    try:
-        questions.delete_question(session, slug, key, token=form.token.data or "")
-    except Gone:
-        flash("That question was deleted already.", "success")
-    except EditConflict:
-        flash(
-            "Someone changed this question after you opened it, so it was not deleted. "
-            "Here it is as it is now.",
-            "error",
-        )
-        return redirect(url_for(".edit", slug=slug, key=key))
-    else:
-        session.commit()
-        flash("Question deleted.", "success")
-    return redirect(back)
+    return delete_item(
+        lambda token: questions.delete_question(db_session(), slug, key, token=token),
+        "question",
+        url_for("authoring.course", slug=slug) + "#questions",
+        url_for(".edit", slug=slug, key=key),
+    )

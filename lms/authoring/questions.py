@@ -7,7 +7,7 @@ import logging
 from sqlalchemy.orm import Session
 
 from lms.authoring.errors import EditConflict, Gone, Invalid, sentence
-from lms.authoring.ordering import moved, renumber
+from lms.authoring.ordering import move_within, remove_from
 from lms.authoring.services import draft, refresh
 from lms.authoring.tokens import question_token
 from lms.courses.models import Choice, CourseVersion, Question
@@ -147,8 +147,7 @@ def move_question(session: Session, slug: str, key: str, offset: int) -> None:
     """Move a question up (-1) or down (+1) in the quiz."""
     version = draft(session, slug, lock=True)
     question = _find(version, key)
-    renumber(session, moved(version.questions, version.questions.index(question), offset))
-    version.questions.sort(key=lambda item: item.position)
+    move_within(session, version.questions, question, offset)
     refresh(version)
     session.flush()
 
@@ -159,9 +158,7 @@ def delete_question(session: Session, slug: str, key: str, *, token: str) -> Non
     question = _find(version, key)
     if question_token(question) != token:
         raise EditConflict(question)
-    version.questions.remove(question)
-    session.flush()
-    renumber(session, version.questions)
+    remove_from(session, version.questions, question)
     refresh(version)
     session.flush()
     log.info("course %s draft: question %s deleted", slug, key)

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import flash, redirect, url_for
 from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
 from wtforms.fields import FieldList
+
+from lms.authoring.errors import EditConflict, Gone, Invalid
+from lms.authoring.forms import MoveForm, TokenForm
+from lms.dbsession import db_session
+
+OFFSETS = {"up": -1, "down": 1}
 
 
 def put_errors(form: FlaskForm, problems: dict[str, list[str]]) -> dict[str, list[str]]:
@@ -28,3 +36,43 @@ def no_draft(slug: str) -> ResponseReturnValue:
         "error",
     )
     return redirect(url_for("authoring.course", slug=slug))
+
+
+def move_item(move: Callable[[int], None], noun: str, back: str) -> ResponseReturnValue:
+    """Move a lesson or question one place up or down, then show the course again."""
+    form = MoveForm()
+    offset = OFFSETS.get(form.direction.data or "")
+    if form.validate_on_submit() and offset is not None:
+        try:
+            move(offset)
+        except Gone:
+            flash(f"That {noun} is no longer in the draft.", "error")
+        else:
+            db_session().commit()
+    return redirect(back)
+
+
+def delete_item(
+    delete: Callable[[str], None], noun: str, back: str, edit: str
+) -> ResponseReturnValue:
+    """Delete a lesson or question unless it changed since its page was opened."""
+    form = TokenForm()
+    if not form.validate_on_submit():
+        return redirect(back)
+    try:
+        delete(form.token.data or "")
+    except Gone:
+        flash(f"That {noun} was deleted already.", "success")
+    except EditConflict:
+        flash(
+            f"Someone changed this {noun} after you opened it, so it was not deleted. "
+            "Here it is as it is now.",
+            "error",
+        )
+        return redirect(edit)
+    except Invalid as error:
+        flash(" ".join(m for messages in error.problems.values() for m in messages), "error")
+        return redirect(edit)
+    db_session().commit()
+    flash(f"{noun.capitalize()} deleted.", "success")
+    return redirect(back)
