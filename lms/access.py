@@ -18,7 +18,7 @@ from sqlalchemy import Select, exists, literal, select, true
 from sqlalchemy.orm import Session, aliased
 
 from lms.people.models import Employee
-from lms.people.org import reporting_line
+from lms.people.org import EVERYONE, Scope, reporting_line
 
 security_log = logging.getLogger("lms.security")
 F = TypeVar("F", bound=Callable[..., object])
@@ -126,3 +126,15 @@ def get_visible_employee(session: Session, viewer: Viewer, employee_id: int) -> 
         )
         abort(404)
     return employee
+
+
+def report_scope(viewer: Viewer) -> Scope:
+    """Whose records this viewer's reports cover: HR everyone, a manager their whole line.
+
+    Anyone else has no reports (the route's decorator has already said so with a 403).
+    """
+    if viewer.is_hr_admin:
+        return EVERYONE
+    if viewer.is_manager:
+        return Scope(viewer.id)
+    abort(403)

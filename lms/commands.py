@@ -15,6 +15,7 @@ from lms.courses.cli import courses_cli
 from lms.dbsession import command_session, database
 from lms.demo import DEMO_PASSWORD, build_demo
 from lms.people.cli import people_cli
+from lms.reports.cli import reports_cli
 
 db_cli = AppGroup("db", help="Create and upgrade the database schema.")
 
@@ -63,5 +64,5 @@ def demo_command(no_serve: bool, host: str, port: int) -> None:
 
 def register(app: Flask) -> None:
     """Attach every command group to the app's CLI."""
-    for command in (db_cli, people_cli, courses_cli, assignments_cli, demo_command):
+    for command in (db_cli, people_cli, courses_cli, assignments_cli, reports_cli, demo_command):
         app.cli.add_command(command)

@@ -8,7 +8,10 @@ from typing import Annotated, Any, ClassVar
 
 from sqlalchemy import DateTime, Engine, MetaData, String, create_engine, event, text
 from sqlalchemy.engine import Dialect
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import DeclarativeBase, Session, mapped_column, sessionmaker
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.types import TypeDecorator
 
 from lms import clock
@@ -104,3 +107,25 @@ def begin_write(session: Session) -> None:
     if session.in_transaction():
         return
     session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+
+
+class iso_day(FunctionElement[str]):
+    """The UTC day of a stored timestamp as 'YYYY-MM-DD' text, computed by the database.
+
+    Reports that stream many rows get ready-made text instead of parsing a datetime per
+    cell in Python.
+    """
+
+    type = String()
+    inherit_cache = True
+
+
+@compiles(iso_day, "sqlite")
+def _iso_day_sqlite(element: iso_day, compiler: SQLCompiler, **kw: Any) -> str:
+    # SQLite keeps timestamps as 'YYYY-MM-DD HH:MM:SS.ffffff' text: the day is its start.
+    return f"substr({compiler.process(element.clauses, **kw)}, 1, 10)"
+
+
+@compiles(iso_day)
+def _iso_day(element: iso_day, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"to_char({compiler.process(element.clauses, **kw)}, 'YYYY-MM-DD')"

@@ -42,7 +42,10 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(Exception, _unexpected_error)
 
 
-def _render(code: int, title: str | None = None, message: str | None = None) -> tuple[str, int]:
+def render_error(
+    code: int, title: str | None = None, message: str | None = None
+) -> tuple[str, int]:
+    """The error page for a code, with a title and message of the view's own if it has them."""
     # A failed flush leaves the request's session unusable; the page itself (the header shows
     # who is signed in) must be able to read again.
     session = g.get("db_session")
@@ -62,7 +65,7 @@ def _render(code: int, title: str | None = None, message: str | None = None) -> 
 
 def _csrf_error(error: CSRFError) -> tuple[str, int]:
     security_log.warning("CSRF check failed: %s", error.description)
-    return _render(
+    return render_error(
         400,
         "This form has expired",
         "For your safety, forms only work for a while and only from this site. "
@@ -73,9 +76,9 @@ def _csrf_error(error: CSRFError) -> tuple[str, int]:
 def _http_error(error: HTTPException) -> tuple[str, int] | HTTPException:
     if error.code is None or error.code < 400:
         return error
-    return _render(error.code)
+    return render_error(error.code)
 
 
 def _unexpected_error(error: Exception) -> tuple[str, int]:
     logging.getLogger("lms").exception("unhandled error", exc_info=error)
-    return _render(InternalServerError.code)
+    return render_error(InternalServerError.code)

@@ -138,6 +138,20 @@ ACCESS_TABLE = [
         lambda o: "/reports/audit.csv",
         _outcomes(SIGN_IN, 403, 403, 200),
     ),
+    # The completion report: a manager's line, or everyone for HR.
+    Row("team.index", "GET", lambda o: "/reports/team", _outcomes(SIGN_IN, 403, 200, 200)),
+    Row(
+        "team.completions_csv",
+        "GET",
+        lambda o: "/reports/completions.csv?status=overdue",
+        _outcomes(SIGN_IN, 403, 200, 200),
+    ),
+    Row(
+        "team.completions_xlsx",
+        "GET",
+        lambda o: "/reports/completions.xlsx",
+        _outcomes(SIGN_IN, 403, 200, 200),
+    ),
     Row(
         "learning.guideline_page", "GET", lambda o: "/guideline", _outcomes(SIGN_IN, 200, 200, 200)
     ),

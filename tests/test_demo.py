@@ -17,7 +17,7 @@ from lms import clock
 from lms.assignments.models import AssignmentRule
 from lms.courses.models import Course
 from lms.learning.models import Enrollment
-from lms.learning.services import (
+from lms.learning.statuses import (
     COMPLETED,
     COMPLETED_ELSEWHERE,
     EXEMPTED,

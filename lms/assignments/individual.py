@@ -24,7 +24,7 @@ from lms.courses.models import PUBLISHED, Course, CourseVersion
 from lms.db import serialize
 from lms.learning.certificates import long_date
 from lms.learning.models import Enrollment
-from lms.learning.services import status_of
+from lms.learning.statuses import status_of
 from lms.people.models import Employee
 
 log = logging.getLogger(__name__)

@@ -15,37 +15,15 @@ from lms.courses.services import current_versions
 from lms.learning import guideline
 from lms.learning.certificates import issue_certificate
 from lms.learning.models import Enrollment, LessonProgress, QuizAttempt
+from lms.learning.statuses import STATUSES, status_of
 
 log = logging.getLogger(__name__)
 
-NOT_STARTED, IN_PROGRESS, COMPLETED, OVERDUE = "not started", "in progress", "completed", "overdue"
-# Set by HR, never by taking the course: shown as such, never as an ordinary completion.
-EXEMPTED, COMPLETED_ELSEWHERE = "exempted", "completed elsewhere"
-_ORDER = {
-    OVERDUE: 0,
-    IN_PROGRESS: 1,
-    NOT_STARTED: 2,
-    COMPLETED: 3,
-    COMPLETED_ELSEWHERE: 4,
-    EXEMPTED: 5,
-}
 TAKEN = (PUBLISHED, RETIRED)  # the statuses of versions learners may be taking
 
 
 class NotAvailable(LookupError):
     """The course or lesson is not open to this person (answered as 404)."""
-
-
-def status_of(enrollment: Enrollment, now: datetime) -> str:
-    """Completed (here or elsewhere), exempted, overdue (past due and not completed),
-    in progress or not started. An exemption is never overdue."""
-    if enrollment.completed_at is not None:
-        return COMPLETED if enrollment.completion_recorded_at is None else COMPLETED_ELSEWHERE
-    if enrollment.exempted_at is not None:
-        return EXEMPTED
-    if enrollment.due_at is not None and enrollment.due_at < now:
-        return OVERDUE
-    return IN_PROGRESS if enrollment.started_at is not None else NOT_STARTED
 
 
 @dataclass(frozen=True)
@@ -109,7 +87,11 @@ def my_learning(session: Session, employee_id: int) -> list[CourseProgress]:
     far_future = datetime.max.replace(tzinfo=now.tzinfo)
     return sorted(
         progress,
-        key=lambda p: (_ORDER[p.status], p.enrollment.due_at or far_future, p.version.title),
+        key=lambda p: (
+            STATUSES.index(p.status),
+            p.enrollment.due_at or far_future,
+            p.version.title,
+        ),
     )
 
 

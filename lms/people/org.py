@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Select, func, select
-from sqlalchemy.orm import Session, aliased
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, Select, func, select, true
+from sqlalchemy.orm import InstrumentedAttribute, Session, aliased
 
 from lms.people.models import Employee
 
@@ -30,3 +32,26 @@ def reporting_line_size(session: Session, manager_id: int) -> int:
         )
         or 0
     )
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Whose records a report covers: the whole organisation, or one manager's line.
+
+    lms.access decides which scope a signed-in person gets; the CLI names one explicitly.
+    """
+
+    manager_id: int | None = None  # None: everyone
+
+    @property
+    def is_everyone(self) -> bool:
+        return self.manager_id is None
+
+    def covers(self, employee_id: InstrumentedAttribute[int]) -> ColumnElement[bool]:
+        """A condition that keeps only the people in this scope."""
+        if self.manager_id is None:
+            return true()
+        return employee_id.in_(reporting_line(self.manager_id))
+
+
+EVERYONE = Scope()

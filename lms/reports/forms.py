@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, EmailField, IntegerField, SelectField
+from wtforms import BooleanField, DateField, EmailField, IntegerField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 
 from lms.audit.services import ACTIONS
+from lms.learning.statuses import STATUSES
+from lms.reports.completions import SORTS
 
 
 class AuditFilterForm(FlaskForm):
@@ -23,3 +25,38 @@ class AuditFilterForm(FlaskForm):
     since = DateField("From", validators=[Optional()])
     until = DateField("Until", validators=[Optional()])
     page = IntegerField("Page", default=1, validators=[Optional()])
+
+
+class CompletionFilterForm(FlaskForm):
+    """The team page's filters, read from the query string; the downloads take the same."""
+
+    class Meta:
+        csrf = False
+
+    course = SelectField("Course", validators=[Optional()])
+    status = SelectField(
+        "Status",
+        choices=[SelectChoice("", "All statuses")]
+        + [SelectChoice(status, status.capitalize()) for status in STATUSES],
+        validators=[Optional()],
+    )
+    department = SelectField("Department", validators=[Optional()])
+    direct = BooleanField("Only my direct reports")
+    inactive = BooleanField("Include people who have left")
+    sort = SelectField(
+        "Sort by",
+        choices=[SelectChoice(key, key) for key in SORTS]
+        + [SelectChoice(f"-{key}", key) for key in SORTS],
+        default="name",
+        validators=[Optional()],
+    )
+    page = IntegerField("Page", default=1, validators=[Optional()])
+
+    def set_choices(self, courses: list[tuple[str, str]], departments: list[str]) -> None:
+        """The courses and departments there are to choose from, before validating."""
+        self.course.choices = [SelectChoice("", "All courses")] + [
+            SelectChoice(slug, title) for slug, title in courses
+        ]
+        self.department.choices = [SelectChoice("", "All departments")] + [
+            SelectChoice(name, name) for name in departments
+        ]

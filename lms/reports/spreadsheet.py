@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 
 # A cell starting with one of these is read as a formula (or a command) by spreadsheets.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "\0")
+_FIRST_CHARACTERS = frozenset(FORMULA_STARTS)
 
 
 def neutralise(value: object) -> str:
@@ -30,3 +31,18 @@ def csv_lines(header: list[str], rows: Iterable[Iterable[object]]) -> Iterator[s
 def _with_header(header: list[str], rows: Iterable[Iterable[object]]) -> Iterator[Iterable[object]]:
     yield header
     yield from rows
+
+
+def neutralised(
+    rows: Iterable[Sequence[object]], text_columns: Sequence[int]
+) -> Iterator[Sequence[object]]:
+    """Rows with the cells of `text_columns` neutralised, for reports whose other columns
+    Postwise makes itself (dates, statuses, numbers): checking only what people typed, one
+    first character at a time, keeps a 500,000-row export quick."""
+    for row in rows:
+        for column in text_columns:
+            cell = row[column]
+            if cell and str(cell)[0] in _FIRST_CHARACTERS:
+                row = [neutralise(c) if i in text_columns else c for i, c in enumerate(row)]
+                break
+        yield row

@@ -15,7 +15,8 @@ from lms.assignments.services import RuleSpec, create_rule, remove_rule
 from lms.assignments.sync import sync_assignments
 from lms.audit.models import AuditEvent
 from lms.learning.models import Certificate, Enrollment
-from lms.learning.services import COMPLETED_ELSEWHERE, EXEMPTED, OVERDUE, my_learning
+from lms.learning.services import my_learning
+from lms.learning.statuses import COMPLETED_ELSEWHERE, EXEMPTED, OVERDUE
 from tests.helpers import csrf_token
 
 COURSE = "social-media-essentials"

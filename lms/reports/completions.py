@@ -1,0 +1,313 @@
+"""The completion report: one row per person and course, within a scope, filtered.
+
+A row is a person's latest cycle of a course that is not withdrawn. The team page shows a
+page of rows and counts them per course and status; the downloads stream every row. All
+three read the same statement (see `_report`), so the page and the files always agree.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import ColumnElement, Select, case, exists, func, literal, select
+from sqlalchemy.orm import Session, aliased
+
+from lms import clock
+from lms.courses.models import Course, CourseVersion
+from lms.db import iso_day
+from lms.learning.models import Enrollment, QuizAttempt
+from lms.learning.statuses import DONE, EXEMPTED, STATUSES, status_sql
+from lms.people.models import Employee
+from lms.people.org import Scope
+from lms.reports.exports import FileLayout
+
+PAGE_SIZE = 50
+EXPORT_BATCH = 5_000
+COLUMNS = (
+    "employee_id",
+    "name",
+    "email",
+    "department",
+    "manager",
+    "course",
+    "version",
+    "status",
+    "assigned_at",
+    "due_at",
+    "completed_at",
+    "score",
+    "attempts",
+)
+LAYOUT = FileLayout(
+    header=COLUMNS,
+    # What people typed (in the HRIS file or a course pack): the cells a spreadsheet could
+    # mistake for a formula. The rest are made by Postwise.
+    text_columns=(0, 1, 2, 3, 4, 5),
+    date_columns=(8, 9, 10),
+    widths=(12, 24, 30, 16, 24, 26, 8, 18, 12, 12, 12, 7, 9),
+    sheet="Completions",
+)
+
+_enrollment = Enrollment.__table__
+_manager = aliased(Employee, name="manager")
+_later = aliased(Enrollment, name="later_cycle")
+_full_name = Employee.first_name + " " + Employee.last_name
+
+
+@dataclass(frozen=True)
+class CompletionFilter:
+    """What the team page and the downloads narrow the report to."""
+
+    course: str = ""  # a course slug
+    status: str = ""  # one of lms.learning.statuses.STATUSES
+    department: str = ""
+    direct_only: bool = False  # only the manager's direct reports (no effect for everyone)
+    include_inactive: bool = False  # leavers are left out unless asked for
+
+
+@dataclass(frozen=True)
+class CourseCounts:
+    """How far the people in the report are with one course."""
+
+    slug: str
+    by_status: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_status.values())
+
+    @property
+    def required(self) -> int:
+        """People who must complete it: everyone but the exempted."""
+        return self.total - self.by_status.get(EXEMPTED, 0)
+
+    @property
+    def done(self) -> int:
+        return sum(self.by_status.get(status, 0) for status in DONE)
+
+    def percent(self, status: str) -> int:
+        """Share of the course's people with this status, rounded down."""
+        return self.by_status.get(status, 0) * 100 // self.total if self.total else 0
+
+    @property
+    def percent_done(self) -> int:
+        """Completed (here or elsewhere) of those required, rounded down: 99.6% is not done."""
+        return self.done * 100 // self.required if self.required else 0
+
+
+@dataclass(frozen=True)
+class ReportRow:
+    """One person and course on the team page."""
+
+    person_id: int
+    employee_id: str
+    name: str
+    email: str
+    department: str | None
+    manager: str | None
+    course: str
+    version: int | None
+    status: str
+    assigned_at: datetime
+    due_at: datetime | None
+    completed_at: datetime | None
+    score: int | None
+    attempts: int
+
+
+@dataclass(frozen=True)
+class ReportPage:
+    rows: list[ReportRow]
+    total: int
+    page: int
+    pages: int
+
+
+def _status(now: datetime) -> ColumnElement[str]:
+    return status_sql(_enrollment, now)
+
+
+SORTS: dict[str, tuple[str, ...]] = {
+    "name": ("name",),
+    "department": ("department", "name"),
+    "course": ("course", "name"),
+    "status": ("status", "name"),
+    "due": ("due", "name"),
+    "completed": ("completed", "name"),
+}
+
+
+def _sort_columns(now: datetime) -> dict[str, ColumnElement[object]]:
+    urgency = case(
+        *((_status(now) == status, literal(rank)) for rank, status in enumerate(STATUSES)),
+        else_=literal(len(STATUSES)),
+    )
+    return {
+        "name": Employee.last_name,
+        "department": Employee.department,
+        "course": Course.slug,
+        "status": urgency,
+        "due": Enrollment.due_at,
+        "completed": Enrollment.completed_at,
+    }
+
+
+def _report(
+    columns: list[ColumnElement[object]], scope: Scope, filters: CompletionFilter, now: datetime
+) -> Select[tuple[object, ...]]:
+    """The report's rows with the given columns: the one statement every view reads."""
+    query = (
+        select(*columns)
+        .select_from(Enrollment)
+        .join(Employee, Employee.id == Enrollment.employee_id)
+        .join(Course, Course.id == Enrollment.course_id)
+        .where(
+            Enrollment.withdrawn_at.is_(None),
+            ~exists().where(
+                _later.employee_id == Enrollment.employee_id,
+                _later.course_id == Enrollment.course_id,
+                _later.cycle > Enrollment.cycle,
+            ),
+            scope.covers(Employee.id),
+        )
+    )
+    if not filters.include_inactive:
+        query = query.where(Employee.is_active)
+    if filters.direct_only and scope.manager_id is not None:
+        query = query.where(Employee.manager_id == scope.manager_id)
+    if filters.department:
+        query = query.where(Employee.department == filters.department)
+    if filters.course:
+        query = query.where(Course.slug == filters.course)
+    if filters.status:
+        query = query.where(_status(now) == filters.status)
+    return query
+
+
+def _attempts() -> ColumnElement[int]:
+    return (
+        select(func.count(QuizAttempt.id))
+        .where(QuizAttempt.enrollment_id == Enrollment.id)
+        .correlate(Enrollment)
+        .scalar_subquery()
+    )
+
+
+def _with_people(query: Select[tuple[object, ...]]) -> Select[tuple[object, ...]]:
+    """Add the joins the row columns need: the manager and the version taken."""
+    return query.outerjoin(_manager, _manager.id == Employee.manager_id).outerjoin(
+        CourseVersion, CourseVersion.id == Enrollment.version_id
+    )
+
+
+def report_page(
+    session: Session, scope: Scope, filters: CompletionFilter, sort: str = "name", page: int = 1
+) -> ReportPage:
+    """One page of the report, sorted (a leading '-' reverses); two queries."""
+    now = clock.now()
+    total = session.scalar(_report([func.count()], scope, filters, now)) or 0
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(max(page, 1), pages)
+    descending = sort.startswith("-")
+    keys = SORTS.get(sort.lstrip("-"), SORTS["name"])
+    by = _sort_columns(now)
+    order = []
+    for key in keys:
+        column = by[key]
+        order.append(column.desc().nulls_last() if descending else column.asc().nulls_last())
+        if key == "name":
+            order += [Employee.first_name, Employee.id]
+    order.append(Course.slug)
+    columns = [
+        Employee.id,
+        Employee.hris_id,
+        _full_name,
+        Employee.email,
+        Employee.department,
+        _manager.first_name + " " + _manager.last_name,
+        Course.slug,
+        CourseVersion.number,
+        _status(now),
+        Enrollment.assigned_at,
+        Enrollment.due_at,
+        Enrollment.completed_at,
+        Enrollment.score,
+        _attempts(),
+    ]
+    rows = session.execute(
+        _with_people(_report(columns, scope, filters, now))
+        .order_by(*order)
+        .limit(PAGE_SIZE)
+        .offset((page - 1) * PAGE_SIZE)
+    )
+    return ReportPage([ReportRow(*row) for row in rows], total, page, pages)
+
+
+def course_counts(session: Session, scope: Scope, filters: CompletionFilter) -> list[CourseCounts]:
+    """Per course, how many people have each status; one query. The status filter is left
+    out, so the counts show the whole picture the other filters select."""
+    now = clock.now()
+    unfiltered = CompletionFilter(**{**filters.__dict__, "status": ""})
+    status = _status(now)
+    rows = session.execute(
+        _report([Course.slug, status, func.count()], scope, unfiltered, now)
+        .group_by(Course.slug, status)
+        .order_by(Course.slug)
+    )
+    counts: dict[str, dict[str, int]] = {}
+    for slug, state, count in rows:
+        counts.setdefault(slug, {})[state] = count
+    return [CourseCounts(slug, by_status) for slug, by_status in counts.items()]
+
+
+def export_statement(scope: Scope, filters: CompletionFilter) -> Select[tuple[object, ...]]:
+    """Every row of the report with the download's columns, as text and numbers only
+    (dates as 'YYYY-MM-DD'), in name order."""
+    now = clock.now()
+    columns = [
+        Employee.hris_id,
+        _full_name,
+        Employee.email,
+        Employee.department,
+        _manager.first_name + " " + _manager.last_name,
+        Course.slug,
+        CourseVersion.number,
+        _status(now),
+        iso_day(Enrollment.assigned_at),
+        iso_day(Enrollment.due_at),
+        iso_day(Enrollment.completed_at),
+        Enrollment.score,
+        _attempts(),
+    ]
+    return _with_people(_report(columns, scope, filters, now)).order_by(
+        Employee.last_name, Employee.first_name, Employee.id, Course.slug
+    )
+
+
+def export_rows(
+    session: Session, scope: Scope, filters: CompletionFilter
+) -> Iterator[list[tuple[object, ...]]]:
+    """The report's rows in batches, read as the database sends them (constant memory)."""
+    result = session.execute(
+        export_statement(scope, filters),
+        execution_options={"stream_results": True, "yield_per": EXPORT_BATCH},
+    )
+    for batch in result.partitions():
+        yield [tuple(row) for row in batch]
+
+
+def file_name(scope_label: str, filters: CompletionFilter, day: date, extension: str) -> str:
+    """A download's name: what it covers and when it was made, safe on every system,
+    e.g. postwise-completions-team-of-ann-lee-overdue-2026-03-02.csv."""
+    parts = (scope_label, filters.course, filters.status, filters.department)
+    words = ["postwise-completions"] + [_ascii_slug(part) for part in parts if part]
+    return "-".join([word for word in words if word] + [day.isoformat()]) + f".{extension}"
+
+
+def _ascii_slug(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")

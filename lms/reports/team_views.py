@@ -1,0 +1,135 @@
+"""The completion report on the web: a manager's team (HR: everyone) and its downloads.
+
+The page and both downloads read the same filters from the query string, so a file holds
+exactly the rows the page shows.
+"""
+
+from __future__ import annotations
+
+import logging
+from functools import partial
+
+from flask import Blueprint, render_template, request
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from lms import clock
+from lms.access import manager_or_hr_required, report_scope
+from lms.assignments.individual import course_choices
+from lms.dbsession import db_session
+from lms.errors import render_error
+from lms.people.models import Employee
+from lms.people.org import Scope
+from lms.people.services import departments
+from lms.reports import completions
+from lms.reports.completions import LAYOUT, CompletionFilter
+from lms.reports.exports import csv_chunks, write_xlsx
+from lms.reports.forms import CompletionFilterForm
+from lms.reports.web import CSV, XLSX, download, file_chunks, with_own_session
+
+bp = Blueprint("team", __name__, url_prefix="/reports")
+security_log = logging.getLogger("lms.security")
+
+
+def _read_filters(session: Session, scope: Scope) -> tuple[CompletionFilterForm, bool]:
+    """The filter form from the query string, with its choices; True if it is valid."""
+    form = CompletionFilterForm(request.args)
+    people = select(Employee).where(scope.covers(Employee.id))
+    form.set_choices(course_choices(session), departments(session, people))
+    return form, form.validate()
+
+
+def _filters(form: CompletionFilterForm, scope: Scope) -> CompletionFilter:
+    """What the form asks for; a field with an invalid value filters nothing."""
+
+    def valid(field_value: str | None, errors: list[str]) -> str:
+        return "" if errors else field_value or ""
+
+    return CompletionFilter(
+        course=valid(form.course.data, form.course.errors),
+        status=valid(form.status.data, form.status.errors),
+        department=valid(form.department.data, form.department.errors),
+        direct_only=bool(form.direct.data) and not scope.is_everyone,
+        include_inactive=bool(form.inactive.data) and scope.is_everyone,
+    )
+
+
+def _query_args(form: CompletionFilterForm, scope: Scope) -> dict[str, str]:
+    """The filters as query parameters, for the download links and the pager."""
+    filters = _filters(form, scope)
+    args = {"course": filters.course, "status": filters.status, "department": filters.department}
+    if filters.direct_only:
+        args["direct"] = "y"
+    if filters.include_inactive:
+        args["inactive"] = "y"
+    return {key: value for key, value in args.items() if value}
+
+
+@bp.get("/team")
+@manager_or_hr_required
+def index() -> ResponseReturnValue:
+    """Who in the viewer's scope has completed each course, and who has not."""
+    session = db_session()
+    scope = report_scope(current_user)
+    form, _ = _read_filters(session, scope)
+    filters = _filters(form, scope)
+    sort = form.sort.data if not form.sort.errors and form.sort.data else "name"
+    return render_template(
+        "reports/team.html",
+        form=form,
+        scope=scope,
+        counts=completions.course_counts(session, scope, filters),
+        page=completions.report_page(session, scope, filters, sort, form.page.data or 1),
+        titles=dict(course_choices(session)),
+        args=_query_args(form, scope),
+        sort=sort,
+    )
+
+
+def _download_or_error(extension: str) -> ResponseReturnValue:
+    session = db_session()
+    scope = report_scope(current_user)
+    form, valid = _read_filters(session, scope)
+    if not valid:
+        unknown = " and ".join(
+            f"the {field.label.text.lower()} '{field.data}'" for field in form if field.errors
+        )
+        return render_error(
+            400,
+            "This download's filters are not right",
+            f"Postwise does not know {unknown}. Choose the filters on the report page, "
+            "then download again.",
+        )
+    filters = _filters(form, scope)
+    label = "everyone" if scope.is_everyone else f"team of {current_user.employee.name}"
+    name = completions.file_name(label, filters, clock.now().date(), extension)
+    security_log.info("export: completion report as %s (%s)", extension.upper(), name)
+    rows = partial(completions.export_rows, scope=scope, filters=filters)
+    if extension == "csv":
+        bom = request.args.get("bom") == "1"
+        return download(
+            name,
+            CSV,
+            with_own_session(lambda own: csv_chunks(LAYOUT, rows(own), bom=bom)),
+        )
+    return download(
+        name,
+        XLSX,
+        with_own_session(lambda own: file_chunks(lambda out: write_xlsx(out, LAYOUT, rows(own)))),
+    )
+
+
+@bp.get("/completions.csv")
+@manager_or_hr_required
+def completions_csv() -> ResponseReturnValue:
+    """The rows the team page's filters select, as CSV (`bom=1` adds a BOM for Excel)."""
+    return _download_or_error("csv")
+
+
+@bp.get("/completions.xlsx")
+@manager_or_hr_required
+def completions_xlsx() -> ResponseReturnValue:
+    """The same rows as an Excel workbook."""
+    return _download_or_error("xlsx")
