@@ -752,9 +752,11 @@ class History:
         if holidays and rng.random() < 0.7:
             year = done.year + (done.month == 12)
             done = datetime(year, 1, 4, 8, tzinfo=UTC) + timedelta(hours=rng.uniform(0, 72))
-        done = min(done, self.now - timedelta(minutes=rng.randint(5, 600)), by)
-        if done <= assigned:
-            done = assigned + (min(self.now, by) - assigned) * rng.uniform(0.1, 0.9)
+        limit = min(self.now - timedelta(minutes=5), by)
+        if done > limit:
+            # Drawn in the future: those who did finish, finished some time since assignment
+            # (clamping them to the limit would pile them all into its last hours).
+            done = assigned + (limit - assigned) * rng.uniform(0.05, 1.0)
         return done
 
     def _attempts(

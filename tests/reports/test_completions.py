@@ -22,7 +22,10 @@ from lms.reports.completions import (
 ESSENTIALS, GUIDELINE = "social-media-essentials", "social-media-guideline"
 
 
-def _everything(db, scope, filters=CompletionFilter()):
+NO_FILTER = CompletionFilter()
+
+
+def _everything(db, scope, filters=NO_FILTER):
     """Every exported row as (employee_id, course, status)."""
     return sorted(
         (row[0], row[5], row[7]) for batch in export_rows(db, scope, filters) for row in batch
