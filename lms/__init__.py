@@ -28,6 +28,7 @@ from lms.migrations import upgrade_sqlite_if_needed
 from lms.people.auth_views import bp as auth_bp
 from lms.people.hooks import register_after_people_import, register_person_section
 from lms.people.views import bp as people_bp
+from lms.reports.org_views import bp as organisation_bp
 from lms.reports.team_views import bp as team_bp
 from lms.reports.views import bp as reports_bp
 
@@ -42,6 +43,7 @@ BLUEPRINTS = (
     certificates_bp,
     reports_bp,
     team_bp,
+    organisation_bp,
     assignments_bp,
     person_courses_bp,
     authoring_bp,

@@ -152,6 +152,25 @@ ACCESS_TABLE = [
         lambda o: "/reports/completions.xlsx",
         _outcomes(SIGN_IN, 403, 200, 200),
     ),
+    # The organisation's reports: HR only, managers included.
+    Row(
+        "organisation.index",
+        "GET",
+        lambda o: "/reports/organisation",
+        _outcomes(SIGN_IN, 403, 403, 200),
+    ),
+    Row(
+        "organisation.guideline",
+        "GET",
+        lambda o: "/reports/guideline",
+        _outcomes(SIGN_IN, 403, 403, 200),
+    ),
+    Row(
+        "organisation.guideline_csv",
+        "GET",
+        lambda o: "/reports/guideline.csv",
+        _outcomes(SIGN_IN, 403, 403, 200),
+    ),
     Row(
         "learning.guideline_page", "GET", lambda o: "/guideline", _outcomes(SIGN_IN, 200, 200, 200)
     ),

@@ -43,16 +43,24 @@ def published_guideline_versions(session: Session) -> list[CourseVersion]:
     )
 
 
+def still_valid(versions: list[CourseVersion]) -> list[CourseVersion]:
+    """The published versions (oldest first) whose acknowledgement still counts: an
+    acknowledgement stays valid until a version marked "requires re-acknowledgement"."""
+    if not versions:
+        return []
+    baseline = max(
+        (v.number for v in versions if v.requires_reacknowledgement), default=versions[0].number
+    )
+    return [version for version in versions if version.number >= baseline]
+
+
 def guideline_status(session: Session, employee_id: int) -> GuidelineStatus | None:
     """Where a person stands with the current guideline; None if no guideline is published."""
     versions = published_guideline_versions(session)
     if not versions:
         return None
     current = versions[-1]
-    # An acknowledgement stays valid until a version marked "requires re-acknowledgement".
-    baseline = max(
-        (v.number for v in versions if v.requires_reacknowledgement), default=versions[0].number
-    )
+    valid = {version.id for version in still_valid(versions)}
     by_id = {version.id: version for version in versions}
     acknowledged_ids = session.scalars(
         select(Attestation.version_id).where(
@@ -64,7 +72,7 @@ def guideline_status(session: Session, employee_id: int) -> GuidelineStatus | No
         key=lambda version: version.number,
         default=None,
     )
-    must = acknowledged is None or acknowledged.number < baseline
+    must = acknowledged is None or acknowledged.id not in valid
     return GuidelineStatus(current, acknowledged, must)
 
 

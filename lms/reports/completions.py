@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from sqlalchemy import ColumnElement, Select, case, exists, func, literal, select
@@ -70,10 +70,10 @@ class CompletionFilter:
 
 
 @dataclass(frozen=True)
-class CourseCounts:
-    """How far the people in the report are with one course."""
+class StatusCounts:
+    """How far a group of the report's rows (a course, a department) has got."""
 
-    slug: str
+    label: str
     by_status: dict[str, int] = field(default_factory=dict)
 
     @property
@@ -90,7 +90,7 @@ class CourseCounts:
         return sum(self.by_status.get(status, 0) for status in DONE)
 
     def percent(self, status: str) -> int:
-        """Share of the course's people with this status, rounded down."""
+        """Share of the group's rows with this status, rounded down."""
         return self.by_status.get(status, 0) * 100 // self.total if self.total else 0
 
     @property
@@ -247,21 +247,34 @@ def report_page(
     return ReportPage([ReportRow(*row) for row in rows], total, page, pages)
 
 
-def course_counts(session: Session, scope: Scope, filters: CompletionFilter) -> list[CourseCounts]:
-    """Per course, how many people have each status; one query. The status filter is left
-    out, so the counts show the whole picture the other filters select."""
+GROUPS: dict[str, ColumnElement[str | None]] = {
+    "course": Course.slug,
+    "department": Employee.department,
+}
+
+
+def status_counts(
+    session: Session, scope: Scope, filters: CompletionFilter, *groups: str
+) -> dict[tuple[str | None, ...], dict[str, int]]:
+    """How many rows have each status, per group (see GROUPS); one query. The status filter
+    is left out, so the counts show the whole picture the other filters select."""
     now = clock.now()
-    unfiltered = CompletionFilter(**{**filters.__dict__, "status": ""})
+    unfiltered = replace(filters, status="")
+    columns = [GROUPS[name] for name in groups]
     status = _status(now)
     rows = session.execute(
-        _report([Course.slug, status, func.count()], scope, unfiltered, now)
-        .group_by(Course.slug, status)
-        .order_by(Course.slug)
+        _report([*columns, status, func.count()], scope, unfiltered, now).group_by(*columns, status)
     )
-    counts: dict[str, dict[str, int]] = {}
-    for slug, state, count in rows:
-        counts.setdefault(slug, {})[state] = count
-    return [CourseCounts(slug, by_status) for slug, by_status in counts.items()]
+    counts: dict[tuple[str | None, ...], dict[str, int]] = {}
+    for *group, state, count in rows:
+        counts.setdefault(tuple(group), {})[state] = count
+    return counts
+
+
+def course_counts(session: Session, scope: Scope, filters: CompletionFilter) -> list[StatusCounts]:
+    """Per course (by slug), how many people have each status; one query."""
+    counts = status_counts(session, scope, filters, "course")
+    return [StatusCounts(str(slug), by_status) for (slug,), by_status in sorted(counts.items())]
 
 
 def export_statement(scope: Scope, filters: CompletionFilter) -> Select[tuple[object, ...]]:

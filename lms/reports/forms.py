@@ -10,6 +10,7 @@ from wtforms.validators import Optional
 from lms.audit.services import ACTIONS
 from lms.learning.statuses import STATUSES
 from lms.reports.completions import SORTS
+from lms.reports.guideline_report import ACKNOWLEDGED, PENDING
 
 
 class AuditFilterForm(FlaskForm):
@@ -60,3 +61,33 @@ class CompletionFilterForm(FlaskForm):
         self.department.choices = [SelectChoice("", "All departments")] + [
             SelectChoice(name, name) for name in departments
         ]
+
+
+class OrganisationFilterForm(FlaskForm):
+    """The organisation page's filters (GET)."""
+
+    class Meta:
+        csrf = False
+
+    course = SelectField("Course", validators=[Optional()])
+    inactive = BooleanField("Include people who have left")
+
+
+class GuidelineFilterForm(FlaskForm):
+    """The guideline report's filters (GET)."""
+
+    class Meta:
+        csrf = False
+
+    status = SelectField(
+        "Acknowledged",
+        choices=[
+            SelectChoice("", "Everyone"),
+            SelectChoice(ACKNOWLEDGED, "Has acknowledged"),
+            SelectChoice(PENDING, "Has not acknowledged"),
+        ],
+        validators=[Optional()],
+    )
+    department = SelectField("Department", validators=[Optional()])
+    inactive = BooleanField("Include people who have left")
+    page = IntegerField("Page", default=1, validators=[Optional()])

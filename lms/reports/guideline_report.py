@@ -1,0 +1,158 @@
+"""Who has acknowledged the current social media guideline, and who has not, for HR.
+
+An acknowledgement counts if it is of a version still valid (see
+lms.learning.guideline.still_valid): publishing a version that asks everyone again makes
+every earlier acknowledgement stop counting at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Select, case, func, literal, select
+from sqlalchemy.orm import Session
+
+from lms.courses.models import CourseVersion
+from lms.learning.guideline import published_guideline_versions, still_valid
+from lms.learning.models import Attestation
+from lms.people.models import Employee
+
+PAGE_SIZE = 50
+ACKNOWLEDGED, PENDING = "acknowledged", "not acknowledged"
+CSV_HEADER = ["employee_id", "name", "email", "department", "status", "version", "acknowledged_at"]
+
+
+@dataclass(frozen=True)
+class GuidelineFilter:
+    status: str = ""  # ACKNOWLEDGED, PENDING or "" for both
+    department: str = ""
+    include_inactive: bool = False
+
+
+@dataclass(frozen=True)
+class DepartmentLine:
+    department: str | None
+    acknowledged: int
+    pending: int
+
+    @property
+    def total(self) -> int:
+        return self.acknowledged + self.pending
+
+    @property
+    def percent(self) -> int:
+        return self.acknowledged * 100 // self.total if self.total else 0
+
+
+@dataclass(frozen=True)
+class PersonLine:
+    person_id: int
+    employee_id: str
+    name: str
+    email: str
+    department: str | None
+    version: int | None  # the newest valid version they acknowledged
+    acknowledged_at: datetime | None
+
+
+@dataclass(frozen=True)
+class GuidelineReport:
+    current: CourseVersion | None  # None: no guideline is published
+    departments: list[DepartmentLine]
+    rows: list[PersonLine]
+    total: int  # rows matching the filter, over every page
+    page: int
+    pages: int
+
+    @property
+    def acknowledged(self) -> int:
+        return sum(line.acknowledged for line in self.departments)
+
+    @property
+    def pending(self) -> int:
+        return sum(line.pending for line in self.departments)
+
+    @property
+    def percent(self) -> int:
+        everyone = self.acknowledged + self.pending
+        return self.acknowledged * 100 // everyone if everyone else 0
+
+
+def _people(valid_ids: list[int], filters: GuidelineFilter, *, by_status: bool = True) -> Select:
+    """Everyone in the report, with their newest valid acknowledgement (if any)."""
+    valid = (
+        select(
+            Attestation.employee_id,
+            func.max(CourseVersion.number).label("version"),
+            func.max(Attestation.acknowledged_at).label("acknowledged_at"),
+        )
+        .join(CourseVersion, CourseVersion.id == Attestation.version_id)
+        .where(Attestation.version_id.in_(valid_ids or [-1]))
+        .group_by(Attestation.employee_id)
+        .subquery("valid_acknowledgement")
+    )
+    query = select(Employee, valid).outerjoin(valid, valid.c.employee_id == Employee.id)
+    if not filters.include_inactive:
+        query = query.where(Employee.is_active)
+    if filters.department:
+        query = query.where(Employee.department == filters.department)
+    if by_status and filters.status:
+        has = valid.c.employee_id.is_not(None)
+        query = query.where(has if filters.status == ACKNOWLEDGED else ~has)
+    return query
+
+
+def guideline_report(session: Session, filters: GuidelineFilter, page: int = 1) -> GuidelineReport:
+    """Counts by department (the status filter left out) and one page of people; four
+    queries whatever the number of people."""
+    versions = published_guideline_versions(session)
+    if not versions:
+        return GuidelineReport(None, [], [], 0, 1, 1)
+    valid_ids = [version.id for version in still_valid(versions)]
+    everyone = _people(valid_ids, filters, by_status=False).subquery()
+    flag = case((everyone.c.employee_id.is_not(None), literal(1)), else_=literal(0))
+    departments = [
+        DepartmentLine(department, int(acknowledged or 0), int(total) - int(acknowledged or 0))
+        for department, acknowledged, total in session.execute(
+            select(everyone.c.department, func.sum(flag), func.count())
+            .group_by(everyone.c.department)
+            .order_by(everyone.c.department)
+        )
+    ]
+    query = _people(valid_ids, filters)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(max(page, 1), pages)
+    rows = session.execute(
+        query.order_by(Employee.last_name, Employee.first_name, Employee.id)
+        .limit(PAGE_SIZE)
+        .offset((page - 1) * PAGE_SIZE)
+    )
+    people = [
+        PersonLine(e.id, e.hris_id, e.name, e.email, e.department, version, acknowledged_at)
+        for e, _employee_id, version, acknowledged_at in rows
+    ]
+    return GuidelineReport(versions[-1], departments, people, total, page, pages)
+
+
+def guideline_rows(session: Session, filters: GuidelineFilter) -> Iterator[list[object]]:
+    """Every person in the report as a CSV row, in name order, read in batches."""
+    versions = published_guideline_versions(session)
+    valid_ids = [version.id for version in still_valid(versions)]
+    rows = session.execute(
+        _people(valid_ids, filters)
+        .order_by(Employee.last_name, Employee.first_name, Employee.id)
+        .execution_options(yield_per=1000)
+    )
+    for employee, _employee_id, version, acknowledged_at in rows:
+        yield [
+            employee.hris_id,
+            employee.name,
+            employee.email,
+            employee.department or "",
+            ACKNOWLEDGED if version is not None else PENDING,
+            version or "",
+            acknowledged_at.strftime("%Y-%m-%d %H:%M") if acknowledged_at else "",
+        ]

@@ -1,0 +1,114 @@
+"""HR's organisation-wide reports: the overview with its charts, and the guideline report."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Blueprint, render_template, request
+from flask.typing import ResponseReturnValue
+from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
+
+from lms import clock
+from lms.access import hr_required
+from lms.assignments.individual import course_choices
+from lms.dbsession import db_session
+from lms.people.models import Employee
+from lms.people.services import departments
+from lms.reports import charts
+from lms.reports.completions import CompletionFilter
+from lms.reports.forms import GuidelineFilterForm, OrganisationFilterForm
+from lms.reports.guideline_report import (
+    CSV_HEADER,
+    GuidelineFilter,
+    guideline_report,
+    guideline_rows,
+)
+from lms.reports.organisation import overview
+from lms.reports.spreadsheet import csv_lines
+from lms.reports.web import CSV, download, with_own_session
+
+bp = Blueprint("organisation", __name__, url_prefix="/reports")
+security_log = logging.getLogger("lms.security")
+
+
+def _valid(field_data: str | None, errors: list[str]) -> str:
+    """A filter's value, or nothing when it is not one of the choices."""
+    return "" if errors else field_data or ""
+
+
+@bp.get("/organisation")
+@hr_required
+def index() -> ResponseReturnValue:
+    """Where the organisation stands, as charts with a table beside each."""
+    session = db_session()
+    form = OrganisationFilterForm(request.args)
+    courses = course_choices(session)
+    form.course.choices = [SelectChoice("", "All courses")] + [
+        SelectChoice(slug, title) for slug, title in courses
+    ]
+    form.validate()
+    filters = CompletionFilter(
+        course=_valid(form.course.data, form.course.errors),
+        include_inactive=bool(form.inactive.data),
+    )
+    picture = overview(session, filters)
+    titles = dict(courses)
+    return render_template(
+        "reports/organisation.html",
+        form=form,
+        filters=filters,
+        picture=picture,
+        titles=titles,
+        by_department=charts.stacked(picture.by_department),
+        by_course=charts.stacked(picture.by_course, titles),
+        overdue=charts.horizontal(picture.overdue_by_department),
+        weeks=charts.columns([(week.starts, week.completions) for week in picture.weeks]),
+    )
+
+
+def _guideline_filters() -> tuple[GuidelineFilterForm, GuidelineFilter]:
+    form = GuidelineFilterForm(request.args)
+    form.department.choices = [SelectChoice("", "All departments")] + [
+        SelectChoice(name, name) for name in departments(db_session(), select(Employee))
+    ]
+    form.validate()
+    return form, GuidelineFilter(
+        status=_valid(form.status.data, form.status.errors),
+        department=_valid(form.department.data, form.department.errors),
+        include_inactive=bool(form.inactive.data),
+    )
+
+
+@bp.get("/guideline")
+@hr_required
+def guideline() -> ResponseReturnValue:
+    """Who has acknowledged the current guideline and who has not, by department."""
+    form, filters = _guideline_filters()
+    report = guideline_report(db_session(), filters, form.page.data or 1)
+    args = {
+        "status": filters.status,
+        "department": filters.department,
+        "inactive": "y" if filters.include_inactive else "",
+    }
+    return render_template(
+        "reports/guideline.html",
+        form=form,
+        report=report,
+        args={key: value for key, value in args.items() if value},
+    )
+
+
+@bp.get("/guideline.csv")
+@hr_required
+def guideline_csv() -> ResponseReturnValue:
+    """The guideline report's people as a CSV file, streamed."""
+    _form, filters = _guideline_filters()
+    security_log.info("export: guideline report as CSV")
+    status = f"-{filters.status.replace(' ', '-')}" if filters.status else ""
+    name = f"postwise-guideline{status}-{clock.now():%Y-%m-%d}.csv"
+    return download(
+        name,
+        CSV,
+        with_own_session(lambda session: csv_lines(CSV_HEADER, guideline_rows(session, filters))),
+    )
