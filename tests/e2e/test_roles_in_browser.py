@@ -185,6 +185,9 @@ def test_demo_manager_sees_their_reporting_line(page: Page, demo: Demo, role: st
 
     nav.get_by_role("link", name="My team").click()
     expect(page.get_by_role("heading", name="My team", level=1)).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="the people in your team").click()
+    expect(page.get_by_role("heading", name="People in your team", level=1)).to_be_visible()
     # Exactly their reporting line, the same count as on the home page (not themself).
     expect(page.get_by_text(f"{people_count(len(line))} found.")).to_be_visible()
     rows = page.locator("table tbody tr")
