@@ -13,7 +13,7 @@ HR would publish.
 
 Everyone's password is bench-password-123456. Three people are there for the benchmarks to
 sign in as: manager2000@bench.example.com, whose reporting line holds exactly 2,000 people,
-active and inactive (fewer in an organisation under about 17,000); learner@bench.example.com,
+active and inactive (fewer in an organisation under about 16,000); learner@bench.example.com,
 an employee without reports with five courses in mixed states; hr@bench.example.com, an HR
 admin, for the organisation-wide reports. The same seed gives the same organisation; dates
 are relative to the moment the script runs.
@@ -372,7 +372,7 @@ def _email_part(name: str) -> str:
     return re.sub(r"[^a-z]", "", folded.encode("ascii", "ignore").decode().lower())
 
 
-def employee_rows(people: list[Person], password_hash: str, now: datetime) -> list[dict]:
+def employee_rows(people: list[Person], password_hash: str, now: datetime) -> list[dict[str, Any]]:
     """The employees rows, managers first: the manager_id foreign key is checked per row."""
     launch = now - LAUNCH
     rows = []
@@ -591,7 +591,8 @@ class History:
                     continue
                 earliest = max(self.now - HISTORY, _morning(person.hire_date))
                 if person is org.learner:
-                    self.enroll(person, course, learner_states[course.slug], earliest)
+                    state = learner_states[course.slug]
+                    self.enroll(person, course, state, earliest, source="assigned")
                 elif (
                     course is self.guideline
                     and earliest < self.now - timedelta(days=400)
@@ -638,14 +639,16 @@ class History:
         latest: datetime | None = None,
         completed_by: datetime | None = None,
         cycle: int = 1,
+        source: str | None = None,
     ) -> dict[str, Any]:
         """One enrollment in `state`, assigned between `earliest` and `latest`, with the
         attempts, lesson progress and acknowledgement that outcome implies."""
         rng = self.rng
         latest = latest or self.now - timedelta(days=1)
-        source = "assigned"
-        if course is not self.guideline:
-            source = rng.choices(("assigned", "self", "manual"), (96, 3, 1))[0]
+        if source is None:  # the guideline is always assigned by a rule
+            source = "assigned"
+            if course is not self.guideline:
+                source = rng.choices(("assigned", "self", "manual"), (96, 3, 1))[0]
         due_days = None if source == "self" else rng.randint(30, 90)
         window = self._window(state, earliest, latest, due_days)
         for _ in range(3):
@@ -834,7 +837,7 @@ def open_database(url: str, *, replace: bool) -> Engine:
             f"make_org.py: the database already holds {existing:,} employees; "
             "pass --replace to empty it first"
         )
-    if existing:  # PostgreSQL: SQLite's file is gone already
+    if replace and dialect == "postgresql":
         names = [name for name in inspect(engine).get_table_names() if name != "alembic_version"]
         quote = engine.dialect.identifier_preparer.quote
         with engine.begin() as connection:
@@ -993,15 +996,13 @@ def main(argv: list[str] | None = None) -> int:
         stage = time.perf_counter()
     log(f"committed in {time.perf_counter() - stage:.1f} s")
 
-    stage = time.perf_counter()
-    with engine.connect() as connection:
-        # Fresh statistics, as autovacuum (PostgreSQL) would give a real database by now.
-        if engine.dialect.name == "postgresql":
+    if engine.dialect.name == "postgresql":
+        # Fresh planner statistics, as autovacuum would have given a real database by now;
+        # SQLite has none unless someone runs ANALYZE, and the app never does.
+        stage = time.perf_counter()
+        with engine.begin() as connection:
             connection.execute(text("ANALYZE"))
-        else:
-            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-        connection.commit()
-    log(f"analysed/checkpointed in {time.perf_counter() - stage:.1f} s")
+        log(f"analysed in {time.perf_counter() - stage:.1f} s")
     stage = time.perf_counter()
     lines = summary(engine, now)
     log(f"summary queried in {time.perf_counter() - stage:.1f} s")

@@ -23,6 +23,6 @@ def index() -> ResponseReturnValue:
     return render_template(
         "home/index.html",
         courses=my_learning(session, current_user.id),
-        guideline=guideline_status(session, current_user.id),
+        guideline=guideline_status(session, current_user.id, with_content=False),
         team_size=team_size,
     )

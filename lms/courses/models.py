@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, false
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, lazyload, mapped_column, relationship
 
 from lms.db import Base, created_at, intpk, short_text
 
@@ -124,3 +124,9 @@ class Choice(Base):
     text: Mapped[str] = mapped_column(Text)
     is_correct: Mapped[bool] = mapped_column(default=False)
     feedback: Mapped[str | None] = mapped_column(Text)
+
+
+# For lists that show a version's title and minutes but none of its content (My learning,
+# reports): leave its lessons and questions unloaded. Anything that does need them later in
+# the same session still gets them whole, from the query that asks for them.
+WITHOUT_CONTENT = (lazyload(CourseVersion.lessons), lazyload(CourseVersion.questions))

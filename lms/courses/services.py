@@ -15,6 +15,7 @@ from lms.courses.models import (
     DRAFT,
     PUBLISHED,
     RETIRED,
+    WITHOUT_CONTENT,
     Choice,
     Course,
     CourseVersion,
@@ -300,8 +301,11 @@ def list_courses(session: Session) -> list[CourseListing]:
     return list(listings.values())
 
 
-def current_versions(session: Session) -> dict[int, CourseVersion]:
-    """Each course's current version: its highest-numbered published one, by course id."""
+def current_versions(session: Session, *, with_content: bool = True) -> dict[int, CourseVersion]:
+    """Each course's current version: its highest-numbered published one, by course id.
+
+    Without content, lessons and questions are left unloaded (see WITHOUT_CONTENT).
+    """
     newest = (
         select(CourseVersion.course_id, func.max(CourseVersion.number).label("number"))
         .where(CourseVersion.status == PUBLISHED)
@@ -315,6 +319,6 @@ def current_versions(session: Session) -> dict[int, CourseVersion]:
             (CourseVersion.course_id == newest.c.course_id)
             & (CourseVersion.number == newest.c.number),
         )
-        .options(joinedload(CourseVersion.course))
+        .options(joinedload(CourseVersion.course), *(() if with_content else WITHOUT_CONTENT))
     )
     return {version.course_id: version for version in versions}

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lms import clock
-from lms.courses.models import PUBLISHED, RETIRED, Course, CourseVersion
+from lms.courses.models import PUBLISHED, RETIRED, WITHOUT_CONTENT, Course, CourseVersion
 from lms.courses.textdiff import ChangedLine, line_changes
 from lms.learning.models import Attestation
 
@@ -27,11 +27,14 @@ class GuidelineStatus:
         return self.must_acknowledge and self.acknowledged is not None
 
 
-def published_guideline_versions(session: Session) -> list[CourseVersion]:
+def published_guideline_versions(
+    session: Session, *, with_content: bool = True
+) -> list[CourseVersion]:
     """Every guideline version ever published, oldest first (empty if there is none).
 
     Retired versions count: an acknowledgement of one stays valid until a newer version
-    asks for re-acknowledgement, and what changed since it is shown from it.
+    asks for re-acknowledgement, and what changed since it is shown from it. Without
+    content, their sections are left unloaded (see WITHOUT_CONTENT).
     """
     return list(
         session.scalars(
@@ -39,6 +42,7 @@ def published_guideline_versions(session: Session) -> list[CourseVersion]:
             .join(Course)
             .where(Course.kind == "guideline", CourseVersion.status.in_((PUBLISHED, RETIRED)))
             .order_by(CourseVersion.number)
+            .options(*(() if with_content else WITHOUT_CONTENT))
         )
     )
 
@@ -54,9 +58,11 @@ def still_valid(versions: list[CourseVersion]) -> list[CourseVersion]:
     return [version for version in versions if version.number >= baseline]
 
 
-def guideline_status(session: Session, employee_id: int) -> GuidelineStatus | None:
+def guideline_status(
+    session: Session, employee_id: int, *, with_content: bool = True
+) -> GuidelineStatus | None:
     """Where a person stands with the current guideline; None if no guideline is published."""
-    versions = published_guideline_versions(session)
+    versions = published_guideline_versions(session, with_content=with_content)
     if not versions:
         return None
     current = versions[-1]
@@ -78,7 +84,7 @@ def guideline_status(session: Session, employee_id: int) -> GuidelineStatus | No
 
 def needs_acknowledgement(session: Session, employee_id: int) -> bool:
     """True if a guideline is published and this person has no valid acknowledgement of it."""
-    status = guideline_status(session, employee_id)
+    status = guideline_status(session, employee_id, with_content=False)
     return status is not None and status.must_acknowledge
 
 

@@ -10,7 +10,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from lms import clock
-from lms.courses.models import PUBLISHED, RETIRED, Course, CourseVersion, Lesson
+from lms.courses.models import (
+    PUBLISHED,
+    RETIRED,
+    WITHOUT_CONTENT,
+    Course,
+    CourseVersion,
+    Lesson,
+)
 from lms.courses.services import current_versions
 from lms.learning import guideline
 from lms.learning.certificates import issue_certificate
@@ -46,11 +53,13 @@ def my_learning(session: Session, employee_id: int) -> list[CourseProgress]:
     ).all()
     # Earlier cycles of a recertifying course are history; the list shows the latest.
     rows = list({course.id: (enrollment, course) for enrollment, course in rows}.values())
-    current = current_versions(session)
+    current = current_versions(session, with_content=False)
     pinned_ids = {e.version_id for e, _ in rows if e.version_id is not None}
     pinned = {
         v.id: v
-        for v in session.scalars(select(CourseVersion).where(CourseVersion.id.in_(pinned_ids)))
+        for v in session.scalars(
+            select(CourseVersion).where(CourseVersion.id.in_(pinned_ids)).options(*WITHOUT_CONTENT)
+        )
     }
     versions = {
         e.id: pinned[e.version_id] if e.version_id is not None else current.get(course.id)
@@ -103,7 +112,7 @@ def catalogue(session: Session, employee_id: int) -> list[CourseVersion]:
     return sorted(
         (
             version
-            for version in current_versions(session).values()
+            for version in current_versions(session, with_content=False).values()
             if version.course_id not in enrolled and version.course.kind == "course"
         ),
         key=lambda version: version.title,

@@ -107,7 +107,7 @@ def _people(valid_ids: list[int], filters: GuidelineFilter, *, by_status: bool =
 def guideline_report(session: Session, filters: GuidelineFilter, page: int = 1) -> GuidelineReport:
     """Counts by department (the status filter left out) and one page of people; four
     queries whatever the number of people."""
-    versions = published_guideline_versions(session)
+    versions = published_guideline_versions(session, with_content=False)
     if not versions:
         return GuidelineReport(None, [], [], 0, 1, 1)
     valid_ids = [version.id for version in still_valid(versions)]
@@ -139,7 +139,7 @@ def guideline_report(session: Session, filters: GuidelineFilter, page: int = 1) 
 
 def guideline_rows(session: Session, filters: GuidelineFilter) -> Iterator[list[object]]:
     """Every person in the report as a CSV row, in name order, read in batches."""
-    versions = published_guideline_versions(session)
+    versions = published_guideline_versions(session, with_content=False)
     valid_ids = [version.id for version in still_valid(versions)]
     rows = session.execute(
         _people(valid_ids, filters)
