@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
@@ -279,8 +279,17 @@ def course_counts(session: Session, scope: Scope, filters: CompletionFilter) -> 
 
 def export_statement(scope: Scope, filters: CompletionFilter) -> Select[tuple[object, ...]]:
     """Every row of the report with the download's columns, as text and numbers only
-    (dates as 'YYYY-MM-DD'), in name order."""
+    (dates as 'YYYY-MM-DD'), in name order.
+
+    Attempts are counted once for all enrollments and joined, rather than per row as on the
+    page: for 500,000 rows PostgreSQL then hashes once instead of looking up each row.
+    """
     now = clock.now()
+    attempts = (
+        select(QuizAttempt.enrollment_id, func.count().label("count"))
+        .group_by(QuizAttempt.enrollment_id)
+        .subquery("attempt_counts")
+    )
     columns = [
         Employee.hris_id,
         _full_name,
@@ -294,23 +303,30 @@ def export_statement(scope: Scope, filters: CompletionFilter) -> Select[tuple[ob
         iso_day(Enrollment.due_at),
         iso_day(Enrollment.completed_at),
         Enrollment.score,
-        _attempts(),
+        func.coalesce(attempts.c.count, 0),
     ]
-    return _with_people(_report(columns, scope, filters, now)).order_by(
-        Employee.last_name, Employee.first_name, Employee.id, Course.slug
+    return (
+        _with_people(_report(columns, scope, filters, now))
+        .outerjoin(attempts, attempts.c.enrollment_id == Enrollment.id)
+        .order_by(Employee.last_name, Employee.first_name, Employee.id, Course.slug)
     )
 
 
 def export_rows(
     session: Session, scope: Scope, filters: CompletionFilter
-) -> Iterator[list[tuple[object, ...]]]:
-    """The report's rows in batches, read as the database sends them (constant memory)."""
-    result = session.execute(
-        export_statement(scope, filters),
-        execution_options={"stream_results": True, "yield_per": EXPORT_BATCH},
+) -> Iterator[Sequence[Sequence[object]]]:
+    """The report's rows in batches, read as the database sends them (constant memory).
+
+    Read through Core rather than the ORM: plain rows, half the cost per row.
+    """
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        # A cursor is planned to return its first rows fast; an export reads all of them.
+        connection.exec_driver_sql("SET LOCAL cursor_tuple_fraction = 1.0")
+    result = connection.execute(
+        export_statement(scope, filters), execution_options={"yield_per": EXPORT_BATCH}
     )
-    for batch in result.partitions():
-        yield [tuple(row) for row in batch]
+    yield from result.partitions()
 
 
 def file_name(scope_label: str, filters: CompletionFilter, day: date, extension: str) -> str:
