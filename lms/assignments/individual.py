@@ -15,7 +15,7 @@ import logging
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from lms import clock
@@ -23,7 +23,7 @@ from lms.audit import services as audit
 from lms.courses.models import PUBLISHED, Course, CourseVersion
 from lms.db import serialize
 from lms.learning.certificates import long_date
-from lms.learning.models import Enrollment
+from lms.learning.models import Enrollment, QuizAttempt
 from lms.learning.statuses import status_of
 from lms.people.models import Employee
 
@@ -53,6 +53,8 @@ class PersonCourse:
     reason: str | None
     source: str
     cycle: int
+    score: int | None  # of the passing attempt
+    attempts: int  # quiz attempts in this cycle
 
     @property
     def is_open(self) -> bool:
@@ -61,7 +63,7 @@ class PersonCourse:
 
 
 def person_courses(session: Session, employee_id: int) -> list[PersonCourse]:
-    """Each course the person has (latest cycle), by title; two queries."""
+    """Each course the person has (latest cycle), by title; three queries."""
     titles = _titles(session)
     latest: dict[int, tuple[Enrollment, str]] = {}
     for enrollment, slug in session.execute(
@@ -71,6 +73,14 @@ def person_courses(session: Session, employee_id: int) -> list[PersonCourse]:
         .order_by(Enrollment.cycle)
     ):
         latest[enrollment.course_id] = (enrollment, slug)
+    ids = [enrollment.id for enrollment, _slug in latest.values()]
+    attempts = dict(
+        session.execute(
+            select(QuizAttempt.enrollment_id, func.count())
+            .where(QuizAttempt.enrollment_id.in_(ids))
+            .group_by(QuizAttempt.enrollment_id)
+        ).all()
+    )
     now = clock.now()
     courses = [
         PersonCourse(
@@ -82,6 +92,8 @@ def person_courses(session: Session, employee_id: int) -> list[PersonCourse]:
             reason=e.reason,
             source=e.source,
             cycle=e.cycle,
+            score=e.score,
+            attempts=attempts.get(e.id, 0),
         )
         for e, slug in latest.values()
     ]

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from lms import clock
-from lms.learning.models import Enrollment
+from lms.learning.models import Enrollment, QuizAttempt
 from lms.people.importer import import_people
 from lms.people.models import Employee
 from lms.reports.completions import COLUMNS
@@ -192,3 +192,39 @@ def test_formulas_from_the_hris_file_are_neutralised_in_both_files(
         '\'=HYPERLINK("http://evil") Eq'
     )
     assert not [c for row in xlsx_rows for c in row if str(c or "").startswith(formula_starts)]
+
+
+def test_a_persons_page_shows_their_record_with_score_and_attempts(
+    client, login, db, enrolled, shipped_courses
+):
+    org = enrolled
+    version = shipped_courses[ESSENTIALS]
+    enrollment = db.scalar(
+        select(Enrollment).where(
+            Enrollment.employee_id == org["staff2"].id, Enrollment.course_id == version.course_id
+        )
+    )
+    now = clock.now()
+    for number, (score, passed) in enumerate([(50, False), (85, True)], start=1):
+        db.add(
+            QuizAttempt(
+                enrollment_id=enrollment.id,
+                version_id=version.id,
+                number=number,
+                started_at=now,
+                submitted_at=now,
+                score=score,
+                passed=passed,
+            )
+        )
+    enrollment.version_id, enrollment.started_at = version.id, now
+    enrollment.completed_at, enrollment.score = now, 85
+    db.commit()
+    login(org["senior"])
+    page = client.get(f"/people/{org['staff2'].id}").get_data(as_text=True)
+    row = page[page.index(version.title) :]
+    row = row[: row.index("</tr>")]
+    assert "Completed 2 March 2026" in row
+    assert "<td>85%</td>" in row
+    assert "<td>2</td>" in row
+    assert client.get(f"/people/{org['outsider'].id}").status_code == 404
