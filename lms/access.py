@@ -14,7 +14,7 @@ from typing import TypeVar
 
 from flask import abort, request
 from flask_login import AnonymousUserMixin, current_user, login_required
-from sqlalchemy import Select, exists, literal, select, true
+from sqlalchemy import Select, bindparam, exists, literal, select, true
 from sqlalchemy.orm import Session, aliased
 
 from lms.people.models import Employee
@@ -56,16 +56,20 @@ class AnonymousViewer(AnonymousUserMixin):
     is_hr_admin = False
 
 
+# Built once: every request runs it, and an alias made per call costs more than the query.
+_report = aliased(Employee, name="report")
+_VIEWER = select(
+    Employee,
+    exists().where(_report.manager_id == Employee.id, _report.is_active).label("is_manager"),
+).where(Employee.id == bindparam("employee_id"))
+
+
 def load_viewer(session: Session, user_id: str) -> Viewer | None:
     """The viewer for a session's stored id, or None if the session is no longer valid."""
     employee_id, _, version = user_id.partition(":")
     if not (employee_id.isdigit() and version.isdigit()):
         return None
-    report = aliased(Employee)
-    has_reports = exists().where(report.manager_id == Employee.id, report.is_active)
-    row = session.execute(
-        select(Employee, has_reports.label("is_manager")).where(Employee.id == int(employee_id))
-    ).first()
+    row = session.execute(_VIEWER, {"employee_id": int(employee_id)}).first()
     if row is None:
         return None
     employee, is_manager = row

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from lms import clock
@@ -301,18 +301,14 @@ def list_courses(session: Session) -> list[CourseListing]:
     return list(listings.values())
 
 
-def current_versions(session: Session, *, with_content: bool = True) -> dict[int, CourseVersion]:
-    """Each course's current version: its highest-numbered published one, by course id.
-
-    Without content, lessons and questions are left unloaded (see WITHOUT_CONTENT).
-    """
+def _current_versions_statement(*, with_content: bool) -> Select[tuple[CourseVersion]]:
     newest = (
         select(CourseVersion.course_id, func.max(CourseVersion.number).label("number"))
         .where(CourseVersion.status == PUBLISHED)
         .group_by(CourseVersion.course_id)
         .subquery()
     )
-    versions = session.scalars(
+    return (
         select(CourseVersion)
         .join(
             newest,
@@ -321,4 +317,19 @@ def current_versions(session: Session, *, with_content: bool = True) -> dict[int
         )
         .options(joinedload(CourseVersion.course), *(() if with_content else WITHOUT_CONTENT))
     )
+
+
+# Built once: nearly every learner page asks for them.
+_CURRENT = {
+    with_content: _current_versions_statement(with_content=with_content)
+    for with_content in (True, False)
+}
+
+
+def current_versions(session: Session, *, with_content: bool = True) -> dict[int, CourseVersion]:
+    """Each course's current version: its highest-numbered published one, by course id.
+
+    Without content, lessons and questions are left unloaded (see WITHOUT_CONTENT).
+    """
+    versions = session.scalars(_CURRENT[with_content])
     return {version.course_id: version for version in versions}

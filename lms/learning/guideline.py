@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from lms import clock
@@ -27,6 +27,20 @@ class GuidelineStatus:
         return self.must_acknowledge and self.acknowledged is not None
 
 
+_PUBLISHED_GUIDELINES = {
+    with_content: select(CourseVersion)
+    .join(Course)
+    .where(Course.kind == "guideline", CourseVersion.status.in_((PUBLISHED, RETIRED)))
+    .order_by(CourseVersion.number)
+    .options(*(() if with_content else WITHOUT_CONTENT))
+    for with_content in (True, False)
+}
+_ACKNOWLEDGED = select(Attestation.version_id).where(
+    Attestation.employee_id == bindparam("employee_id"),
+    Attestation.version_id.in_(bindparam("version_ids", expanding=True)),
+)
+
+
 def published_guideline_versions(
     session: Session, *, with_content: bool = True
 ) -> list[CourseVersion]:
@@ -36,15 +50,7 @@ def published_guideline_versions(
     asks for re-acknowledgement, and what changed since it is shown from it. Without
     content, their sections are left unloaded (see WITHOUT_CONTENT).
     """
-    return list(
-        session.scalars(
-            select(CourseVersion)
-            .join(Course)
-            .where(Course.kind == "guideline", CourseVersion.status.in_((PUBLISHED, RETIRED)))
-            .order_by(CourseVersion.number)
-            .options(*(() if with_content else WITHOUT_CONTENT))
-        )
-    )
+    return list(session.scalars(_PUBLISHED_GUIDELINES[with_content]))
 
 
 def still_valid(versions: list[CourseVersion]) -> list[CourseVersion]:
@@ -69,9 +75,7 @@ def guideline_status(
     valid = {version.id for version in still_valid(versions)}
     by_id = {version.id: version for version in versions}
     acknowledged_ids = session.scalars(
-        select(Attestation.version_id).where(
-            Attestation.employee_id == employee_id, Attestation.version_id.in_(by_id)
-        )
+        _ACKNOWLEDGED, {"employee_id": employee_id, "version_ids": list(by_id)}
     )
     acknowledged = max(
         (by_id[version_id] for version_id in acknowledged_ids),

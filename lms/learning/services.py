@@ -6,7 +6,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from lms import clock
@@ -43,43 +43,45 @@ class CourseProgress:
     status: str
 
 
+# My learning is the page everyone opens first: its statements are built once, at import.
+_MY_ENROLLMENTS = (
+    select(Enrollment, Course)
+    .join(Course, Enrollment.course_id == Course.id)
+    .where(Enrollment.employee_id == bindparam("employee_id"), Enrollment.withdrawn_at.is_(None))
+    .order_by(Enrollment.cycle)
+)
+_VERSIONS = (
+    select(CourseVersion)
+    .where(CourseVersion.id.in_(bindparam("ids", expanding=True)))
+    .options(*WITHOUT_CONTENT)
+)
+_LESSON_COUNTS = (
+    select(Lesson.version_id, func.count())
+    .where(Lesson.version_id.in_(bindparam("ids", expanding=True)))
+    .group_by(Lesson.version_id)
+)
+_DONE_COUNTS = (
+    select(LessonProgress.enrollment_id, func.count())
+    .where(LessonProgress.enrollment_id.in_(bindparam("ids", expanding=True)))
+    .group_by(LessonProgress.enrollment_id)
+)
+
+
 def my_learning(session: Session, employee_id: int) -> list[CourseProgress]:
     """A person's courses, overdue first, then by due date; five queries whatever the count."""
-    rows = session.execute(
-        select(Enrollment, Course)
-        .join(Course, Enrollment.course_id == Course.id)
-        .where(Enrollment.employee_id == employee_id, Enrollment.withdrawn_at.is_(None))
-        .order_by(Enrollment.cycle)
-    ).all()
+    rows = session.execute(_MY_ENROLLMENTS, {"employee_id": employee_id}).all()
     # Earlier cycles of a recertifying course are history; the list shows the latest.
     rows = list({course.id: (enrollment, course) for enrollment, course in rows}.values())
     current = current_versions(session, with_content=False)
-    pinned_ids = {e.version_id for e, _ in rows if e.version_id is not None}
-    pinned = {
-        v.id: v
-        for v in session.scalars(
-            select(CourseVersion).where(CourseVersion.id.in_(pinned_ids)).options(*WITHOUT_CONTENT)
-        )
-    }
+    pinned_ids = [e.version_id for e, _ in rows if e.version_id is not None]
+    pinned = {v.id: v for v in session.scalars(_VERSIONS, {"ids": pinned_ids})}
     versions = {
         e.id: pinned[e.version_id] if e.version_id is not None else current.get(course.id)
         for e, course in rows
     }
-    version_ids = {v.id for v in versions.values() if v is not None}
-    lesson_counts = dict(
-        session.execute(
-            select(Lesson.version_id, func.count())
-            .where(Lesson.version_id.in_(version_ids))
-            .group_by(Lesson.version_id)
-        ).all()
-    )
-    done_counts = dict(
-        session.execute(
-            select(LessonProgress.enrollment_id, func.count())
-            .where(LessonProgress.enrollment_id.in_([e.id for e, _ in rows]))
-            .group_by(LessonProgress.enrollment_id)
-        ).all()
-    )
+    version_ids = list({v.id for v in versions.values() if v is not None})
+    lesson_counts = dict(session.execute(_LESSON_COUNTS, {"ids": version_ids}).all())
+    done_counts = dict(session.execute(_DONE_COUNTS, {"ids": [e.id for e, _ in rows]}).all())
     now = clock.now()
     progress = [
         CourseProgress(

@@ -9,6 +9,8 @@ from sqlalchemy.orm import InstrumentedAttribute, Session, aliased
 
 from lms.people.models import Employee
 
+_below = aliased(Employee, name="below")  # built once: an alias per call costs more than the walk
+
 
 def reporting_line(manager_id: int, name: str = "reporting_line") -> Select[tuple[int]]:
     """Ids of everyone below a manager, direct and indirect (a recursive CTE).
@@ -17,8 +19,7 @@ def reporting_line(manager_id: int, name: str = "reporting_line") -> Select[tupl
     each line its own `name` when several go into one statement.
     """
     line = select(Employee.id).where(Employee.manager_id == manager_id).cte(name, recursive=True)
-    below = aliased(Employee)
-    line = line.union(select(below.id).where(below.manager_id == line.c.id))
+    line = line.union(select(_below.id).where(_below.manager_id == line.c.id))
     return select(line.c.id)
 
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlalchemy import ColumnElement, Select, case, exists, func, literal, select
@@ -131,6 +132,7 @@ def _status(now: datetime) -> ColumnElement[str]:
     return status_sql(_enrollment, now)
 
 
+# What each column header sorts by; ties go by name (last, first), then course.
 SORTS: dict[str, tuple[str, ...]] = {
     "name": ("name",),
     "department": ("department", "name"),
@@ -204,24 +206,44 @@ def _with_people(query: Select[tuple[object, ...]]) -> Select[tuple[object, ...]
     )
 
 
+def _directed(
+    columns: list[ColumnElement[object]], descending: bool
+) -> list[ColumnElement[object]]:
+    """The sort key first in the chosen direction, the tie-breakers always ascending."""
+    first, *rest = columns
+    return [first.desc().nulls_last() if descending else first.asc().nulls_last(), *rest]
+
+
 def report_page(
-    session: Session, scope: Scope, filters: CompletionFilter, sort: str = "name", page: int = 1
+    session: Session,
+    scope: Scope,
+    filters: CompletionFilter,
+    sort: str = "name",
+    page: int = 1,
+    *,
+    total: int | None = None,
 ) -> ReportPage:
-    """One page of the report, sorted (a leading '-' reverses); two queries."""
+    """One page of the report, sorted (a leading '-' reverses); one query, or two when the
+    caller does not know the total (see `summary`)."""
     now = clock.now()
-    total = session.scalar(_report([func.count()], scope, filters, now)) or 0
+    if total is None:
+        total = session.scalar(_report([func.count()], scope, filters, now)) or 0
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(page, 1), pages)
+    # The sort runs over every row in scope with the few columns it needs; only the page's
+    # own rows then look up their manager, version and attempts.
     descending = sort.startswith("-")
-    keys = SORTS.get(sort.lstrip("-"), SORTS["name"])
     by = _sort_columns(now)
-    order = []
-    for key in keys:
-        column = by[key]
-        order.append(column.desc().nulls_last() if descending else column.asc().nulls_last())
-        if key == "name":
-            order += [Employee.first_name, Employee.id]
-    order.append(Course.slug)
+    keys = [by[key] for key in SORTS.get(sort.lstrip("-"), SORTS["name"])]
+    keys += [Employee.first_name, Employee.id, Course.slug]
+    labelled = [key.label(f"key_{n}") for n, key in enumerate(keys)]
+    chosen = (
+        _report([Enrollment.id.label("enrollment_id"), *labelled], scope, filters, now)
+        .order_by(*_directed(labelled, descending))
+        .limit(PAGE_SIZE)
+        .offset((page - 1) * PAGE_SIZE)
+        .subquery("page_rows")
+    )
     columns = [
         Employee.id,
         Employee.hris_id,
@@ -238,11 +260,15 @@ def report_page(
         Enrollment.score,
         _attempts(),
     ]
+    page_keys = [chosen.c[column.name] for column in labelled]
     rows = session.execute(
-        _with_people(_report(columns, scope, filters, now))
-        .order_by(*order)
-        .limit(PAGE_SIZE)
-        .offset((page - 1) * PAGE_SIZE)
+        _with_people(
+            select(*columns)
+            .select_from(chosen)
+            .join(Enrollment, Enrollment.id == chosen.c.enrollment_id)
+            .join(Employee, Employee.id == Enrollment.employee_id)
+            .join(Course, Course.id == Enrollment.course_id)
+        ).order_by(*_directed(page_keys, descending))
     )
     return ReportPage([ReportRow(*row) for row in rows], total, page, pages)
 
@@ -256,14 +282,12 @@ GROUPS: dict[str, ColumnElement[str | None]] = {
 def status_counts(
     session: Session, scope: Scope, filters: CompletionFilter, *groups: str
 ) -> dict[tuple[str | None, ...], dict[str, int]]:
-    """How many rows have each status, per group (see GROUPS); one query. The status filter
-    is left out, so the counts show the whole picture the other filters select."""
+    """How many rows have each status, per group (see GROUPS); one query."""
     now = clock.now()
-    unfiltered = replace(filters, status="")
     columns = [GROUPS[name] for name in groups]
     status = _status(now)
     rows = session.execute(
-        _report([*columns, status, func.count()], scope, unfiltered, now).group_by(*columns, status)
+        _report([*columns, status, func.count()], scope, filters, now).group_by(*columns, status)
     )
     counts: dict[tuple[str | None, ...], dict[str, int]] = {}
     for *group, state, count in rows:
@@ -271,10 +295,49 @@ def status_counts(
     return counts
 
 
-def course_counts(session: Session, scope: Scope, filters: CompletionFilter) -> list[StatusCounts]:
-    """Per course (by slug), how many people have each status; one query."""
-    counts = status_counts(session, scope, filters, "course")
-    return [StatusCounts(str(slug), by_status) for (slug,), by_status in sorted(counts.items())]
+@dataclass(frozen=True)
+class Summary:
+    """Counts per course, department and status over a whole scope, from one query: the
+    team page's per-course table, its department choices and its list's length are all
+    sums of these cells, whatever the course, department and status filters."""
+
+    cells: dict[tuple[str | None, ...], dict[str, int]]  # (course, department) → by status
+
+    @property
+    def departments(self) -> list[str]:
+        """Every department with rows in the scope, for the filter."""
+        return sorted({str(department) for _, department in self.cells if department})
+
+    def _matching(self, filters: CompletionFilter) -> Iterator[tuple[str, dict[str, int]]]:
+        for (course, department), by_status in sorted(self.cells.items(), key=str):
+            if filters.course and course != filters.course:
+                continue
+            if filters.department and department != filters.department:
+                continue
+            yield str(course), by_status
+
+    def courses(self, filters: CompletionFilter) -> list[StatusCounts]:
+        """Per course under the filters, except status: each course shows its whole picture."""
+        courses: dict[str, Counter[str]] = {}
+        for course, by_status in self._matching(filters):
+            courses.setdefault(course, Counter()).update(by_status)
+        return [StatusCounts(course, dict(counts)) for course, counts in courses.items()]
+
+    def total(self, filters: CompletionFilter) -> int:
+        """How many rows the list holds under every filter."""
+        return sum(
+            by_status.get(filters.status, 0) if filters.status else sum(by_status.values())
+            for _, by_status in self._matching(filters)
+        )
+
+
+def summary(
+    session: Session, scope: Scope, *, direct_only: bool = False, include_inactive: bool = False
+) -> Summary:
+    """The counts behind the team page (see Summary); the filters a summary cannot apply
+    afterwards are the ones that choose people."""
+    people = CompletionFilter(direct_only=direct_only, include_inactive=include_inactive)
+    return Summary(status_counts(session, scope, people, "course", "department"))
 
 
 def export_statement(scope: Scope, filters: CompletionFilter) -> Select[tuple[object, ...]]:

@@ -4,7 +4,7 @@ completions of each week. Two queries whatever the organisation's size."""
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import func, select
@@ -47,7 +47,7 @@ class Overview:
 
 def overview(session: Session, filters: CompletionFilter, weeks: int = WEEKS) -> Overview:
     """The organisation's picture under the filters (course, department, leavers)."""
-    cells = status_counts(session, EVERYONE, filters, "department", "course")
+    cells = status_counts(session, EVERYONE, replace(filters, status=""), "department", "course")
     departments: dict[str, Counter[str]] = {}
     courses: dict[str, Counter[str]] = {}
     for (department, course), by_status in cells.items():

@@ -12,7 +12,6 @@ from functools import partial
 from flask import Blueprint, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lms import clock
@@ -20,11 +19,9 @@ from lms.access import manager_or_hr_required, report_scope
 from lms.assignments.individual import course_choices
 from lms.dbsession import db_session
 from lms.errors import render_error
-from lms.people.models import Employee
 from lms.people.org import Scope
-from lms.people.services import departments
 from lms.reports import completions
-from lms.reports.completions import LAYOUT, CompletionFilter
+from lms.reports.completions import LAYOUT, CompletionFilter, Summary
 from lms.reports.exports import csv_chunks, write_xlsx
 from lms.reports.forms import CompletionFilterForm
 from lms.reports.web import CSV, XLSX, download, file_chunks, with_own_session
@@ -33,12 +30,21 @@ bp = Blueprint("team", __name__, url_prefix="/reports")
 security_log = logging.getLogger("lms.security")
 
 
-def _read_filters(session: Session, scope: Scope) -> tuple[CompletionFilterForm, bool]:
-    """The filter form from the query string, with its choices; True if it is valid."""
+def _read_filters(
+    session: Session, scope: Scope, courses: list[tuple[str, str]]
+) -> tuple[CompletionFilterForm, CompletionFilter, Summary]:
+    """The filters from the query string, checked against the courses and the departments
+    there are, and the summary of the scope those departments come from."""
     form = CompletionFilterForm(request.args)
-    people = select(Employee).where(scope.covers(Employee.id))
-    form.set_choices(course_choices(session), departments(session, people))
-    return form, form.validate()
+    counted = completions.summary(
+        session,
+        scope,
+        direct_only=bool(form.direct.data) and not scope.is_everyone,
+        include_inactive=bool(form.inactive.data) and scope.is_everyone,
+    )
+    form.set_choices(courses, counted.departments)
+    form.validate()
+    return form, _filters(form, scope), counted
 
 
 def _filters(form: CompletionFilterForm, scope: Scope) -> CompletionFilter:
@@ -56,9 +62,8 @@ def _filters(form: CompletionFilterForm, scope: Scope) -> CompletionFilter:
     )
 
 
-def _query_args(form: CompletionFilterForm, scope: Scope) -> dict[str, str]:
+def _query_args(filters: CompletionFilter) -> dict[str, str]:
     """The filters as query parameters, for the download links and the pager."""
-    filters = _filters(form, scope)
     args = {"course": filters.course, "status": filters.status, "department": filters.department}
     if filters.direct_only:
         args["direct"] = "y"
@@ -73,17 +78,20 @@ def index() -> ResponseReturnValue:
     """Who in the viewer's scope has completed each course, and who has not."""
     session = db_session()
     scope = report_scope(current_user)
-    form, _ = _read_filters(session, scope)
-    filters = _filters(form, scope)
+    courses = course_choices(session)
+    form, filters, counted = _read_filters(session, scope, courses)
     sort = form.sort.data if not form.sort.errors and form.sort.data else "name"
+    page = completions.report_page(
+        session, scope, filters, sort, form.page.data or 1, total=counted.total(filters)
+    )
     return render_template(
         "reports/team.html",
         form=form,
         scope=scope,
-        counts=completions.course_counts(session, scope, filters),
-        page=completions.report_page(session, scope, filters, sort, form.page.data or 1),
-        titles=dict(course_choices(session)),
-        args=_query_args(form, scope),
+        counts=counted.courses(filters),
+        page=page,
+        titles=dict(courses),
+        args=_query_args(filters),
         sort=sort,
     )
 
@@ -91,8 +99,8 @@ def index() -> ResponseReturnValue:
 def _download_or_error(extension: str) -> ResponseReturnValue:
     session = db_session()
     scope = report_scope(current_user)
-    form, valid = _read_filters(session, scope)
-    if not valid:
+    form, filters, _counted = _read_filters(session, scope, course_choices(session))
+    if form.errors:
         unknown = " and ".join(
             f"the {field.label.text.lower()} '{field.data}'" for field in form if field.errors
         )
@@ -102,7 +110,6 @@ def _download_or_error(extension: str) -> ResponseReturnValue:
             f"Postwise does not know {unknown}. Choose the filters on the report page, "
             "then download again.",
         )
-    filters = _filters(form, scope)
     label = "everyone" if scope.is_everyone else f"team of {current_user.employee.name}"
     name = completions.file_name(label, filters, clock.now().date(), extension)
     security_log.info("export: completion report as %s (%s)", extension.upper(), name)

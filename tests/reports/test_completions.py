@@ -13,10 +13,10 @@ from lms.people.org import EVERYONE, Scope
 from lms.reports.completions import (
     PAGE_SIZE,
     CompletionFilter,
-    course_counts,
     export_rows,
     file_name,
     report_page,
+    summary,
 )
 
 ESSENTIALS, GUIDELINE = "social-media-essentials", "social-media-guideline"
@@ -138,22 +138,40 @@ def test_filters_by_course_status_and_department(db, enrolled):
     assert {row[0] for row in sales} == {org["outsider"].hris_id}
 
 
-def test_counts_per_course_leave_the_status_filter_out(db, enrolled):
+def test_the_summary_counts_each_course_and_the_lists_length(db, enrolled):
     org = enrolled
     for enrollment in _enrollments_of(db, org["staff"]):
         enrollment.due_at = clock.now() - timedelta(days=1)
     exempted = _enrollments_of(db, org["staff2"])[0]
     exempted.exempted_at = clock.now()
+    org["staff2"].department = "Sales"
     db.commit()
-    counts = course_counts(db, Scope(org["lead"].id), CompletionFilter(status="completed"))
-    assert len(counts) == 2
-    for course in counts:
+    counted = summary(db, Scope(org["lead"].id))
+    assert counted.departments == ["Marketing", "Sales"]
+    completed = CompletionFilter(status="completed")
+    courses = counted.courses(completed)
+    assert len(courses) == 2
+    for course in courses:  # the status filter is left out of the per-course counts
         assert course.total == 2
         assert course.by_status["overdue"] == 1
         assert course.percent("overdue") == 50
-    exempted_course = next(c for c in counts if "exempted" in c.by_status)
+    exempted_course = next(c for c in courses if "exempted" in c.by_status)
     assert exempted_course.required == 1
     assert exempted_course.percent_done == 0
+    # The list's length follows every filter, and agrees with the rows themselves.
+    for filters in (
+        CompletionFilter(),
+        completed,
+        CompletionFilter(status="overdue"),
+        CompletionFilter(status="overdue", course=GUIDELINE),
+        CompletionFilter(department="Sales"),
+        CompletionFilter(department="Sales", status="exempted"),
+    ):
+        rows = report_page(db, Scope(org["lead"].id), filters)
+        assert counted.total(filters) == rows.total, filters
+    assert counted.total(CompletionFilter(status="overdue")) == 2
+    sales = counted.courses(CompletionFilter(department="Sales"))
+    assert sorted((c.label, c.total) for c in sales) == [(ESSENTIALS, 1), (GUIDELINE, 1)]
 
 
 def test_score_and_attempts_come_with_each_row(db, org, shipped_courses, enrol):
