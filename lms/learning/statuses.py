@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, FromClause, case, literal
+from sqlalchemy import ColumnElement, FromClause, bindparam, case, literal
+
+from lms import clock
+from lms.db import UTCDateTime
 
 NOT_STARTED, IN_PROGRESS, COMPLETED, OVERDUE = "not started", "in progress", "completed", "overdue"
 # Set by HR, never by taking the course: shown as such, never as an ordinary completion.
@@ -41,14 +44,23 @@ def status_of(enrollment: _Dates, now: datetime) -> str:
     return IN_PROGRESS if enrollment.started_at is not None else NOT_STARTED
 
 
-def status_sql(enrollments: FromClause, now: datetime) -> ColumnElement[str]:
-    """status_of as a SQL expression over a table (or alias) of enrollments."""
+def status_sql(enrollments: FromClause, now: datetime | None = None) -> ColumnElement[str]:
+    """status_of as a SQL expression over a table (or alias) of enrollments.
+
+    Without `now`, "overdue" is judged at the clock's time when the statement runs, so the
+    expression can be built once and reused (building a CASE costs more than running it).
+    """
     c = enrollments.c
+    moment = (
+        bindparam("status_now", callable_=clock.now, type_=UTCDateTime())
+        if now is None
+        else bindparam("status_now", now, type_=UTCDateTime())
+    )
     return case(
         (c.completed_at.is_not(None) & c.completion_recorded_at.is_(None), literal(COMPLETED)),
         (c.completed_at.is_not(None), literal(COMPLETED_ELSEWHERE)),
         (c.exempted_at.is_not(None), literal(EXEMPTED)),
-        (c.due_at < now, literal(OVERDUE)),
+        (c.due_at < moment, literal(OVERDUE)),
         (c.started_at.is_not(None), literal(IN_PROGRESS)),
         else_=literal(NOT_STARTED),
     )

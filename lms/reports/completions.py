@@ -17,7 +17,6 @@ from datetime import date, datetime
 from sqlalchemy import ColumnElement, Select, case, exists, func, literal, select
 from sqlalchemy.orm import Session, aliased
 
-from lms import clock
 from lms.courses.models import Course, CourseVersion
 from lms.db import iso_day
 from lms.learning.models import Enrollment, QuizAttempt
@@ -128,8 +127,12 @@ class ReportPage:
     pages: int
 
 
-def _status(now: datetime) -> ColumnElement[str]:
-    return status_sql(_enrollment, now)
+# Built once (see status_sql): judged at the clock's time whenever a statement runs.
+_STATUS = status_sql(_enrollment)
+_URGENCY = case(
+    *((status == _STATUS, literal(rank)) for rank, status in enumerate(STATUSES)),
+    else_=literal(len(STATUSES)),
+)
 
 
 # What each column header sorts by; ties go by name (last, first), then course.
@@ -143,23 +146,18 @@ SORTS: dict[str, tuple[str, ...]] = {
 }
 
 
-def _sort_columns(now: datetime) -> dict[str, ColumnElement[object]]:
-    urgency = case(
-        *((_status(now) == status, literal(rank)) for rank, status in enumerate(STATUSES)),
-        else_=literal(len(STATUSES)),
-    )
-    return {
-        "name": Employee.last_name,
-        "department": Employee.department,
-        "course": Course.slug,
-        "status": urgency,
-        "due": Enrollment.due_at,
-        "completed": Enrollment.completed_at,
-    }
+_SORT_COLUMNS: dict[str, ColumnElement[object]] = {
+    "name": Employee.last_name,
+    "department": Employee.department,
+    "course": Course.slug,
+    "status": _URGENCY,
+    "due": Enrollment.due_at,
+    "completed": Enrollment.completed_at,
+}
 
 
 def _report(
-    columns: list[ColumnElement[object]], scope: Scope, filters: CompletionFilter, now: datetime
+    columns: list[ColumnElement[object]], scope: Scope, filters: CompletionFilter
 ) -> Select[tuple[object, ...]]:
     """The report's rows with the given columns: the one statement every view reads."""
     query = (
@@ -186,7 +184,7 @@ def _report(
     if filters.course:
         query = query.where(Course.slug == filters.course)
     if filters.status:
-        query = query.where(_status(now) == filters.status)
+        query = query.where(filters.status == _STATUS)
     return query
 
 
@@ -225,20 +223,18 @@ def report_page(
 ) -> ReportPage:
     """One page of the report, sorted (a leading '-' reverses); one query, or two when the
     caller does not know the total (see `summary`)."""
-    now = clock.now()
     if total is None:
-        total = session.scalar(_report([func.count()], scope, filters, now)) or 0
+        total = session.scalar(_report([func.count()], scope, filters)) or 0
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(page, 1), pages)
     # The sort runs over every row in scope with the few columns it needs; only the page's
     # own rows then look up their manager, version and attempts.
     descending = sort.startswith("-")
-    by = _sort_columns(now)
-    keys = [by[key] for key in SORTS.get(sort.lstrip("-"), SORTS["name"])]
+    keys = [_SORT_COLUMNS[key] for key in SORTS.get(sort.lstrip("-"), SORTS["name"])]
     keys += [Employee.first_name, Employee.id, Course.slug]
     labelled = [key.label(f"key_{n}") for n, key in enumerate(keys)]
     chosen = (
-        _report([Enrollment.id.label("enrollment_id"), *labelled], scope, filters, now)
+        _report([Enrollment.id.label("enrollment_id"), *labelled], scope, filters)
         .order_by(*_directed(labelled, descending))
         .limit(PAGE_SIZE)
         .offset((page - 1) * PAGE_SIZE)
@@ -253,7 +249,7 @@ def report_page(
         _manager.first_name + " " + _manager.last_name,
         Course.slug,
         CourseVersion.number,
-        _status(now),
+        _STATUS,
         Enrollment.assigned_at,
         Enrollment.due_at,
         Enrollment.completed_at,
@@ -283,11 +279,10 @@ def status_counts(
     session: Session, scope: Scope, filters: CompletionFilter, *groups: str
 ) -> dict[tuple[str | None, ...], dict[str, int]]:
     """How many rows have each status, per group (see GROUPS); one query."""
-    now = clock.now()
     columns = [GROUPS[name] for name in groups]
-    status = _status(now)
+    status = _STATUS
     rows = session.execute(
-        _report([*columns, status, func.count()], scope, filters, now).group_by(*columns, status)
+        _report([*columns, status, func.count()], scope, filters).group_by(*columns, status)
     )
     counts: dict[tuple[str | None, ...], dict[str, int]] = {}
     for *group, state, count in rows:
@@ -347,7 +342,6 @@ def export_statement(scope: Scope, filters: CompletionFilter) -> Select[tuple[ob
     Attempts are counted once for all enrollments and joined, rather than per row as on the
     page: for 500,000 rows PostgreSQL then hashes once instead of looking up each row.
     """
-    now = clock.now()
     attempts = (
         select(QuizAttempt.enrollment_id, func.count().label("count"))
         .group_by(QuizAttempt.enrollment_id)
@@ -361,7 +355,7 @@ def export_statement(scope: Scope, filters: CompletionFilter) -> Select[tuple[ob
         _manager.first_name + " " + _manager.last_name,
         Course.slug,
         CourseVersion.number,
-        _status(now),
+        _STATUS,
         iso_day(Enrollment.assigned_at),
         iso_day(Enrollment.due_at),
         iso_day(Enrollment.completed_at),
@@ -369,7 +363,7 @@ def export_statement(scope: Scope, filters: CompletionFilter) -> Select[tuple[ob
         func.coalesce(attempts.c.count, 0),
     ]
     return (
-        _with_people(_report(columns, scope, filters, now))
+        _with_people(_report(columns, scope, filters))
         .outerjoin(attempts, attempts.c.enrollment_id == Enrollment.id)
         .order_by(Employee.last_name, Employee.first_name, Employee.id, Course.slug)
     )
