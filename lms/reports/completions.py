@@ -128,9 +128,9 @@ class ReportPage:
 
 
 # Built once (see status_sql): judged at the clock's time whenever a statement runs.
-_STATUS = status_sql(_enrollment)
-_URGENCY = case(
-    *((status == _STATUS, literal(rank)) for rank, status in enumerate(STATUSES)),
+_status = status_sql(_enrollment)
+_urgency = case(
+    *((_status == status, literal(rank)) for rank, status in enumerate(STATUSES)),
     else_=literal(len(STATUSES)),
 )
 
@@ -146,11 +146,11 @@ SORTS: dict[str, tuple[str, ...]] = {
 }
 
 
-_SORT_COLUMNS: dict[str, ColumnElement[object]] = {
+_sort_columns: dict[str, ColumnElement[object]] = {
     "name": Employee.last_name,
     "department": Employee.department,
     "course": Course.slug,
-    "status": _URGENCY,
+    "status": _urgency,
     "due": Enrollment.due_at,
     "completed": Enrollment.completed_at,
 }
@@ -184,7 +184,7 @@ def _report(
     if filters.course:
         query = query.where(Course.slug == filters.course)
     if filters.status:
-        query = query.where(filters.status == _STATUS)
+        query = query.where(_status == filters.status)
     return query
 
 
@@ -230,7 +230,7 @@ def report_page(
     # The sort runs over every row in scope with the few columns it needs; only the page's
     # own rows then look up their manager, version and attempts.
     descending = sort.startswith("-")
-    keys = [_SORT_COLUMNS[key] for key in SORTS.get(sort.lstrip("-"), SORTS["name"])]
+    keys = [_sort_columns[key] for key in SORTS.get(sort.lstrip("-"), SORTS["name"])]
     keys += [Employee.first_name, Employee.id, Course.slug]
     labelled = [key.label(f"key_{n}") for n, key in enumerate(keys)]
     chosen = (
@@ -249,7 +249,7 @@ def report_page(
         _manager.first_name + " " + _manager.last_name,
         Course.slug,
         CourseVersion.number,
-        _STATUS,
+        _status,
         Enrollment.assigned_at,
         Enrollment.due_at,
         Enrollment.completed_at,
@@ -280,7 +280,7 @@ def status_counts(
 ) -> dict[tuple[str | None, ...], dict[str, int]]:
     """How many rows have each status, per group (see GROUPS); one query."""
     columns = [GROUPS[name] for name in groups]
-    status = _STATUS
+    status = _status
     rows = session.execute(
         _report([*columns, status, func.count()], scope, filters).group_by(*columns, status)
     )
@@ -355,7 +355,7 @@ def export_statement(scope: Scope, filters: CompletionFilter) -> Select[tuple[ob
         _manager.first_name + " " + _manager.last_name,
         Course.slug,
         CourseVersion.number,
-        _STATUS,
+        _status,
         iso_day(Enrollment.assigned_at),
         iso_day(Enrollment.due_at),
         iso_day(Enrollment.completed_at),
