@@ -54,9 +54,6 @@ short_text = Annotated[str, mapped_column(String(200))]
 email_address = Annotated[str, mapped_column(String(320))]
 
 
-SQLITE_MMAP_BYTES = 1 << 30
-
-
 def make_engine(url: str, **options: Any) -> Engine:
     """An engine with the settings each database needs (SQLite: WAL, foreign keys, waiting)."""
     if not url.startswith("sqlite"):
@@ -72,9 +69,6 @@ def make_engine(url: str, **options: Any) -> Engine:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.execute("PRAGMA synchronous=NORMAL")
-        # Read through the OS page cache in place rather than copying every page into each
-        # connection's own small cache: reports touch thousands of pages per request.
-        cursor.execute(f"PRAGMA mmap_size={SQLITE_MMAP_BYTES}")
         cursor.close()
 
     @event.listens_for(engine, "begin")

@@ -8,8 +8,8 @@ import secrets
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from fpdf import FPDF
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
@@ -18,6 +18,9 @@ from lms.clock import add_months
 from lms.courses.models import Course, CourseVersion
 from lms.learning.models import Certificate, Enrollment
 from lms.people.models import Employee
+
+if TYPE_CHECKING:
+    from fpdf import FPDF
 
 log = logging.getLogger(__name__)
 
@@ -155,6 +158,10 @@ def pdf_safe(text: str) -> str:
 
 def certificate_pdf(details: CertificateDetails, verify_url: str) -> bytes:
     """A one-page A4 landscape certificate drawn with the PDF core fonts."""
+    # Imported here: fpdf2 takes 20 MB, and most processes (exports, cron jobs, most
+    # requests) never draw a certificate.
+    from fpdf import FPDF
+
     pdf = FPDF(orientation="landscape", unit="mm", format="A4")
     pdf.set_auto_page_break(auto=False)
     pdf.set_margins(25, 20, 25)
