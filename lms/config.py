@@ -30,6 +30,9 @@ DEFAULTS: dict[str, Any] = {
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_NAME": "postwise_session",
+    # The cookie is rewritten when the session's idle clock moves (at most once a minute,
+    # see lms.web_security), not with every response.
+    "SESSION_REFRESH_EACH_REQUEST": False,
     "WTF_CSRF_TIME_LIMIT": None,  # the session's own lifetime bounds the token
 }
 

@@ -43,6 +43,7 @@ SECURITY_HEADERS = {
     "Cross-Origin-Opener-Policy": "same-origin",
 }
 SKIP_SESSION_CHECK = frozenset({"static", "health.healthz"})
+SEEN_RESOLUTION_SECONDS = 60
 
 
 def init_app(app: Flask) -> None:
@@ -83,7 +84,10 @@ def _enforce_session_limits() -> BaseResponse | None:
         flash("You were signed out because the session ended. Sign in again to go on.", "info")
         target = request.full_path.rstrip("?") if request.method == "GET" else None
         return redirect(url_for("auth.sign_in", next=safe_next_url(target)))
-    session["seen_at"] = now
+    if now - seen >= SEEN_RESOLUTION_SECONDS:
+        # Counting idle time to the minute is enough, and leaving the cookie alone the rest
+        # of the time saves signing and sending a new one with every response.
+        session["seen_at"] = now
     return None
 
 

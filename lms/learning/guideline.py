@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, exists, select
 from sqlalchemy.orm import Session
 
 from lms import clock
@@ -35,10 +35,18 @@ _PUBLISHED_GUIDELINES = {
     .options(*(() if with_content else WITHOUT_CONTENT))
     for with_content in (True, False)
 }
-_ACKNOWLEDGED = select(Attestation.version_id).where(
-    Attestation.employee_id == bindparam("employee_id"),
-    Attestation.version_id.in_(bindparam("version_ids", expanding=True)),
-)
+# The versions with whether one person acknowledged each: one statement for My learning.
+_PUBLISHED_FOR_ONE = {
+    with_content: statement.add_columns(
+        exists()
+        .where(
+            Attestation.employee_id == bindparam("employee_id"),
+            Attestation.version_id == CourseVersion.id,
+        )
+        .label("acknowledged")
+    )
+    for with_content, statement in _PUBLISHED_GUIDELINES.items()
+}
 
 
 def published_guideline_versions(
@@ -68,20 +76,14 @@ def guideline_status(
     session: Session, employee_id: int, *, with_content: bool = True
 ) -> GuidelineStatus | None:
     """Where a person stands with the current guideline; None if no guideline is published."""
-    versions = published_guideline_versions(session, with_content=with_content)
-    if not versions:
+    rows = session.execute(_PUBLISHED_FOR_ONE[with_content], {"employee_id": employee_id}).all()
+    if not rows:
         return None
+    versions = [version for version, _ in rows]
     current = versions[-1]
     valid = {version.id for version in still_valid(versions)}
-    by_id = {version.id: version for version in versions}
-    acknowledged_ids = session.scalars(
-        _ACKNOWLEDGED, {"employee_id": employee_id, "version_ids": list(by_id)}
-    )
-    acknowledged = max(
-        (by_id[version_id] for version_id in acknowledged_ids),
-        key=lambda version: version.number,
-        default=None,
-    )
+    # Oldest first, so the last acknowledged is the newest.
+    acknowledged = next((version for version, done in reversed(rows) if done), None)
     must = acknowledged is None or acknowledged.id not in valid
     return GuidelineStatus(current, acknowledged, must)
 

@@ -63,6 +63,15 @@ def test_idle_session_ends_and_asks_to_sign_in_again(client, login, make_employe
     assert client.get("/").status_code == 302
 
 
+def test_the_cookie_is_rewritten_only_when_the_idle_clock_moves(client, login, make_employee):
+    login(make_employee())
+    clock.advance(timedelta(seconds=30))
+    assert "Set-Cookie" not in client.get("/").headers  # within the minute: left alone
+    clock.advance(timedelta(seconds=31))
+    assert "postwise_session=" in client.get("/").headers["Set-Cookie"]
+    assert "Set-Cookie" not in client.get("/").headers
+
+
 def test_absolute_lifetime_ends_even_an_active_session(client, login, make_employee):
     login(make_employee())
     elapsed = timedelta()
