@@ -43,84 +43,63 @@ class CourseProgress:
     status: str
 
 
-# My learning is the page everyone opens first: two statements, built once, at import.
+# My learning is the page everyone opens first: one statement, built once, at import.
+_newest_published = aliased(CourseVersion, name="newest_published")
+_current_version_id = (
+    select(_newest_published.id)
+    .where(
+        _newest_published.course_id == Enrollment.course_id,
+        _newest_published.status == PUBLISHED,
+    )
+    .order_by(_newest_published.number.desc())
+    .limit(1)
+    .correlate(Enrollment)
+    .scalar_subquery()
+)
 _lessons_done = (
     select(func.count())
     .where(LessonProgress.enrollment_id == Enrollment.id)
     .correlate(Enrollment)
     .scalar_subquery()
 )
-_MY_ENROLLMENTS = (
-    select(Enrollment, Course, _lessons_done)
-    .join(Course, Enrollment.course_id == Course.id)
-    .where(Enrollment.employee_id == bindparam("employee_id"), Enrollment.withdrawn_at.is_(None))
-    .order_by(Enrollment.cycle)
-)
-_published = aliased(CourseVersion, name="published")
 _lessons_total = (
     select(func.count())
     .where(Lesson.version_id == CourseVersion.id)
     .correlate(CourseVersion)
     .scalar_subquery()
 )
-# The versions people have started, and the current version of each of their courses.
-_MY_VERSIONS = (
-    select(CourseVersion, _lessons_total)
-    .where(
-        CourseVersion.id.in_(bindparam("started", expanding=True))
-        | (
-            CourseVersion.course_id.in_(bindparam("courses", expanding=True))
-            & (CourseVersion.status == PUBLISHED)
-            & (
-                CourseVersion.number
-                == select(func.max(_published.number))
-                .where(
-                    _published.course_id == CourseVersion.course_id,
-                    _published.status == PUBLISHED,
-                )
-                .correlate(CourseVersion)
-                .scalar_subquery()
-            )
-        )
+# Each enrollment with its course and the version it takes: the one started, or else the
+# course's current one (none if nothing is published yet).
+_MY_COURSES = (
+    select(Enrollment, Course, CourseVersion, _lessons_done, _lessons_total)
+    .join(Course, Enrollment.course_id == Course.id)
+    .outerjoin(
+        CourseVersion,
+        CourseVersion.id == func.coalesce(Enrollment.version_id, _current_version_id),
     )
+    .where(Enrollment.employee_id == bindparam("employee_id"), Enrollment.withdrawn_at.is_(None))
+    .order_by(Enrollment.cycle)
     .options(*WITHOUT_CONTENT)
 )
 
 
 def my_learning(session: Session, employee_id: int) -> list[CourseProgress]:
-    """A person's courses, overdue first, then by due date; two queries whatever the count."""
-    rows = session.execute(_MY_ENROLLMENTS, {"employee_id": employee_id}).all()
+    """A person's courses, overdue first, then by due date; one query whatever the count."""
+    rows = session.execute(_MY_COURSES, {"employee_id": employee_id}).all()
     # Earlier cycles of a recertifying course are history; the list shows the latest.
-    latest = {course.id: (enrollment, course, done) for enrollment, course, done in rows}
-    found = session.execute(
-        _MY_VERSIONS,
-        {
-            "started": [e.version_id for e, _, _ in latest.values() if e.version_id is not None],
-            "courses": list(latest),
-        },
-    ).all()
-    by_id = {version.id: version for version, _ in found}
-    lessons = {version.id: total for version, total in found}
-    current = {}  # the newest published version of each course
-    for version, _ in sorted(found, key=lambda row: row[0].number):
-        if version.status == PUBLISHED:
-            current[version.course_id] = version
-    versions = {
-        e.id: by_id[e.version_id] if e.version_id is not None else current.get(course.id)
-        for e, course, _ in latest.values()
-    }
+    latest = {row[1].id: row for row in rows}  # by course
     now = clock.now()
     progress = [
         CourseProgress(
             enrollment=enrollment,
             course=course,
-            version=versions[enrollment.id],
-            lessons_total=lessons[versions[enrollment.id].id],
+            version=version,
+            lessons_total=total,
             lessons_done=done,
             status=status_of(enrollment, now),
         )
-        for enrollment, course, done in latest.values()
-        if versions[enrollment.id] is not None  # a course with nothing published yet
+        for enrollment, course, version, done, total in latest.values()
+        if version is not None  # a course with nothing published yet
     ]
     far_future = datetime.max.replace(tzinfo=now.tzinfo)
     return sorted(
