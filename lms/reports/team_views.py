@@ -12,16 +12,18 @@ from functools import partial
 from flask import Blueprint, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
-from sqlalchemy.orm import Session
+from sqlalchemy import select
 
 from lms import clock
 from lms.access import manager_or_hr_required, report_scope
 from lms.assignments.individual import course_choices
 from lms.dbsession import db_session
 from lms.errors import render_error
+from lms.people.models import Employee
 from lms.people.org import Scope
+from lms.people.services import departments
 from lms.reports import completions
-from lms.reports.completions import LAYOUT, CompletionFilter, Summary
+from lms.reports.completions import LAYOUT, CompletionFilter
 from lms.reports.exports import csv_chunks, write_xlsx
 from lms.reports.forms import CompletionFilterForm
 from lms.reports.web import CSV, XLSX, download, file_chunks, with_own_session
@@ -30,35 +32,35 @@ bp = Blueprint("team", __name__, url_prefix="/reports")
 security_log = logging.getLogger("lms.security")
 
 
-def _read_filters(
-    session: Session, scope: Scope, courses: list[tuple[str, str]]
-) -> tuple[CompletionFilterForm, CompletionFilter, Summary]:
-    """The filters from the query string, checked against the courses and the departments
-    there are, and the summary of the scope those departments come from."""
-    form = CompletionFilterForm(request.args)
-    counted = completions.summary(
-        session,
-        scope,
-        direct_only=bool(form.direct.data) and not scope.is_everyone,
-        include_inactive=bool(form.inactive.data) and scope.is_everyone,
-    )
-    form.set_choices(courses, counted.departments)
+def _checked(
+    form: CompletionFilterForm,
+    scope: Scope,
+    courses: list[tuple[str, str]],
+    departments: list[str],
+) -> CompletionFilter:
+    """The filters the form asks for, checked against the courses and departments there
+    are; a field with a value that is not one of them filters nothing (and shows why)."""
+    form.set_choices(courses, departments)
     form.validate()
-    return form, _filters(form, scope), counted
-
-
-def _filters(form: CompletionFilterForm, scope: Scope) -> CompletionFilter:
-    """What the form asks for; a field with an invalid value filters nothing."""
 
     def valid(field_value: str | None, errors: list[str]) -> str:
         return "" if errors else field_value or ""
 
+    direct_only, include_inactive = _who(form, scope)
     return CompletionFilter(
         course=valid(form.course.data, form.course.errors),
         status=valid(form.status.data, form.status.errors),
         department=valid(form.department.data, form.department.errors),
-        direct_only=bool(form.direct.data) and not scope.is_everyone,
-        include_inactive=bool(form.inactive.data) and scope.is_everyone,
+        direct_only=direct_only,
+        include_inactive=include_inactive,
+    )
+
+
+def _who(form: CompletionFilterForm, scope: Scope) -> tuple[bool, bool]:
+    """Direct reports only (a manager's choice), people who have left too (HR's)."""
+    return (
+        bool(form.direct.data) and not scope.is_everyone,
+        bool(form.inactive.data) and scope.is_everyone,
     )
 
 
@@ -79,7 +81,12 @@ def index() -> ResponseReturnValue:
     session = db_session()
     scope = report_scope(current_user)
     courses = course_choices(session)
-    form, filters, counted = _read_filters(session, scope, courses)
+    form = CompletionFilterForm(request.args)
+    direct_only, include_inactive = _who(form, scope)
+    counted = completions.summary(
+        session, scope, direct_only=direct_only, include_inactive=include_inactive
+    )
+    filters = _checked(form, scope, courses, counted.departments)
     sort = form.sort.data if not form.sort.errors and form.sort.data else "name"
     page = completions.report_page(
         session, scope, filters, sort, form.page.data or 1, total=counted.total(filters)
@@ -99,7 +106,9 @@ def index() -> ResponseReturnValue:
 def _download_or_error(extension: str) -> ResponseReturnValue:
     session = db_session()
     scope = report_scope(current_user)
-    form, filters, _counted = _read_filters(session, scope, course_choices(session))
+    form = CompletionFilterForm(request.args)
+    in_scope = departments(session, select(Employee).where(scope.covers(Employee.id)))
+    filters = _checked(form, scope, course_choices(session), in_scope)
     if form.errors:
         unknown = " and ".join(
             f"the {field.label.text.lower()} '{field.data}'" for field in form if field.errors
