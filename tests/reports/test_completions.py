@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from datetime import timedelta
 
 import pytest
@@ -225,3 +226,42 @@ def test_file_names_say_scope_filters_and_day():
     assert file_name("everyone", CompletionFilter(), clock.now().date(), "xlsx") == (
         "postwise-completions-everyone-2026-03-02.xlsx"
     )
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_every_managers_report_is_exactly_their_line_in_a_random_org(
+    db, make_employee, shipped_courses, enrol, seed
+):
+    """A random tree of 40 people: for each manager, the report holds their descendants
+    (active ones, direct and indirect) and nobody else, in the page and in the download."""
+    rng = random.Random(seed)  # noqa: S311 - a reproducible org, not a secret
+    people = [make_employee(password=None)]
+    for n in range(1, 40):
+        boss = rng.choice(people[: max(1, n)])
+        people.append(
+            make_employee(password=None, manager_id=boss.id, is_active=rng.random() > 0.1)
+        )
+    for person in people:
+        enrol(person, shipped_courses[ESSENTIALS])
+    children: dict[int, list[int]] = {}
+    for person in people:
+        if person.manager_id is not None:
+            children.setdefault(person.manager_id, []).append(person.id)
+    by_id = {person.id: person for person in people}
+
+    def below(manager_id: int) -> set[int]:
+        found = set()
+        for child in children.get(manager_id, []):
+            found |= {child} | below(child)
+        return found
+
+    for manager_id in children:
+        expected = {by_id[i].hris_id for i in below(manager_id) if by_id[i].is_active}
+        scope = Scope(manager_id)
+        assert {row[0] for row in _everything(db, scope)} == expected
+        page = report_page(db, scope, CompletionFilter())
+        assert page.total == len(expected)
+        direct = {by_id[i].hris_id for i in children[manager_id] if by_id[i].is_active}
+        assert {row[0] for row in _everything(db, scope, CompletionFilter(direct_only=True))} == (
+            direct
+        )
