@@ -135,6 +135,18 @@ _urgency = case(
 )
 
 
+# The row's first columns, the same on the page and in the files (see COLUMNS).
+_WHO_AND_WHAT: list[ColumnElement[object]] = [
+    Employee.hris_id,
+    _full_name,
+    Employee.email,
+    Employee.department,
+    _manager.first_name + " " + _manager.last_name,
+    Course.slug,
+    CourseVersion.number,
+    _status,
+]
+
 # What each column header sorts by; ties go by name (last, first), then course.
 SORTS: dict[str, tuple[str, ...]] = {
     "name": ("name",),
@@ -242,14 +254,7 @@ def report_page(
     )
     columns = [
         Employee.id,
-        Employee.hris_id,
-        _full_name,
-        Employee.email,
-        Employee.department,
-        _manager.first_name + " " + _manager.last_name,
-        Course.slug,
-        CourseVersion.number,
-        _status,
+        *_WHO_AND_WHAT,
         Enrollment.assigned_at,
         Enrollment.due_at,
         Enrollment.completed_at,
@@ -348,14 +353,7 @@ def export_statement(scope: Scope, filters: CompletionFilter) -> Select[tuple[ob
         .subquery("attempt_counts")
     )
     columns = [
-        Employee.hris_id,
-        _full_name,
-        Employee.email,
-        Employee.department,
-        _manager.first_name + " " + _manager.last_name,
-        Course.slug,
-        CourseVersion.number,
-        _status,
+        *_WHO_AND_WHAT,
         iso_day(Enrollment.assigned_at),
         iso_day(Enrollment.due_at),
         iso_day(Enrollment.completed_at),

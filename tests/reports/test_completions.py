@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from lms import clock
-from lms.learning.models import Enrollment, QuizAttempt
+from lms.learning.models import Enrollment
 from lms.people.org import EVERYONE, Scope
 from lms.reports.completions import (
     PAGE_SIZE,
@@ -19,6 +19,7 @@ from lms.reports.completions import (
     report_page,
     summary,
 )
+from tests.reports.helpers import complete_after_attempts
 
 ESSENTIALS, GUIDELINE = "social-media-essentials", "social-media-guideline"
 
@@ -178,24 +179,7 @@ def test_the_summary_counts_each_course_and_the_lists_length(db, enrolled):
 def test_score_and_attempts_come_with_each_row(db, org, shipped_courses, enrol):
     course = shipped_courses[ESSENTIALS]
     enrollment = enrol(org["staff"], course)
-    now = clock.now()
-    for number, (score, passed) in enumerate([(40, False), (90, True)], start=1):
-        db.add(
-            QuizAttempt(
-                enrollment_id=enrollment.id,
-                version_id=course.id,
-                number=number,
-                started_at=now,
-                submitted_at=now,
-                score=score,
-                passed=passed,
-            )
-        )
-    enrollment.version_id = course.id
-    enrollment.started_at = now - timedelta(days=1)
-    enrollment.completed_at = now
-    enrollment.score = 90
-    db.commit()
+    complete_after_attempts(db, enrollment, course, [40, 90])
     [[row]] = list(export_rows(db, EVERYONE, CompletionFilter()))
     assert row[5:] == (ESSENTIALS, 1, "completed", "2026-03-02", "2026-03-16", "2026-03-02", 90, 2)
     [page_row] = report_page(db, EVERYONE, CompletionFilter()).rows

@@ -11,11 +11,12 @@ import pytest
 from sqlalchemy import select
 
 from lms import clock
-from lms.learning.models import Enrollment, QuizAttempt
+from lms.learning.models import Enrollment
 from lms.people.importer import import_people
 from lms.people.models import Employee
 from lms.reports.completions import COLUMNS
 from tests.people.hris_files import MAX_BYTES, csv_file, person_row
+from tests.reports.helpers import complete_after_attempts
 
 ESSENTIALS = "social-media-essentials"
 
@@ -204,22 +205,7 @@ def test_a_persons_page_shows_their_record_with_score_and_attempts(
             Enrollment.employee_id == org["staff2"].id, Enrollment.course_id == version.course_id
         )
     )
-    now = clock.now()
-    for number, (score, passed) in enumerate([(50, False), (85, True)], start=1):
-        db.add(
-            QuizAttempt(
-                enrollment_id=enrollment.id,
-                version_id=version.id,
-                number=number,
-                started_at=now,
-                submitted_at=now,
-                score=score,
-                passed=passed,
-            )
-        )
-    enrollment.version_id, enrollment.started_at = version.id, now
-    enrollment.completed_at, enrollment.score = now, 85
-    db.commit()
+    complete_after_attempts(db, enrollment, version, [50, 85])
     login(org["senior"])
     page = client.get(f"/people/{org['staff2'].id}").get_data(as_text=True)
     row = page[page.index(version.title) :]
