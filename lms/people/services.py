@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
+from lms.paging import page_within
 from lms.people.models import Employee
 
 PAGE_SIZE = 50
@@ -52,8 +53,7 @@ def list_people(
     if department:
         query = query.where(Employee.department == department)
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    pages = max(1, -(-total // PAGE_SIZE))
-    page = min(max(page, 1), pages)
+    page, pages = page_within(page, total, PAGE_SIZE)
     manager = aliased(Employee)
     report = aliased(Employee)
     report_count = (

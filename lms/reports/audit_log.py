@@ -10,6 +10,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from lms.audit.models import AuditEvent
+from lms.paging import page_within
 from lms.people.models import Employee
 
 PAGE_SIZE = 50
@@ -58,8 +59,7 @@ def audit_page(session: Session, filters: AuditFilter, page: int = 1) -> AuditPa
     """One page of events, newest first; two queries whatever the log's size."""
     query = _query(filters)
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    pages = max(1, -(-total // PAGE_SIZE))
-    page = min(max(page, 1), pages)
+    page, pages = page_within(page, total, PAGE_SIZE)
     rows = session.execute(
         query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
         .limit(PAGE_SIZE)

@@ -21,6 +21,7 @@ from lms.courses.models import Course, CourseVersion
 from lms.db import iso_day
 from lms.learning.models import Enrollment, QuizAttempt
 from lms.learning.statuses import DONE, EXEMPTED, STATUSES, status_sql
+from lms.paging import page_within
 from lms.people.models import Employee
 from lms.people.org import Scope
 from lms.reports.exports import FileLayout
@@ -237,8 +238,7 @@ def report_page(
     caller does not know the total (see `summary`)."""
     if total is None:
         total = session.scalar(_report([func.count()], scope, filters)) or 0
-    pages = max(1, -(-total // PAGE_SIZE))
-    page = min(max(page, 1), pages)
+    page, pages = page_within(page, total, PAGE_SIZE)
     # The sort runs over every row in scope with the few columns it needs; only the page's
     # own rows then look up their manager, version and attempts.
     descending = sort.startswith("-")

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from lms.courses.models import CourseVersion
 from lms.learning.guideline import published_guideline_versions, still_valid
 from lms.learning.models import Attestation
+from lms.paging import page_within
 from lms.people.models import Employee
 
 PAGE_SIZE = 50
@@ -44,6 +45,10 @@ class DepartmentLine:
     @property
     def percent(self) -> int:
         return self.acknowledged * 100 // self.total if self.total else 0
+
+    def matching(self, status: str) -> int:
+        """How many people the status filter keeps ("" keeps everyone)."""
+        return {ACKNOWLEDGED: self.acknowledged, PENDING: self.pending}.get(status, self.total)
 
 
 @dataclass(frozen=True)
@@ -89,7 +94,7 @@ def _people(valid_ids: list[int], filters: GuidelineFilter, *, by_status: bool =
             func.max(Attestation.acknowledged_at).label("acknowledged_at"),
         )
         .join(CourseVersion, CourseVersion.id == Attestation.version_id)
-        .where(Attestation.version_id.in_(valid_ids or [-1]))
+        .where(Attestation.version_id.in_(valid_ids))
         .group_by(Attestation.employee_id)
         .subquery("valid_acknowledgement")
     )
@@ -105,7 +110,7 @@ def _people(valid_ids: list[int], filters: GuidelineFilter, *, by_status: bool =
 
 
 def guideline_report(session: Session, filters: GuidelineFilter, page: int = 1) -> GuidelineReport:
-    """Counts by department (the status filter left out) and one page of people; four
+    """Counts by department (the status filter left out) and one page of people; three
     queries whatever the number of people."""
     versions = published_guideline_versions(session, with_content=False)
     if not versions:
@@ -121,10 +126,10 @@ def guideline_report(session: Session, filters: GuidelineFilter, page: int = 1) 
             .order_by(everyone.c.department)
         )
     ]
+    # The counts already hold the list's length: the status filter picks one of them.
+    total = sum(line.matching(filters.status) for line in departments)
     query = _people(valid_ids, filters)
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    pages = max(1, -(-total // PAGE_SIZE))
-    page = min(max(page, 1), pages)
+    page, pages = page_within(page, total, PAGE_SIZE)
     rows = session.execute(
         query.order_by(Employee.last_name, Employee.first_name, Employee.id)
         .limit(PAGE_SIZE)
