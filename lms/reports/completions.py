@@ -285,9 +285,8 @@ def status_counts(
 ) -> dict[tuple[str | None, ...], dict[str, int]]:
     """How many rows have each status, per group (see GROUPS); one query."""
     columns = [GROUPS[name] for name in groups]
-    status = _status
     rows = session.execute(
-        _report([*columns, status, func.count()], scope, filters).group_by(*columns, status)
+        _report([*columns, _status, func.count()], scope, filters).group_by(*columns, _status)
     )
     counts: dict[tuple[str | None, ...], dict[str, int]] = {}
     for *group, state, count in rows:
