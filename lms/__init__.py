@@ -24,6 +24,7 @@ from lms.home import bp as home_bp
 from lms.learning.certificate_views import bp as certificates_bp
 from lms.learning.quiz_views import bp as quiz_bp
 from lms.learning.views import bp as learning_bp
+from lms.mail.views import bp as mail_bp
 from lms.migrations import upgrade_sqlite_if_needed
 from lms.people.auth_views import bp as auth_bp
 from lms.people.hooks import register_after_people_import, register_person_section
@@ -47,6 +48,7 @@ BLUEPRINTS = (
     assignments_bp,
     person_courses_bp,
     authoring_bp,
+    mail_bp,
 )
 
 
@@ -76,6 +78,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
     app.jinja_env.filters["sanitized"] = sanitized
+    app.jinja_env.globals["mail_enabled"] = bool(app.config["SMTP_HOST"])
     commands.register(app)
     register_after_people_import(app, sync_after_import)
     register_person_section(app, course_section)

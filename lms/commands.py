@@ -14,6 +14,7 @@ from lms.assignments.cli import assignments_cli
 from lms.courses.cli import courses_cli
 from lms.dbsession import command_session, database
 from lms.demo import DEMO_PASSWORD, build_demo
+from lms.mail.cli import mail_cli
 from lms.people.cli import people_cli
 from lms.reports.cli import reports_cli
 
@@ -64,5 +65,6 @@ def demo_command(no_serve: bool, host: str, port: int) -> None:
 
 def register(app: Flask) -> None:
     """Attach every command group to the app's CLI."""
-    for command in (db_cli, people_cli, courses_cli, assignments_cli, reports_cli, demo_command):
+    groups = (db_cli, people_cli, courses_cli, assignments_cli, reports_cli, mail_cli)
+    for command in (*groups, demo_command):
         app.cli.add_command(command)

@@ -8,8 +8,9 @@ from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
-from flask import Flask
+from flask import Config, Flask
 
 DEFAULTS: dict[str, Any] = {
     "ENV": "development",
@@ -34,7 +35,18 @@ DEFAULTS: dict[str, Any] = {
     # see lms.web_security), not with every response.
     "SESSION_REFRESH_EACH_REQUEST": False,
     "WTF_CSRF_TIME_LIMIT": None,  # the session's own lifetime bounds the token
+    # Email. Without SMTP_HOST nothing is sent: invite links are printed instead.
+    "SMTP_HOST": "",
+    "SMTP_PORT": None,  # 25, 587 or 465 by SMTP_SECURITY when unset
+    "SMTP_SECURITY": "none",  # none, starttls or ssl
+    "SMTP_USER": "",
+    "SMTP_PASSWORD": "",
+    "SMTP_TIMEOUT_SECONDS": 30,
+    "MAIL_FROM": "",  # "Postwise <no-reply@your host>" when unset
+    "MAIL_BATCH_SIZE": 50,
+    "MAIL_MAX_ATTEMPTS": 10,
 }
+SMTP_PORTS = {"none": 25, "starttls": 587, "ssl": 465}
 
 
 class ConfigError(RuntimeError):
@@ -69,6 +81,20 @@ def _derive(app: Flask) -> None:
     config["SESSION_COOKIE_SECURE"] = production
     config["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=config["SESSION_MAX_HOURS"])
     config["MAX_CONTENT_LENGTH"] = config["IMPORT_MAX_MB"] * 1024 * 1024 + 64 * 1024
+    _derive_mail(config)
+
+
+def _derive_mail(config: Config) -> None:
+    security = str(config["SMTP_SECURITY"]).lower()
+    if security not in SMTP_PORTS:
+        raise ConfigError(
+            f"LMS_SMTP_SECURITY is {config['SMTP_SECURITY']!r}; use none, starttls or ssl."
+        )
+    config["SMTP_SECURITY"] = security
+    config["SMTP_PORT"] = int(config["SMTP_PORT"] or SMTP_PORTS[security])
+    if not config["MAIL_FROM"]:
+        host = urlsplit(config["BASE_URL"]).hostname or "localhost"
+        config["MAIL_FROM"] = f"Postwise <no-reply@{host}>"
 
 
 def _instance_secret(instance: Path) -> str:

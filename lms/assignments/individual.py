@@ -22,7 +22,6 @@ from lms import clock
 from lms.audit import services as audit
 from lms.courses.models import PUBLISHED, Course, CourseVersion
 from lms.db import serialize
-from lms.learning.certificates import long_date
 from lms.learning.models import Enrollment, QuizAttempt
 from lms.learning.statuses import status_of
 from lms.people.models import Employee
@@ -124,7 +123,7 @@ def assign_course(
     if due_on < clock.now().date():
         raise ChangeRefused({"due_on": "Choose a due date from today on."})
     if latest is not None and _is_open(latest):
-        due = f", due {long_date(latest.due_at)}" if latest.due_at else ""
+        due = f", due {clock.long_date(latest.due_at)}" if latest.due_at else ""
         raise ChangeRefused({"course": f"{employee.name} already has this course open{due}."})
     before = _state(latest)
     due_at = datetime.combine(due_on, time(23, 59, 59), tzinfo=UTC)
@@ -162,7 +161,7 @@ def exempt(
         raise ChangeRefused(
             {
                 "course": f"{employee.name} completed this course on "
-                f"{long_date(latest.completed_at)}; there is nothing to exempt them from."
+                f"{clock.long_date(latest.completed_at)}; there is nothing to exempt them from."
             }
         )
     before = _state(latest)
@@ -189,7 +188,7 @@ def record_completion(
         reasons["completed_on"] = "The date cannot be in the future."
     elif latest is not None and latest.completed_at and completed_on <= latest.completed_at.date():
         reasons["completed_on"] = (
-            f"Choose a date after the last completion, on {long_date(latest.completed_at)}."
+            f"Choose a date after the last completion, on {clock.long_date(latest.completed_at)}."
         )
     try:
         reason = _reason(reason)
@@ -274,7 +273,7 @@ def _state(enrollment: Enrollment | None) -> str:
     if enrollment is None:
         return "not enrolled"
     if enrollment.completed_at is not None:
-        when = long_date(enrollment.completed_at)
+        when = clock.long_date(enrollment.completed_at)
         if enrollment.completion_recorded_at is not None:
             return f"completed elsewhere on {when} ({enrollment.reason})"
         return f"completed on {when}"
@@ -282,7 +281,7 @@ def _state(enrollment: Enrollment | None) -> str:
         return f"exempted ({enrollment.reason})"
     if enrollment.withdrawn_at is not None:
         return "withdrawn"
-    due = f", due {long_date(enrollment.due_at)}" if enrollment.due_at else ""
+    due = f", due {clock.long_date(enrollment.due_at)}" if enrollment.due_at else ""
     return f"{status_of(enrollment, clock.now())}{due}"
 
 

@@ -17,6 +17,7 @@ from lms.access import get_visible_employee, hr_required
 from lms.assignments import individual
 from lms.assignments.individual import ChangeRefused
 from lms.assignments.person_forms import PERSON_FORMS
+from lms.clock import long_date
 from lms.dbsession import db_session
 from lms.people.hooks import PersonSection
 from lms.people.models import Employee
@@ -107,7 +108,7 @@ def _apply(session: Session, change: str, employee_id: int, slug: str, data: dic
     actor = current_user.id
     if change == "assign":
         individual.assign_course(session, employee_id, slug, data["due_on"], actor_id=actor)
-        return _day(data["due_on"])
+        return long_date(data["due_on"])
     if change == "withdraw":
         individual.withdraw_course(session, employee_id, slug, actor_id=actor)
         return ""
@@ -118,9 +119,5 @@ def _apply(session: Session, change: str, employee_id: int, slug: str, data: dic
         individual.record_completion(
             session, employee_id, slug, data["completed_on"], data["reason"], actor_id=actor
         )
-        return _day(data["completed_on"])
+        return long_date(data["completed_on"])
     abort(404)
-
-
-def _day(value: Any) -> str:
-    return f"{value.day} {value:%B %Y}"

@@ -27,6 +27,8 @@ ACTIONS = (
     "enrollment.withdrawn",
     "enrollment.exempted",
     "enrollment.completion_recorded",
+    "mail.retried",
+    "mail.nudged",
 )
 
 

@@ -7,8 +7,9 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
 from lms import clock
+from lms.clock import long_date
 from lms.dbsession import db_session
-from lms.learning.certificates import certificate_for, certificate_pdf, find_by_code, long_date
+from lms.learning.certificates import certificate_for, certificate_pdf, find_by_code
 
 bp = Blueprint("certificates", __name__)
 

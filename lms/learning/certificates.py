@@ -136,11 +136,6 @@ def _details() -> Select[tuple[str, str, str, int, datetime, int | None, str, da
     )
 
 
-def long_date(moment: datetime) -> str:
-    """A date as people write it: 2 March 2026."""
-    return f"{moment.day} {moment:%B %Y}"
-
-
 def pdf_safe(text: str) -> str:
     """Text the PDF core fonts can draw: accents kept where Latin-1 has them, else dropped;
     letters of other scripts become "?" rather than failing."""
@@ -199,13 +194,13 @@ def certificate_pdf(details: CertificateDetails, verify_url: str) -> bytes:
     pdf.set_text_color(60, 60, 60)
     line(f"version {details.version_number}", 12, height=7)
     pdf.ln(6)
-    facts = f"Completed on {long_date(details.completed_at)}"
+    facts = f"Completed on {clock.long_date(details.completed_at)}"
     if details.score is not None:
         facts += f"  \u00b7  Score: {details.score}%"
     line(facts, 14)
     if details.valid_until is not None:
         pdf.ln(2)
-        line(f"Valid until {long_date(details.valid_until)}", 14)
+        line(f"Valid until {clock.long_date(details.valid_until)}", 14)
 
     pdf.set_y(pdf.h - 48)
     pdf.set_text_color(90, 90, 90)

@@ -10,6 +10,7 @@ from lms.audit import models as _audit_models  # noqa: F401
 from lms.courses import models as _courses_models  # noqa: F401
 from lms.db import Base, UTCDateTime
 from lms.learning import models as _learning_models  # noqa: F401
+from lms.mail import models as _mail_models  # noqa: F401
 from lms.people import models as _people_models  # noqa: F401
 
 engine = context.config.attributes["engine"]

@@ -20,6 +20,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from lms.access import Viewer, load_viewer
 from lms.dbsession import db_session
 from lms.extensions import limiter
+from lms.mail.links import link_mail
 from lms.people.accounts import (
     LockoutPolicy,
     PasswordRejected,
@@ -27,8 +28,9 @@ from lms.people.accounts import (
     end_sessions,
     set_password,
 )
-from lms.people.forms import SetPasswordForm, SignInForm
+from lms.people.forms import ForgotPasswordForm, SetPasswordForm, SignInForm
 from lms.people.invites import InviteExpired, InviteInvalid, InviteUsed, redeem_invite_token
+from lms.people.password_mail import request_password_reset
 from lms.web_security import safe_next_url, start_session_clock
 
 bp = Blueprint("auth", __name__)
@@ -109,6 +111,27 @@ def accept_invite(token: str) -> ResponseReturnValue:
             flash("Your password is set and you are signed in.", "success")
             return redirect(url_for("home.index"))
     return render_template("auth/set_password.html", form=form, employee=employee)
+
+
+@bp.route("/forgot-password", methods=["GET", "POST"])
+@limiter.limit(_sign_in_limit, methods=["POST"])
+def forgot_password() -> ResponseReturnValue:
+    """Ask for a link to set a (first or new) password, sent to the address on record."""
+    form = ForgotPasswordForm()
+    config = current_app.config
+    if config["SMTP_HOST"] and form.validate_on_submit():
+        session_db = db_session()
+        request_password_reset(session_db, form.email.data or "", link_mail(current_app))
+        session_db.commit()
+        hours = config["INVITE_MAX_AGE_HOURS"]
+        flash(
+            f"If {form.email.data} belongs to an account that can sign in, a link to set a "
+            f"password is on its way there. It works once, for {hours} hours. Nothing "
+            "arrived within a few minutes? Check your spam folder, or ask your HR admin.",
+            "success",
+        )
+        return redirect(url_for("auth.sign_in"))
+    return render_template("auth/forgot_password.html", form=form)
 
 
 def _start_session(viewer: Viewer) -> None:

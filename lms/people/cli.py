@@ -7,11 +7,12 @@ from pathlib import Path
 from typing import NoReturn
 
 import click
-from flask import current_app, url_for
+from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy.orm import Session
 
 from lms.dbsession import command_session
+from lms.mail.links import link_builder, link_mail
 from lms.people.accounts import (
     PasswordRejected,
     UnknownPerson,
@@ -24,6 +25,7 @@ from lms.people.hris import HrisFileError
 from lms.people.importer import import_people
 from lms.people.invites import issue_invite
 from lms.people.models import Employee
+from lms.people.password_mail import INVITE, queue_password_link
 
 people_cli = AppGroup("people", help="Import people and manage their sign-in.")
 
@@ -88,17 +90,30 @@ def import_command(path: Path, deactivate_missing: bool) -> None:
 
 @people_cli.command("invite")
 @click.argument("email")
-def invite_command(email: str) -> None:
-    """Print a one-time link with which a person sets their password."""
+@click.option(
+    "--print-link", is_flag=True, help="Print the link instead of emailing it (when SMTP is set)."
+)
+def invite_command(email: str, print_link: bool) -> None:
+    """Email (or, without SMTP, print) a one-time link with which a person sets their password."""
+    mail = bool(current_app.config["SMTP_HOST"]) and not print_link
     with command_session() as session:
         employee = _person(session, email)
         if not employee.is_active:
             fail([f"{email} is inactive; reactivate them in the HRIS file before inviting."])
-        token = issue_invite(session, current_app.config["SECRET_KEY"], employee)
+        if mail:
+            queued = queue_password_link(session, employee, INVITE, link_mail(current_app))
+        else:
+            token = issue_invite(session, current_app.config["SECRET_KEY"], employee)
+    if mail:
+        click.echo(
+            f"Queued an invite email to {employee.email}; `lms mail send` delivers it."
+            if queued
+            else f"An invite email to {employee.email} was queued less than 15 minutes ago; "
+            "nothing new was queued."
+        )
+        return
     hours = current_app.config["INVITE_MAX_AGE_HOURS"]
-    base = current_app.config["BASE_URL"].rstrip("/")
-    with current_app.test_request_context(base_url=base):
-        link = url_for("auth.accept_invite", token=token, _external=True)
+    link = link_builder(current_app)("auth.accept_invite", token=token)
     click.echo(f"Invite link for {employee.email} (valid for {hours} hours, once):\n{link}")
 
 

@@ -13,6 +13,10 @@ class SignInForm(FlaskForm):
     password = PasswordField("Password", validators=[DataRequired("Enter your password.")])
 
 
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField("Email", validators=[DataRequired("Enter your work email address.")])
+
+
 class SetPasswordForm(FlaskForm):
     password = PasswordField(
         "New password",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lms.db import Base, created_at, email_address, intpk, short_text, updated_at
@@ -29,6 +29,9 @@ class Employee(Base):
     password_hash: Mapped[str | None] = mapped_column(String(255))
     # Bumped on sign-out, password or role change: older session cookies stop working.
     session_version: Mapped[int] = mapped_column(default=1)
+    # A manager's weekly email of overdue people in their line; theirs to switch off.
+    # (Reminders about a person's own courses cannot be switched off.)
+    weekly_digest: Mapped[bool] = mapped_column(default=True, server_default=true())
     failed_sign_ins: Mapped[int] = mapped_column(default=0)
     failed_sign_in_since: Mapped[datetime | None]
     locked_until: Mapped[datetime | None]

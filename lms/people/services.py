@@ -99,3 +99,9 @@ def direct_reports(session: Session, employee: Employee) -> list[Employee]:
 def manager_of(session: Session, employee: Employee) -> Employee | None:
     """The person someone reports to, if any."""
     return session.get(Employee, employee.manager_id) if employee.manager_id else None
+
+
+def set_weekly_digest(session: Session, employee: Employee, *, wanted: bool) -> None:
+    """Switch a manager's weekly digest of overdue people on or off (their choice alone)."""
+    employee.weekly_digest = wanted
+    session.flush()

@@ -13,12 +13,14 @@ from wtforms.fields.choices import SelectChoice
 
 from lms.access import get_visible_employee, hr_required, listed_employees, manager_or_hr_required
 from lms.dbsession import db_session
+from lms.mail.links import link_mail
 from lms.people import services
 from lms.people.forms import ImportPeopleForm, PeopleFilterForm
 from lms.people.hooks import after_people_import, person_sections
 from lms.people.hris import HrisFileError
 from lms.people.importer import import_people
 from lms.people.models import Employee
+from lms.people.password_mail import INVITE, queue_password_link
 
 bp = Blueprint("people", __name__, url_prefix="/people")
 PROBLEMS_SHOWN = 100
@@ -63,6 +65,34 @@ def render_detail(
         reports=services.direct_reports(session, employee),
         sections=person_sections(current_app, session, employee, submitted),
     )
+
+
+@bp.post("/<int:employee_id>/invite")
+@hr_required
+def email_invite(employee_id: int) -> ResponseReturnValue:
+    """Email someone who has no password yet a link to set one."""
+    session = db_session()
+    employee = get_visible_employee(session, current_user, employee_id)
+    if not current_app.config["SMTP_HOST"]:
+        flash("Email is not set up here: print a link with `lms people invite EMAIL`.", "error")
+    elif not employee.is_active:
+        flash(f"{employee.name} has left, so they cannot be invited.", "error")
+    elif queue_password_link(
+        session, employee, INVITE, link_mail(current_app), actor_id=current_user.id
+    ):
+        session.commit()
+        flash(
+            f"An invite is on its way to {employee.email}. The link in it works once, for "
+            f"{current_app.config['INVITE_MAX_AGE_HOURS']} hours.",
+            "success",
+        )
+    else:
+        flash(
+            f"An email with a link went to {employee.email} less than 15 minutes ago; "
+            "give it a few minutes to arrive before sending another.",
+            "info",
+        )
+    return redirect(url_for("people.detail", employee_id=employee.id))
 
 
 @bp.route("/import", methods=["GET", "POST"])

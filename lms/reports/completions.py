@@ -118,6 +118,7 @@ class ReportRow:
     completed_at: datetime | None
     score: int | None
     attempts: int
+    enrollment_id: int
 
 
 @dataclass(frozen=True)
@@ -260,6 +261,7 @@ def report_page(
         Enrollment.completed_at,
         Enrollment.score,
         _attempts(),
+        Enrollment.id,
     ]
     page_keys = [chosen.c[column.name] for column in labelled]
     rows = session.execute(

@@ -1,0 +1,56 @@
+"""`lms mail queue` and `lms mail send`: the two steps cron runs (see the README)."""
+
+from __future__ import annotations
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from lms.dbsession import command_session, database
+from lms.mail import smtp
+from lms.mail.delivery import RetryPolicy, send_queued
+from lms.mail.links import link_builder
+from lms.mail.reminders import queue_reminders
+
+mail_cli = AppGroup("mail", help="Queue the reminders that are due, and deliver the outbox.")
+
+
+@mail_cli.command("queue")
+def queue_command() -> None:
+    """Queue every reminder that is due now and not queued yet (safe to run at any time)."""
+    with command_session() as session:
+        summary = queue_reminders(
+            session, link_builder(current_app), sender=current_app.config["MAIL_FROM"]
+        )
+    click.echo(f"Reminders: {summary}.")
+
+
+@mail_cli.command("send")
+@click.option(
+    "--batch-size",
+    type=click.IntRange(min=1),
+    help="Messages sent over one connection (default LMS_MAIL_BATCH_SIZE).",
+)
+def send_command(batch_size: int | None) -> None:
+    """Deliver queued messages over SMTP; failures are tried again later, waiting longer."""
+    config = current_app.config
+    settings = smtp.SmtpSettings.from_config(config)
+    if settings is None:
+        raise click.ClickException(
+            "No mail server is set: set LMS_SMTP_HOST (and LMS_SMTP_PORT, LMS_SMTP_SECURITY, "
+            "LMS_SMTP_USER, LMS_SMTP_PASSWORD as your server needs). Nothing was sent; "
+            "queued messages wait in the outbox."
+        )
+    summary = send_queued(
+        database().sessions,
+        lambda: smtp.connect(settings),
+        policy=RetryPolicy(max_attempts=config["MAIL_MAX_ATTEMPTS"]),
+        batch_size=batch_size or config["MAIL_BATCH_SIZE"],
+    )
+    click.echo(f"Outbox: {summary}.")
+    if summary.stopped_by:
+        click.echo(
+            f"Stopped early: {summary.stopped_by}. The rest stays queued for the next run.",
+            err=True,
+        )
+        raise click.exceptions.Exit(1)

@@ -1,0 +1,308 @@
+"""`lms mail queue`: find the reminders that are due now and put them in the outbox.
+
+Running it twice queues nothing new: each reminder's key (see lms.mail.schedule) is
+looked up before its message is drawn, and the outbox refuses a key it holds already.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from itertools import islice
+from typing import Any
+
+from sqlalchemy import Select, and_, exists, or_, select
+from sqlalchemy.orm import Session, aliased
+
+from lms import clock
+from lms.courses.models import CourseVersion
+from lms.courses.services import current_versions
+from lms.db import serialize
+from lms.learning.guideline import published_guideline_versions, still_valid
+from lms.learning.models import Attestation, Certificate, Enrollment
+from lms.mail import schedule
+from lms.mail.outbox import Draft, enqueue, queued_keys
+from lms.mail.render import render
+from lms.people.models import Employee
+
+Link = Callable[..., str]  # endpoint and values to an absolute URL (see lms.mail.links)
+CHUNK = 500  # reminders looked up, drawn and queued at a time
+DIGEST_ROWS = 25  # overdue people listed in one digest; the link shows them all
+GUIDELINE = "guideline_again"
+DIGEST = "manager_digest"
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    due: schedule.Due
+    employee_id: int
+    to_address: str
+    context: dict[str, Any]
+
+
+class QueueSummary(Counter[str]):
+    """How many messages were queued, by kind."""
+
+    def __str__(self) -> str:
+        total = sum(self.values())
+        if not total:
+            return "nothing new was due"
+        parts = ", ".join(
+            f"{count} {kind.replace('_', ' ')}" for kind, count in sorted(self.items())
+        )
+        return f"queued {total} ({parts})"
+
+
+def queue_reminders(session: Session, link: Link, *, sender: str) -> QueueSummary:
+    """Queue every reminder due now that is not queued yet (idempotent)."""
+    serialize(session, "mail queue")
+    now = clock.now()
+    versions = current_versions(session, with_content=False)
+    summary = QueueSummary()
+    for candidates in (
+        _course_reminders(session, versions, link, now),
+        _expiry_reminders(session, versions, link, now),
+        _guideline_reminders(session, link),
+        _digests(session, versions, link, now),
+    ):
+        summary.update(_queue(session, candidates, sender=sender))
+    return summary
+
+
+def _queue(session: Session, candidates: Iterable[_Candidate], *, sender: str) -> Counter[str]:
+    counted: Counter[str] = Counter()
+    iterator = iter(candidates)
+    while chunk := list(islice(iterator, CHUNK)):
+        known = queued_keys(session, [candidate.due.key for candidate in chunk])
+        drafts = [
+            Draft(
+                key=candidate.due.key,
+                kind=candidate.due.kind,
+                to_address=candidate.to_address,
+                employee_id=candidate.employee_id,
+                content=render(candidate.due.kind, **candidate.context),
+            )
+            for candidate in chunk
+            if candidate.due.key not in known
+        ]
+        if enqueue(session, drafts, sender=sender):
+            counted.update(draft.kind for draft in drafts)
+    return counted
+
+
+def _open_enrollments() -> Select[Any]:
+    return (
+        select(Enrollment, Employee)
+        .join(Employee, Employee.id == Enrollment.employee_id)
+        .where(
+            Employee.is_active,
+            Enrollment.completed_at.is_(None),
+            Enrollment.exempted_at.is_(None),
+            Enrollment.withdrawn_at.is_(None),
+        )
+    )
+
+
+def _course_reminders(
+    session: Session, versions: dict[int, CourseVersion], link: Link, now: datetime
+) -> Iterator[_Candidate]:
+    """Assigned, due in 7 days, due tomorrow and overdue, for every open enrollment."""
+    recent_or_near = or_(
+        Enrollment.assigned_at > now - schedule.NEWS_FOR,
+        Enrollment.due_at <= now + schedule.WEEK,
+    )
+    statement = _open_enrollments().where(recent_or_near).order_by(Enrollment.id)
+    footer = footer_links(link)
+    for enrollment, employee in session.execute(statement.execution_options(yield_per=CHUNK)):
+        version = versions.get(enrollment.course_id)
+        if version is None:
+            continue  # the course has no published version to take
+        for due in schedule.course_reminders(
+            enrollment.id, enrollment.assigned_at, enrollment.due_at, now
+        ):
+            days_left = (enrollment.due_at - now).days if enrollment.due_at else None
+            yield _Candidate(
+                due,
+                employee.id,
+                employee.email,
+                {
+                    "person": employee,
+                    "course": version,
+                    "due_at": enrollment.due_at,
+                    "days_left": days_left,
+                    "course_url": link("learning.course", slug=version.course.slug),
+                    **footer,
+                },
+            )
+
+
+def _expiry_reminders(
+    session: Session, versions: dict[int, CourseVersion], link: Link, now: datetime
+) -> Iterator[_Candidate]:
+    """30 and 7 days before a certificate of the person's latest cycle expires."""
+    later = aliased(Enrollment)
+    renewed = exists().where(
+        later.employee_id == Enrollment.employee_id,
+        later.course_id == Enrollment.course_id,
+        later.cycle > Enrollment.cycle,
+    )
+    statement = (
+        select(Certificate, Enrollment, Employee)
+        .join(Enrollment, Enrollment.id == Certificate.enrollment_id)
+        .join(Employee, Employee.id == Enrollment.employee_id)
+        .where(
+            Employee.is_active,
+            Enrollment.withdrawn_at.is_(None),
+            Certificate.valid_until > now,
+            Certificate.valid_until <= now + 30 * schedule.DAY,
+            ~renewed,
+        )
+        .order_by(Certificate.id)
+    )
+    footer = footer_links(link)
+    for certificate, enrollment, employee in session.execute(statement):
+        version = versions.get(enrollment.course_id)
+        due = schedule.expiry_reminder(certificate.id, certificate.valid_until, now)
+        if version is None or due is None:
+            continue
+        yield _Candidate(
+            due,
+            employee.id,
+            employee.email,
+            {
+                "person": employee,
+                "course": version,
+                "valid_until": certificate.valid_until,
+                "days_left": (certificate.valid_until - now).days,
+                "course_url": link("learning.course", slug=version.course.slug),
+                **footer,
+            },
+        )
+
+
+def _guideline_reminders(session: Session, link: Link) -> Iterator[_Candidate]:
+    """Everyone who acknowledged an earlier guideline that no longer counts, once per
+    version that asked everyone again."""
+    versions = published_guideline_versions(session, with_content=False)
+    valid = still_valid(versions)
+    if not versions or valid[0].id == versions[0].id:
+        return  # no version has asked for a new acknowledgement
+    current, valid_ids = versions[-1], [version.id for version in valid]
+    acknowledged_before = exists().where(
+        Attestation.employee_id == Employee.id,
+        Attestation.version_id.not_in(valid_ids),
+    )
+    acknowledged_now = exists().where(
+        Attestation.employee_id == Employee.id, Attestation.version_id.in_(valid_ids)
+    )
+    statement = (
+        select(Employee)
+        .where(Employee.is_active, acknowledged_before, ~acknowledged_now)
+        .order_by(Employee.id)
+    )
+    footer = footer_links(link)
+    for employee in session.scalars(statement):
+        yield _Candidate(
+            schedule.Due(GUIDELINE, f"{GUIDELINE}:{employee.id}:{current.id}"),
+            employee.id,
+            employee.email,
+            {
+                "person": employee,
+                "guideline": current,
+                "guideline_url": link("learning.guideline_page"),
+                **footer,
+            },
+        )
+
+
+@dataclass(frozen=True)
+class OverdueRow:
+    person_id: int
+    name: str
+    department: str | None
+    course: str
+    due_at: datetime
+
+
+def _digests(
+    session: Session, versions: dict[int, CourseVersion], link: Link, now: datetime
+) -> Iterator[_Candidate]:
+    """Each manager who wants it: the overdue people of their whole reporting line, weekly.
+
+    One statement walks up from every overdue person to all their managers, rather than
+    down from each of thousands of managers.
+    """
+    week = schedule.digest_week(now)
+    managers: dict[int, Employee] = {}
+    rows: dict[int, list[OverdueRow]] = {}
+    for manager, person, enrollment in session.execute(_overdue_by_manager(now)):
+        managers[manager.id] = manager
+        version = versions.get(enrollment.course_id)
+        title = version.title if version is not None else "a retired course"
+        rows.setdefault(manager.id, []).append(
+            OverdueRow(person.id, person.name, person.department, title, enrollment.due_at)
+        )
+    team_url, footer = link("team.index", status="overdue", sort="due"), footer_links(link)
+    for manager_id, overdue in rows.items():
+        manager = managers[manager_id]
+        yield _Candidate(
+            schedule.Due(DIGEST, f"{DIGEST}:{manager_id}:{week}"),
+            manager.id,
+            manager.email,
+            {
+                "person": manager,
+                "rows": overdue[:DIGEST_ROWS],
+                "total": len(overdue),
+                "people": len({row.person_id for row in overdue}),
+                "team_url": team_url,
+                "week": week,
+                **footer,
+            },
+        )
+
+
+def _overdue_by_manager(now: datetime) -> Select[Any]:
+    """(manager, person, enrollment) for every overdue enrollment and every manager above
+    the person, direct or not; managers who switched the digest off are left out."""
+    person = aliased(Employee, name="person")
+    manager = aliased(Employee, name="manager")
+    above = aliased(Employee, name="above")
+    overdue = and_(
+        Enrollment.completed_at.is_(None),
+        Enrollment.exempted_at.is_(None),
+        Enrollment.withdrawn_at.is_(None),
+        Enrollment.due_at < now,
+    )
+    overdue_people = select(Enrollment.employee_id).where(overdue)
+    chain = (
+        select(Employee.manager_id.label("manager_id"), Employee.id.label("employee_id"))
+        .where(
+            Employee.id.in_(overdue_people), Employee.is_active, Employee.manager_id.is_not(None)
+        )
+        .cte("chain", recursive=True)
+    )
+    # UNION, not UNION ALL: a cycle in bad data ends the walk instead of looping.
+    chain = chain.union(
+        select(above.manager_id, chain.c.employee_id).where(
+            above.id == chain.c.manager_id, above.manager_id.is_not(None)
+        )
+    )
+    return (
+        select(manager, person, Enrollment)
+        .join(chain, chain.c.manager_id == manager.id)
+        .join(person, person.id == chain.c.employee_id)
+        .join(Enrollment, Enrollment.employee_id == person.id)
+        .where(manager.is_active, manager.weekly_digest, overdue)
+        .order_by(manager.id, Enrollment.due_at, person.last_name, person.first_name)
+    )
+
+
+def footer_links(link: Link) -> dict[str, str]:
+    """Links every reminder ends with: where to sign in, or set a first password."""
+    return {
+        "sign_in_url": link("auth.sign_in"),
+        "forgot_url": link("auth.forgot_password"),
+        "settings_url": link("mail.settings"),
+    }
