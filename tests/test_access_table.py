@@ -248,6 +248,43 @@ ACCESS_TABLE = [
         lambda o: "/guideline/acknowledge",
         _outcomes(SIGN_IN, 302, 302, 302),
     ),
+    # Email. This app has no SMTP server set, so the forms explain that and send nothing.
+    Row("auth.forgot_password", "GET", lambda o: "/forgot-password", _outcomes(200, 200, 200, 200)),
+    Row(
+        "auth.forgot_password",
+        "POST",
+        lambda o: "/forgot-password",
+        _outcomes(200, 200, 200, 200),
+        data=lambda o: {"email": o["staff"].email},
+    ),
+    Row(
+        "people.email_invite",
+        "POST",
+        lambda o: f"/people/{o['outsider'].id}/invite",
+        _outcomes(SIGN_IN, 403, 403, 302),
+    ),
+    Row("mail.outbox_page", "GET", lambda o: "/mail/outbox", _outcomes(SIGN_IN, 403, 403, 200)),
+    Row(
+        "mail.retry",
+        "POST",
+        lambda o: "/mail/outbox/1/retry",  # there is no failed message to retry
+        _outcomes(SIGN_IN, 403, 403, 404),
+    ),
+    Row(
+        "mail.retry_failed",
+        "POST",
+        lambda o: "/mail/outbox/retry-failed",
+        _outcomes(SIGN_IN, 403, 403, 302),
+    ),
+    Row("mail.settings", "GET", lambda o: "/settings/email", _outcomes(SIGN_IN, 200, 200, 200)),
+    # Only a manager has a digest to choose; anyone else gets the page again, unchanged.
+    Row("mail.settings", "POST", lambda o: "/settings/email", _outcomes(SIGN_IN, 200, 302, 200)),
+    Row(
+        "mail.send_nudge",
+        "POST",
+        lambda o: "/reports/team/nudge/1",  # the staff member's enrollment: in the line, on time
+        _outcomes(SIGN_IN, 403, 302, 302),
+    ),
 ]
 
 # Authoring: HR only. The org fixture gives the essentials course a version 2 draft. Posts
@@ -308,6 +345,7 @@ SCOPE_CHECKS = [
     ("hr", lambda o: f"/admin/courses/{COURSE}/lessons/no-such-lesson/edit", 404),
     ("hr", lambda o: f"/admin/courses/{COURSE}/questions/no-such-question/edit", 404),
     ("hr", lambda o: f"/admin/courses/{COURSE}/versions/9.zip", 404),
+    ("hr", lambda o: "/mail/outbox/1/retry", 405),  # POST only
 ]
 
 

@@ -11,6 +11,8 @@ from sqlalchemy import event
 from lms import clock
 from lms.dbsession import database
 from lms.learning.models import QuizAttempt
+from lms.mail.outbox import Draft, enqueue
+from lms.mail.render import render
 from lms.people.models import Employee
 
 ESSENTIALS = "social-media-essentials"
@@ -35,7 +37,26 @@ def _grow(db, org, shipped_courses, enrol, make_employee, people: int) -> None:
                 )
             if n % 3 == 0:
                 enrollment.completed_at = clock.now() - timedelta(days=n)
+        reminder = render("overdue", **_reminder_context(person, version))
+        enqueue(
+            db,
+            [Draft(f"grow:{person.id}", "overdue", person.email, person.id, reminder)],
+            sender="Postwise <training@postwise.test>",
+        )
     db.commit()
+
+
+def _reminder_context(person: Employee, version) -> dict[str, object]:
+    link = "http://postwise.test/"
+    return {
+        "person": person,
+        "course": version,
+        "due_at": clock.now(),
+        "course_url": link,
+        "sign_in_url": link,
+        "forgot_url": link,
+        "settings_url": link,
+    }
 
 
 def _statements(app, client, path: str) -> int:
@@ -67,6 +88,8 @@ PAGES: dict[str, tuple[str, Callable[[dict[str, Employee]], str]]] = {
     "organisation": ("hr", lambda o: "/reports/organisation"),
     "guideline report": ("hr", lambda o: "/reports/guideline?status=not+acknowledged"),
     "assignment rules": ("hr", lambda o: "/admin/rules/"),
+    "outbox": ("hr", lambda o: "/mail/outbox"),
+    "email settings": ("lead", lambda o: "/settings/email"),
 }
 
 
