@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from datetime import timedelta
 
@@ -106,3 +107,20 @@ def test_the_invite_command_queues_an_email_when_smtp_is_set(
 
     printed = runner.invoke(args=["people", "invite", newcomer.email, "--print-link"])
     assert LINK.search(printed.output)
+
+
+def test_no_link_or_token_reaches_the_logs_on_the_way_out(
+    client, runner, db, make_employee, mail, mail_server, caplog
+):
+    newcomer = make_employee(password=None)
+    with caplog.at_level(logging.DEBUG):
+        runner.invoke(args=["people", "invite", newcomer.email])
+        ask_for_reset(client, newcomer.email)
+        clock.advance(timedelta(minutes=16))
+        ask_for_reset(client, newcomer.email)
+        mail("send")
+    links = {link for received in mail_server.received for link in LINK.findall(received.text)}
+    assert len(links) == 2
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    for link in links:
+        assert link.rpartition("/")[2] not in logged
