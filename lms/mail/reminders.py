@@ -122,6 +122,8 @@ def _course_reminders(
         for due in schedule.course_reminders(
             enrollment.id, enrollment.assigned_at, enrollment.due_at, now
         ):
+            if due.kind == schedule.ASSIGNED and enrollment.source == "self":
+                continue  # they chose it from the catalogue themselves: no news to them
             days_left = (enrollment.due_at - now).days if enrollment.due_at else None
             yield _Candidate(
                 due,
@@ -132,6 +134,7 @@ def _course_reminders(
                     "course": version,
                     "due_at": enrollment.due_at,
                     "days_left": days_left,
+                    "renewal": enrollment.cycle > 1,
                     "course_url": link("learning.course", slug=version.course.slug),
                     **footer,
                 },

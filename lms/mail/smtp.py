@@ -71,6 +71,9 @@ class SmtpConnection:
             raise _answer(code, text) from None
         except smtplib.SMTPResponseException as error:
             raise _answer(error.smtp_code, error.smtp_error) from None
+        except (smtplib.SMTPNotSupportedError, UnicodeError, ValueError) as error:
+            # For example an address this server cannot take: trying again will not help.
+            raise SmtpFailure(f"the message cannot be sent: {error}", permanent=True) from None
         except (smtplib.SMTPException, OSError) as error:
             raise SmtpFailure(f"the connection failed: {error}", connection_lost=True) from None
 
@@ -84,9 +87,10 @@ class SmtpConnection:
 def connect(settings: SmtpSettings) -> SmtpConnection:
     """Open a session (TLS and sign-in as set); raises SmtpFailure if that cannot be done."""
     where = f"{settings.host}:{settings.port}"
+    client: smtplib.SMTP | None = None
     try:
         if settings.security == "ssl":
-            client: smtplib.SMTP = smtplib.SMTP_SSL(
+            client = smtplib.SMTP_SSL(
                 settings.host,
                 settings.port,
                 timeout=settings.timeout,
@@ -98,15 +102,21 @@ def connect(settings: SmtpSettings) -> SmtpConnection:
             client.starttls(context=ssl.create_default_context())
         if settings.user:
             client.login(settings.user, settings.password)
-    except smtplib.SMTPAuthenticationError as error:
-        raise SmtpFailure(
+    except (smtplib.SMTPException, OSError) as error:
+        if client is not None:
+            client.close()
+        raise _connect_failure(where, error) from None
+    return SmtpConnection(client, settings.sender)
+
+
+def _connect_failure(where: str, error: smtplib.SMTPException | OSError) -> SmtpFailure:
+    if isinstance(error, smtplib.SMTPAuthenticationError):
+        return SmtpFailure(
             f"{where} refused the user name and password in LMS_SMTP_USER and "
             f"LMS_SMTP_PASSWORD ({_text(error.smtp_code, error.smtp_error)})",
             connection_lost=True,
-        ) from None
-    except (smtplib.SMTPException, OSError) as error:
-        raise SmtpFailure(f"could not connect to {where}: {error}", connection_lost=True) from None
-    return SmtpConnection(client, settings.sender)
+        )
+    return SmtpFailure(f"could not connect to {where}: {error}", connection_lost=True)
 
 
 def email_for(message: OutboxMessage, sender: str) -> EmailMessage:

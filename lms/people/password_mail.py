@@ -64,4 +64,4 @@ def request_password_reset(session: Session, email: str, settings: LinkMail) -> 
     """
     employee = find_by_email(session, email)
     if employee is not None and employee.is_active:
-        queue_password_link(session, employee, PASSWORD_RESET, settings)
+        queue_password_link(session, employee, PASSWORD_RESET, settings, actor_id=employee.id)

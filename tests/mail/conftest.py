@@ -63,8 +63,10 @@ class MailServer:
     def received(self) -> list[Received]:
         return self.recorder.received
 
-    def up(self) -> None:
-        self._controller = Controller(self.recorder, hostname="127.0.0.1", port=self.port)
+    def up(self, **options: Any) -> None:
+        self._controller = Controller(
+            self.recorder, hostname="127.0.0.1", port=self.port, **options
+        )
         self._controller.start()
 
     def down(self) -> None:

@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+import ssl
 import threading
 from collections import Counter
 from datetime import timedelta
 
+import pytest
+import trustme
+from aiosmtpd.smtp import AuthResult
 from sqlalchemy import select, update
 
 from lms import clock
+from lms.config import ConfigError
 from lms.dbsession import database
 from lms.mail import smtp
 from lms.mail.delivery import REMOVED, RetryPolicy, send_queued
 from lms.mail.models import OutboxMessage
 from lms.mail.outbox import Draft, enqueue
 from lms.mail.render import Rendered
+from tests.mail.conftest import MailServer
 
 SENDER = "Postwise <training@postwise.test>"
 
@@ -207,3 +213,73 @@ def test_a_sign_in_link_does_not_stay_in_the_outbox_once_sent(db, mail, mail_ser
     assert "http://postwise.test/courses/x" in mail_server.received[0].text
     [message] = messages(db)
     assert message.text_body == message.html_body == REMOVED
+
+
+def _only(user: bytes, password: bytes):
+    def authenticate(server, session, envelope, mechanism, auth_data) -> AuthResult:
+        # handled=False: the server answers a refusal with its standard 535.
+        success = (auth_data.login, auth_data.password) == (user, password)
+        return AuthResult(success=success, handled=False)
+
+    return authenticate
+
+
+# aiosmtpd sets its own deprecated Session.login_data on every successful sign-in.
+@pytest.mark.filterwarnings("ignore:Session.login_data is deprecated:DeprecationWarning")
+def test_starttls_and_sign_in_with_a_checked_certificate(make_app, db, tmp_path, monkeypatch):
+    authority = trustme.CA()
+    server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    authority.issue_cert("127.0.0.1").configure_cert(server_context)
+    server = MailServer()
+    server.up(
+        tls_context=server_context,
+        require_starttls=True,
+        auth_required=True,
+        authenticator=_only(b"postwise", b"mail-secret"),
+    )
+    settings = {
+        "SMTP_HOST": "127.0.0.1",
+        "SMTP_PORT": server.port,
+        "SMTP_SECURITY": "starttls",
+        "SMTP_USER": "postwise",
+        "SMTP_TIMEOUT_SECONDS": 5,
+    }
+    try:
+        queue(db, 2)
+        authority.cert_pem.write_to_path(str(tmp_path / "ca.pem"))
+        monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "ca.pem"))
+        wrong = make_app(**settings, SMTP_PASSWORD="not-it").test_cli_runner()
+        result = wrong.invoke(args=["mail", "send"])
+        assert "refused the user name and password in LMS_SMTP_USER" in result.output
+        assert "not-it" not in result.output
+        assert server.received == []
+
+        clock.advance(timedelta(minutes=1))
+        right = make_app(**settings, SMTP_PASSWORD="mail-secret").test_cli_runner()
+        result = right.invoke(args=["mail", "send", "--batch-size", "1"])
+        assert "sent 2" in result.output, result.output
+        assert len(server.received) == 2
+
+        queue(db, 1, kind="nudge")
+        monkeypatch.delenv("SSL_CERT_FILE")  # now the server's certificate is a stranger's
+        result = right.invoke(args=["mail", "send"])
+        assert "CERTIFICATE_VERIFY_FAILED" in result.output
+        assert len(server.received) == 2
+    finally:
+        server.down()
+
+
+def test_starttls_against_a_server_without_it_says_so(make_app, db, mail_server):
+    runner = make_app(
+        SMTP_HOST="127.0.0.1", SMTP_PORT=mail_server.port, SMTP_SECURITY="starttls"
+    ).test_cli_runner()
+    queue(db, 1)
+    result = runner.invoke(args=["mail", "send"])
+    assert result.exit_code == 1
+    assert "STARTTLS extension not supported by server" in result.output
+    assert states(db) == {"queued": 1}
+
+
+def test_a_wrong_security_setting_stops_the_app_with_a_clear_message(make_app):
+    with pytest.raises(ConfigError, match="LMS_SMTP_SECURITY is 'tls'; use none, starttls or ssl"):
+        make_app(SMTP_SECURITY="tls")

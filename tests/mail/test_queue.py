@@ -185,3 +185,19 @@ def test_a_manager_who_switched_the_digest_off_gets_none(db, org, shipped_course
     db.commit()
     mail("queue")
     assert [m.to_address for m in outbox(db, "manager_digest")] == [org["senior"].email]
+
+
+def test_a_course_chosen_from_the_catalogue_is_not_announced_but_a_renewal_is(
+    db, org, shipped_courses, enrol, mail
+):
+    version = shipped_courses[ESSENTIALS]
+    chosen = enrol(org["staff"], version, due_at=None)
+    chosen.source = "self"
+    renewal = enrol(org["staff2"], version)
+    renewal.cycle = 2
+    db.commit()
+    mail("queue")
+    [message] = outbox(db)
+    assert message.to_address == org["staff2"].email
+    assert message.subject == f"Time to renew: {TITLE} (due 16 March 2026)"
+    assert "Your certificate for" in message.text_body
