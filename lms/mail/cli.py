@@ -6,7 +6,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from lms.dbsession import command_session, database
+from lms.dbsession import database
 from lms.mail import smtp
 from lms.mail.delivery import RetryPolicy, send_queued
 from lms.mail.links import link_builder
@@ -18,9 +18,10 @@ mail_cli = AppGroup("mail", help="Queue the reminders that are due, and deliver 
 @mail_cli.command("queue")
 def queue_command() -> None:
     """Queue every reminder that is due now and not queued yet (safe to run at any time)."""
-    with command_session() as session:
+    sessions = database().sessions
+    with sessions() as reading:
         summary = queue_reminders(
-            session, link_builder(current_app), sender=current_app.config["MAIL_FROM"]
+            reading, sessions, link_builder(current_app), sender=current_app.config["MAIL_FROM"]
         )
     click.echo(f"Reminders: {summary}.")
 

@@ -10,16 +10,16 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from itertools import islice
+from itertools import groupby, islice
 from typing import Any
 
 from sqlalchemy import Select, and_, exists, or_, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from lms import clock
 from lms.courses.models import CourseVersion
 from lms.courses.services import current_versions
-from lms.db import serialize
+from lms.db import begin_write
 from lms.learning.guideline import published_guideline_versions, still_valid
 from lms.learning.models import Attestation, Certificate, Enrollment
 from lms.mail import schedule
@@ -42,6 +42,14 @@ class _Candidate:
     context: dict[str, Any]
 
 
+# An enrollment still to be done: not completed, excused or withdrawn.
+_open = and_(
+    Enrollment.completed_at.is_(None),
+    Enrollment.exempted_at.is_(None),
+    Enrollment.withdrawn_at.is_(None),
+)
+
+
 class QueueSummary(Counter[str]):
     """How many messages were queued, by kind."""
 
@@ -55,27 +63,39 @@ class QueueSummary(Counter[str]):
         return f"queued {total} ({parts})"
 
 
-def queue_reminders(session: Session, link: Link, *, sender: str) -> QueueSummary:
-    """Queue every reminder due now that is not queued yet (idempotent)."""
-    serialize(session, "mail queue")
+def queue_reminders(
+    reading: Session, writing: sessionmaker[Session], link: Link, *, sender: str
+) -> QueueSummary:
+    """Queue every reminder due now that is not queued yet (idempotent).
+
+    It reads with `reading` and writes each chunk in a short transaction of its own from
+    `writing`, so on SQLite the app's own writes never wait behind a whole run (the outbox
+    refuses a key twice, so two runs at once still queue each reminder once).
+    """
     now = clock.now()
-    versions = current_versions(session, with_content=False)
+    versions = current_versions(reading, with_content=False)
     summary = QueueSummary()
     for candidates in (
-        _course_reminders(session, versions, link, now),
-        _expiry_reminders(session, versions, link, now),
-        _guideline_reminders(session, link),
-        _digests(session, versions, link, now),
+        _course_reminders(reading, versions, link, now),
+        _expiry_reminders(reading, versions, link, now),
+        _guideline_reminders(reading, link),
+        _digests(reading, versions, link, now),
     ):
-        summary.update(_queue(session, candidates, sender=sender))
+        summary.update(_queue(reading, writing, candidates, sender=sender))
     return summary
 
 
-def _queue(session: Session, candidates: Iterable[_Candidate], *, sender: str) -> Counter[str]:
+def _queue(
+    reading: Session,
+    writing: sessionmaker[Session],
+    candidates: Iterable[_Candidate],
+    *,
+    sender: str,
+) -> Counter[str]:
     counted: Counter[str] = Counter()
     iterator = iter(candidates)
     while chunk := list(islice(iterator, CHUNK)):
-        known = queued_keys(session, [candidate.due.key for candidate in chunk])
+        known = queued_keys(reading, [candidate.due.key for candidate in chunk])
         drafts = [
             Draft(
                 key=candidate.due.key,
@@ -87,54 +107,62 @@ def _queue(session: Session, candidates: Iterable[_Candidate], *, sender: str) -
             for candidate in chunk
             if candidate.due.key not in known
         ]
-        if enqueue(session, drafts, sender=sender):
-            counted.update(draft.kind for draft in drafts)
+        if not drafts:
+            continue
+        with writing() as session:
+            begin_write(session)
+            if enqueue(session, drafts, sender=sender):
+                counted.update(draft.kind for draft in drafts)
+            session.commit()
     return counted
-
-
-def _open_enrollments() -> Select[Any]:
-    return (
-        select(Enrollment, Employee)
-        .join(Employee, Employee.id == Enrollment.employee_id)
-        .where(
-            Employee.is_active,
-            Enrollment.completed_at.is_(None),
-            Enrollment.exempted_at.is_(None),
-            Enrollment.withdrawn_at.is_(None),
-        )
-    )
 
 
 def _course_reminders(
     session: Session, versions: dict[int, CourseVersion], link: Link, now: datetime
 ) -> Iterator[_Candidate]:
     """Assigned, due in 7 days, due tomorrow and overdue, for every open enrollment."""
-    recent_or_near = or_(
-        Enrollment.assigned_at > now - schedule.NEWS_FOR,
-        Enrollment.due_at <= now + schedule.WEEK,
+    statement = (
+        select(
+            Enrollment.id.label("enrollment_id"),
+            Enrollment.course_id,
+            Enrollment.assigned_at,
+            Enrollment.due_at,
+            Enrollment.source,
+            Enrollment.cycle,
+            Employee.id,
+            Employee.email,
+            Employee.first_name,
+        )
+        .join(Employee, Employee.id == Enrollment.employee_id)
+        .where(
+            Employee.is_active,
+            _open,
+            or_(
+                Enrollment.assigned_at > now - schedule.NEWS_FOR,
+                Enrollment.due_at <= now + schedule.WEEK,
+            ),
+        )
+        .order_by(Enrollment.id)
+        .execution_options(yield_per=CHUNK)
     )
-    statement = _open_enrollments().where(recent_or_near).order_by(Enrollment.id)
     footer = footer_links(link)
-    for enrollment, employee in session.execute(statement.execution_options(yield_per=CHUNK)):
-        version = versions.get(enrollment.course_id)
+    for row in session.execute(statement):
+        version = versions.get(row.course_id)
         if version is None:
             continue  # the course has no published version to take
-        for due in schedule.course_reminders(
-            enrollment.id, enrollment.assigned_at, enrollment.due_at, now
-        ):
-            if due.kind == schedule.ASSIGNED and enrollment.source == "self":
+        for due in schedule.course_reminders(row.enrollment_id, row.assigned_at, row.due_at, now):
+            if due.kind == schedule.ASSIGNED and row.source == "self":
                 continue  # they chose it from the catalogue themselves: no news to them
-            days_left = (enrollment.due_at - now).days if enrollment.due_at else None
             yield _Candidate(
                 due,
-                employee.id,
-                employee.email,
+                row.id,
+                row.email,
                 {
-                    "person": employee,
+                    "person": row,
                     "course": version,
-                    "due_at": enrollment.due_at,
-                    "days_left": days_left,
-                    "renewal": enrollment.cycle > 1,
+                    "due_at": row.due_at,
+                    "days_left": (row.due_at - now).days if row.due_at else None,
+                    "renewal": row.cycle > 1,
                     "course_url": link("learning.course", slug=version.course.slug),
                     **footer,
                 },
@@ -222,7 +250,6 @@ def _guideline_reminders(session: Session, link: Link) -> Iterator[_Candidate]:
 
 @dataclass(frozen=True)
 class OverdueRow:
-    person_id: int
     name: str
     department: str | None
     course: str
@@ -235,30 +262,33 @@ def _digests(
     """Each manager who wants it: the overdue people of their whole reporting line, weekly.
 
     One statement walks up from every overdue person to all their managers, rather than
-    down from each of thousands of managers.
+    down from each of thousands of managers; its rows come manager by manager, and only the
+    first few of each are kept.
     """
     week = schedule.digest_week(now)
-    managers: dict[int, Employee] = {}
-    rows: dict[int, list[OverdueRow]] = {}
-    for manager, person, enrollment in session.execute(_overdue_by_manager(now)):
-        managers[manager.id] = manager
-        version = versions.get(enrollment.course_id)
-        title = version.title if version is not None else "a retired course"
-        rows.setdefault(manager.id, []).append(
-            OverdueRow(person.id, person.name, person.department, title, enrollment.due_at)
-        )
     team_url, footer = link("team.index", status="overdue", sort="due"), footer_links(link)
-    for manager_id, overdue in rows.items():
-        manager = managers[manager_id]
+    rows = session.execute(_overdue_by_manager(now).execution_options(yield_per=5 * CHUNK))
+    for manager_id, group in groupby(rows, key=lambda row: row.manager_id):
+        shown: list[OverdueRow] = []
+        people: set[int] = set()
+        total = 0
+        for row in group:
+            manager, total = row, total + 1
+            people.add(row.person_id)
+            if len(shown) < DIGEST_ROWS:
+                version = versions.get(row.course_id)
+                title = version.title if version is not None else "a retired course"
+                name = f"{row.first_name} {row.last_name}"
+                shown.append(OverdueRow(name, row.department, title, row.due_at))
         yield _Candidate(
             schedule.Due(DIGEST, f"{DIGEST}:{manager_id}:{week}"),
-            manager.id,
-            manager.email,
+            manager_id,
+            manager.manager_email,
             {
-                "person": manager,
-                "rows": overdue[:DIGEST_ROWS],
-                "total": len(overdue),
-                "people": len({row.person_id for row in overdue}),
+                "person": {"first_name": manager.manager_first_name},
+                "rows": shown,
+                "total": total,
+                "people": len(people),
                 "team_url": team_url,
                 "week": week,
                 **footer,
@@ -267,17 +297,12 @@ def _digests(
 
 
 def _overdue_by_manager(now: datetime) -> Select[Any]:
-    """(manager, person, enrollment) for every overdue enrollment and every manager above
-    the person, direct or not; managers who switched the digest off are left out."""
+    """One row per overdue enrollment and manager above its person, direct or not, ordered
+    by manager; managers who switched the digest off are left out."""
     person = aliased(Employee, name="person")
     manager = aliased(Employee, name="manager")
     above = aliased(Employee, name="above")
-    overdue = and_(
-        Enrollment.completed_at.is_(None),
-        Enrollment.exempted_at.is_(None),
-        Enrollment.withdrawn_at.is_(None),
-        Enrollment.due_at < now,
-    )
+    overdue = and_(_open, Enrollment.due_at < now)
     overdue_people = select(Enrollment.employee_id).where(overdue)
     chain = (
         select(Employee.manager_id.label("manager_id"), Employee.id.label("employee_id"))
@@ -293,7 +318,17 @@ def _overdue_by_manager(now: datetime) -> Select[Any]:
         )
     )
     return (
-        select(manager, person, Enrollment)
+        select(
+            manager.id.label("manager_id"),
+            manager.email.label("manager_email"),
+            manager.first_name.label("manager_first_name"),
+            person.id.label("person_id"),
+            person.first_name,
+            person.last_name,
+            person.department,
+            Enrollment.course_id,
+            Enrollment.due_at,
+        )
         .join(chain, chain.c.manager_id == manager.id)
         .join(person, person.id == chain.c.employee_id)
         .join(Enrollment, Enrollment.employee_id == person.id)
