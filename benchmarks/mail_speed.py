@@ -40,6 +40,7 @@ from aiosmtpd.controller import Controller
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "benchmarks" / "README.md"
 PG = "postgresql+psycopg://postgres@127.0.0.1:5432/"
+PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 TARGETS = {"first queue s": 60.0, "second queue s": 15.0, "peak MB": 200.0}
 MIN_SEND_RATE = 100.0
 
@@ -146,13 +147,13 @@ def copy_sqlite(source: Path, folder: Path) -> str:
 
 def copy_pg(source: str, target: str) -> str:
     drop_pg(target)
-    with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as pg:
+    with psycopg.connect(PG_ADMIN, autocommit=True) as pg:
         pg.execute(f'CREATE DATABASE "{target}" TEMPLATE "{source}"')
     return PG + target
 
 
 def drop_pg(name: str) -> None:
-    with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as pg:
+    with psycopg.connect(PG_ADMIN, autocommit=True) as pg:
         pg.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
@@ -216,6 +217,9 @@ def main() -> int:
         original = args.reuse_pg
         if original is None:
             original = "postwise_bench_mail_org"
+            drop_pg(original)
+            with psycopg.connect(PG_ADMIN, autocommit=True) as pg:
+                pg.execute(f'CREATE DATABASE "{original}"')
             build(PG + original, args.employees)
         copy = copy_pg(original, "postwise_bench_mail")
         try:

@@ -33,6 +33,7 @@ from lms.learning.services import assign
 from lms.people.models import Employee
 from lms.people.passwords import hash_password
 from tests.helpers import PASSWORD, sign_in
+from tests.smtp_server import MailServer
 
 PG_URL = os.environ.get("LMS_TEST_DATABASE_URL")
 _counter = itertools.count()
@@ -165,6 +166,15 @@ def fixed_clock() -> Iterator[None]:
     clock.freeze(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
     yield
     clock.unfreeze()
+
+
+@pytest.fixture
+def mail_server() -> Iterator[MailServer]:
+    """A real SMTP server on a free loopback port, for the tests that send email."""
+    server = MailServer()
+    server.up()
+    yield server
+    server.down()
 
 
 # ---------------------------------------------------------------- factories

@@ -41,7 +41,7 @@ def test_templates_never_query(app, client, login, db, org, shipped_courses, enr
     from lms.assignments.sync import sync_assignments
     from lms.authoring.services import start_draft
     from lms.dbsession import database
-    from tests.mail.test_delivery import queue
+    from tests.mail.helpers import queue
 
     for version in shipped_courses.values():
         enrol(org["hr"], version)

@@ -5,7 +5,7 @@ HR reads the outbox."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
@@ -16,18 +16,10 @@ from lms import clock
 from tests.e2e.conftest import assert_accessible
 from tests.e2e.test_roles_in_browser import main_nav, sign_in
 from tests.helpers import PASSWORD
-from tests.mail.conftest import MailServer
+from tests.smtp_server import MailServer
 
 ESSENTIALS = "social-media-essentials"
 BASE = "http://postwise.test"
-
-
-@pytest.fixture
-def mail_server() -> Iterator[MailServer]:
-    server = MailServer()
-    server.up()
-    yield server
-    server.down()
 
 
 @pytest.fixture

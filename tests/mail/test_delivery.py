@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 import trustme
 from aiosmtpd.smtp import AuthResult
-from sqlalchemy import select, update
+from sqlalchemy import update
 
 from lms import clock
 from lms.config import ConfigError
@@ -18,43 +18,8 @@ from lms.dbsession import database
 from lms.mail import smtp
 from lms.mail.delivery import REMOVED, RetryPolicy, send_queued
 from lms.mail.models import OutboxMessage
-from lms.mail.outbox import Draft, enqueue
-from lms.mail.render import Rendered
-from tests.mail.conftest import MailServer
-
-SENDER = "Postwise <training@postwise.test>"
-
-
-def queue(db, count: int, kind: str = "overdue") -> list[str]:
-    """Queue `count` simple messages to different people; their addresses."""
-    drafts = [
-        Draft(
-            key=f"test:{kind}:{n}",
-            kind=kind,
-            to_address=f"learner{n}@example.com",
-            employee_id=None,
-            content=Rendered(
-                subject=f"Message {n}",
-                text=f"Plain text {n}: http://postwise.test/courses/x",
-                html=f'<p>HTML {n}: <a href="http://postwise.test/courses/x">go</a></p>',
-            ),
-        )
-        for n in range(count)
-    ]
-    enqueue(db, drafts, sender=SENDER)
-    db.commit()
-    return [draft.to_address for draft in drafts]
-
-
-def states(db) -> Counter[str]:
-    db.rollback()
-    return Counter(db.scalars(select(OutboxMessage.status)))
-
-
-def messages(db) -> list[OutboxMessage]:
-    db.rollback()
-    db.expire_all()
-    return list(db.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))
+from tests.mail.helpers import SENDER, messages, queue, states
+from tests.smtp_server import MailServer
 
 
 def test_a_reminder_arrives_with_both_parts_and_its_links(

@@ -10,7 +10,7 @@ from lms import clock
 from lms.mail.models import OutboxMessage
 from lms.people.models import Employee
 from tests.helpers import csrf_token, fresh
-from tests.mail.test_delivery import messages, queue
+from tests.mail.helpers import messages, queue
 
 
 def fail_all(db, error: str = "550 5.1.1 No such user here") -> None:
