@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Annotated, Any, ClassVar
 
@@ -107,6 +109,16 @@ def begin_write(session: Session) -> None:
     if session.in_transaction():
         return
     session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+
+
+@contextmanager
+def write_transaction(sessions: sessionmaker[Session]) -> Iterator[Session]:
+    """A short unit of work of its own, started as a writer and committed at the end, for
+    steps that must each stick on their own (a message sent, a chunk of reminders queued)."""
+    with sessions() as session:
+        begin_write(session)
+        yield session
+        session.commit()
 
 
 class iso_day(FunctionElement[str]):

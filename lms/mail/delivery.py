@@ -14,8 +14,8 @@ sending anything.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -23,10 +23,11 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from lms import clock
-from lms.db import begin_write
+from lms.db import write_transaction
 from lms.mail.models import FAILED, QUEUED, SENDING, SENT, OutboxMessage
 from lms.mail.smtp import SmtpConnection, SmtpFailure
 
+log = logging.getLogger(__name__)
 # Kinds whose body holds a sign-in link: emptied once sent, so no live link rests in the table.
 SENSITIVE_KINDS = frozenset({"invite", "password_reset"})
 REMOVED = "(Removed after sending: this message held a one-time sign-in link.)"
@@ -111,18 +112,10 @@ def _deliver(
     return True
 
 
-@contextmanager
-def _writing(sessions: sessionmaker[Session]) -> Iterator[Session]:
-    with sessions() as session:
-        begin_write(session)
-        yield session
-        session.commit()
-
-
 def _claim(sessions: sessionmaker[Session], size: int) -> list[OutboxMessage]:
     """Take up to `size` due messages for this sender, committed before any is sent."""
     now = clock.now()
-    with _writing(sessions) as session:
+    with write_transaction(sessions) as session:
         ids = list(
             session.scalars(
                 select(OutboxMessage.id)
@@ -150,7 +143,7 @@ def _sent(sessions: sessionmaker[Session], message: OutboxMessage) -> None:
     values: dict[str, object] = {"status": SENT, "sent_at": clock.now(), "last_error": None}
     if message.kind in SENSITIVE_KINDS:
         values |= {"text_body": REMOVED, "html_body": REMOVED}
-    with _writing(sessions) as session:
+    with write_transaction(sessions) as session:
         session.execute(
             update(OutboxMessage)
             .where(OutboxMessage.id == message.id)
@@ -167,7 +160,7 @@ def _failed(
 ) -> None:
     """Record a failed try: again later with a longer wait, or failed for good."""
     now = clock.now()
-    with _writing(sessions) as session:
+    with write_transaction(sessions) as session:
         for message in messages:
             attempts = message.attempts + 1
             final = failure.permanent or attempts >= policy.max_attempts
@@ -184,6 +177,7 @@ def _failed(
             )
             if final:
                 summary.failed += 1
+                log.warning("outbox message %s (%s) failed: %s", message.id, message.kind, failure)
             else:
                 summary.retrying += 1
 
@@ -191,7 +185,7 @@ def _failed(
 def _release_stale(sessions: sessionmaker[Session], policy: RetryPolicy) -> int:
     """Queue again what a sender claimed and never finished (it died mid-batch)."""
     now = clock.now()
-    with _writing(sessions) as session:
+    with write_transaction(sessions) as session:
         stale = session.execute(
             update(OutboxMessage)
             .where(

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, aliased, sessionmaker
 from lms import clock
 from lms.courses.models import CourseVersion
 from lms.courses.services import current_versions
-from lms.db import begin_write
+from lms.db import write_transaction
 from lms.learning.guideline import published_guideline_versions, still_valid
 from lms.learning.models import Attestation, Certificate, Enrollment
 from lms.mail import schedule
@@ -109,11 +109,9 @@ def _queue(
         ]
         if not drafts:
             continue
-        with writing() as session:
-            begin_write(session)
+        with write_transaction(writing) as session:
             if enqueue(session, drafts, sender=sender):
                 counted.update(draft.kind for draft in drafts)
-            session.commit()
     return counted
 
 
