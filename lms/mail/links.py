@@ -11,8 +11,6 @@ from urllib.parse import urlsplit
 
 from flask import Flask
 
-from lms.people.password_mail import LinkMail
-
 
 def link_builder(app: Flask) -> Callable[..., str]:
     """A function from an endpoint and its values to an absolute URL under BASE_URL."""
@@ -25,13 +23,3 @@ def link_builder(app: Flask) -> Callable[..., str]:
         return adapter.build(endpoint, values, force_external=True)
 
     return link
-
-
-def link_mail(app: Flask) -> LinkMail:
-    """What invite and reset emails need from this app's settings."""
-    return LinkMail(
-        secret_key=app.config["SECRET_KEY"],
-        hours=app.config["INVITE_MAX_AGE_HOURS"],
-        sender=app.config["MAIL_FROM"],
-        link=link_builder(app),
-    )

@@ -20,7 +20,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from lms.access import Viewer, load_viewer
 from lms.dbsession import db_session
 from lms.extensions import limiter
-from lms.mail.links import link_mail
+from lms.mail.links import link_builder
 from lms.people.accounts import (
     LockoutPolicy,
     PasswordRejected,
@@ -30,7 +30,7 @@ from lms.people.accounts import (
 )
 from lms.people.forms import ForgotPasswordForm, SetPasswordForm, SignInForm
 from lms.people.invites import InviteExpired, InviteInvalid, InviteUsed, redeem_invite_token
-from lms.people.password_mail import request_password_reset
+from lms.people.password_mail import LinkMail, request_password_reset
 from lms.web_security import safe_next_url, start_session_clock
 
 bp = Blueprint("auth", __name__)
@@ -121,7 +121,8 @@ def forgot_password() -> ResponseReturnValue:
     config = current_app.config
     if config["SMTP_HOST"] and form.validate_on_submit():
         session_db = db_session()
-        request_password_reset(session_db, form.email.data or "", link_mail(current_app))
+        settings = LinkMail.from_config(current_app.config, link_builder(current_app))
+        request_password_reset(session_db, form.email.data or "", settings)
         session_db.commit()
         hours = config["INVITE_MAX_AGE_HOURS"]
         flash(

@@ -12,7 +12,7 @@ from flask.cli import AppGroup
 from sqlalchemy.orm import Session
 
 from lms.dbsession import command_session
-from lms.mail.links import link_builder, link_mail
+from lms.mail.links import link_builder
 from lms.people.accounts import (
     PasswordRejected,
     UnknownPerson,
@@ -25,7 +25,7 @@ from lms.people.hris import HrisFileError
 from lms.people.importer import import_people
 from lms.people.invites import issue_invite
 from lms.people.models import Employee
-from lms.people.password_mail import INVITE, queue_password_link
+from lms.people.password_mail import INVITE, LinkMail, queue_password_link
 
 people_cli = AppGroup("people", help="Import people and manage their sign-in.")
 
@@ -101,7 +101,8 @@ def invite_command(email: str, print_link: bool) -> None:
         if not employee.is_active:
             fail([f"{email} is inactive; reactivate them in the HRIS file before inviting."])
         if mail:
-            queued = queue_password_link(session, employee, INVITE, link_mail(current_app))
+            settings = LinkMail.from_config(current_app.config, link_builder(current_app))
+            queued = queue_password_link(session, employee, INVITE, settings)
         else:
             token = issue_invite(session, current_app.config["SECRET_KEY"], employee)
     if mail:

@@ -6,8 +6,9 @@ stranger typing someone's address again and again, does not fill their inbox.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -30,6 +31,15 @@ class LinkMail:
     hours: int  # how long the link works
     sender: str
     link: Callable[..., str]  # endpoint and values to an absolute URL on LMS_BASE_URL
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any], link: Callable[..., str]) -> LinkMail:
+        return cls(
+            secret_key=config["SECRET_KEY"],
+            hours=config["INVITE_MAX_AGE_HOURS"],
+            sender=config["MAIL_FROM"],
+            link=link,
+        )
 
 
 def queue_password_link(

@@ -13,14 +13,14 @@ from wtforms.fields.choices import SelectChoice
 
 from lms.access import get_visible_employee, hr_required, listed_employees, manager_or_hr_required
 from lms.dbsession import db_session
-from lms.mail.links import link_mail
+from lms.mail.links import link_builder
 from lms.people import services
 from lms.people.forms import ImportPeopleForm, PeopleFilterForm
 from lms.people.hooks import after_people_import, person_sections
 from lms.people.hris import HrisFileError
 from lms.people.importer import import_people
 from lms.people.models import Employee
-from lms.people.password_mail import INVITE, queue_password_link
+from lms.people.password_mail import INVITE, LinkMail, queue_password_link
 
 bp = Blueprint("people", __name__, url_prefix="/people")
 PROBLEMS_SHOWN = 100
@@ -78,7 +78,11 @@ def email_invite(employee_id: int) -> ResponseReturnValue:
     elif not employee.is_active:
         flash(f"{employee.name} has left, so they cannot be invited.", "error")
     elif queue_password_link(
-        session, employee, INVITE, link_mail(current_app), actor_id=current_user.id
+        session,
+        employee,
+        INVITE,
+        LinkMail.from_config(current_app.config, link_builder(current_app)),
+        actor_id=current_user.id,
     ):
         session.commit()
         flash(
