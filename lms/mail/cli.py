@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from lms.dbsession import database
+from lms.dbsession import command_session, database
 from lms.mail import smtp
 from lms.mail.delivery import RetryPolicy, send_queued
 from lms.mail.links import link_builder
+from lms.mail.outbox import purge_sent
 from lms.mail.reminders import queue_reminders
 
 mail_cli = AppGroup("mail", help="Queue the reminders that are due, and deliver the outbox.")
@@ -55,3 +58,18 @@ def send_command(batch_size: int | None) -> None:
             err=True,
         )
         raise click.exceptions.Exit(1)
+
+
+@mail_cli.command("purge")
+@click.option(
+    "--older-than-days",
+    type=click.IntRange(min=31),
+    default=90,
+    show_default=True,
+    help="Delete sent messages older than this (at least 31: reminder windows need their keys).",
+)
+def purge_command(older_than_days: int) -> None:
+    """Delete sent messages older than N days; failed and queued ones stay."""
+    with command_session() as session:
+        deleted = purge_sent(session, timedelta(days=older_than_days))
+    click.echo(f"Outbox: deleted {deleted} messages sent more than {older_than_days} days ago.")

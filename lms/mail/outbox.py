@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 from email.utils import make_msgid, parseaddr
 
-from sqlalchemy import Insert, func, select, update
+from sqlalchemy import Insert, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, defer
 
 from lms import clock
 from lms.audit import services as audit
-from lms.mail.models import FAILED, QUEUED, STATES, OutboxMessage
+from lms.mail.models import FAILED, QUEUED, SENT, STATES, OutboxMessage
 from lms.mail.render import Rendered
 
 KEYS_PER_LOOKUP = 500  # dedup keys looked up per statement, well under any parameter limit
@@ -141,3 +142,17 @@ def _requeue(session: Session, ids: list[int]) -> None:
         .values(status=QUEUED, attempts=0, next_try_at=clock.now(), claimed_at=None)
         .execution_options(synchronize_session="fetch")
     )
+
+
+def purge_sent(session: Session, older_than: timedelta) -> int:
+    """Delete messages sent longer ago than `older_than`; how many went.
+
+    Every reminder window is at most 30 days long, so after that a sent message's key is
+    needed no more. Failed and queued messages stay, whatever their age.
+    """
+    result = session.execute(
+        delete(OutboxMessage).where(
+            OutboxMessage.status == SENT, OutboxMessage.sent_at < clock.now() - older_than
+        )
+    )
+    return result.rowcount or 0

@@ -248,3 +248,20 @@ def test_starttls_against_a_server_without_it_says_so(make_app, db, mail_server)
 def test_a_wrong_security_setting_stops_the_app_with_a_clear_message(make_app):
     with pytest.raises(ConfigError, match="LMS_SMTP_SECURITY is 'tls'; use none, starttls or ssl"):
         make_app(SMTP_SECURITY="tls")
+
+
+def test_purge_deletes_only_old_sent_messages(db, mail, mail_server, runner):
+    queue(db, 2)
+    mail("send")
+    queue(db, 1, kind="nudge")
+    db.execute(update(OutboxMessage).where(OutboxMessage.kind == "nudge").values(status="failed"))
+    db.commit()
+    clock.advance(timedelta(days=91))
+    queue(db, 1, kind="invite")
+    mail("send")  # sent today: kept
+    result = runner.invoke(args=["mail", "purge"])
+    assert "deleted 2 messages sent more than 90 days ago" in result.output
+    assert states(db) == {"sent": 1, "failed": 1}  # a failed message waits for HR
+    refused = runner.invoke(args=["mail", "purge", "--older-than-days", "7"])
+    assert refused.exit_code == 2
+    assert "7 is not in the range x>=31" in refused.output
