@@ -147,8 +147,9 @@ def _requeue(session: Session, ids: list[int]) -> None:
 def purge_sent(session: Session, older_than: timedelta) -> int:
     """Delete messages sent longer ago than `older_than`; how many went.
 
-    Every reminder window is at most 30 days long, so after that a sent message's key is
-    needed no more. Failed and queued messages stay, whatever their age.
+    Every dated reminder's window is at most 30 days long, so after that its key is needed
+    no more. The one undated reminder, "acknowledge the guideline again", is then sent once
+    more to whoever still has not. Failed and queued messages stay, whatever their age.
     """
     result = session.execute(
         delete(OutboxMessage).where(
