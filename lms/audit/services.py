@@ -29,6 +29,7 @@ ACTIONS = (
     "enrollment.completion_recorded",
     "mail.retried",
     "mail.nudged",
+    "precheck.settings_changed",
 )
 
 

@@ -1,0 +1,172 @@
+"""The company profile the pre-check reads: names, products, codenames and the like. Pure.
+
+HR edits it in the browser or loads it from a YAML file with these keys; every list is a
+list of strings, `ticker`, `phone_region` and `industry` are single strings, and
+`require_disclaimer` (true by default) switches the "views are my own" rule on or off.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import phonenumbers
+
+from lms.courses import yaml_lines
+from lms.courses.yaml_lines import Located, YamlProblem
+
+INDUSTRIES = ("general", "finance", "health")
+LIST_KEYS = (
+    "employer_names",
+    "handles",
+    "products",
+    "competitors",
+    "codenames",
+    "email_domains",
+    "role_mailboxes",
+    "disclosure_hashtags",
+    "approved_clients",
+)
+TEXT_KEYS = ("ticker", "phone_region", "industry")
+KEYS = (*LIST_KEYS, *TEXT_KEYS, "require_disclaimer")
+MAX_ITEMS, MAX_LENGTH = 200, 100
+
+
+@dataclass(frozen=True)
+class CompanyProfile:
+    employer_names: tuple[str, ...] = ()
+    handles: tuple[str, ...] = ()
+    ticker: str = ""
+    products: tuple[str, ...] = ()
+    competitors: tuple[str, ...] = ()
+    codenames: tuple[str, ...] = ()
+    email_domains: tuple[str, ...] = ()
+    role_mailboxes: tuple[str, ...] = ()
+    disclosure_hashtags: tuple[str, ...] = ()
+    phone_region: str = "US"
+    industry: str = "general"
+    approved_clients: tuple[str, ...] = ()
+    require_disclaimer: bool = True
+
+    def with_changes(self, **changes: Any) -> CompanyProfile:
+        return dataclasses.replace(self, **changes)
+
+    def as_mapping(self) -> dict[str, Any]:
+        """The profile as the YAML file writes it (lists as lists)."""
+        data = dataclasses.asdict(self)
+        return {key: list(v) if isinstance(v, tuple) else v for key, v in data.items()}
+
+
+DEFAULT_PROFILE = CompanyProfile()
+
+
+class ProfileProblems(ValueError):
+    """Every problem with a profile, each saying where (`file:line: key: …` or the field)."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+@dataclass
+class _Checked:
+    values: dict[str, Any] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+
+
+def profile_from_mapping(
+    data: Mapping[str, Any], *, where: str = "", base: CompanyProfile = DEFAULT_PROFILE
+) -> CompanyProfile:
+    """A profile from a mapping (a parsed YAML file or a form), on top of `base`.
+
+    Raises ProfileProblems naming every bad key; `where` prefixes each problem (a file
+    name), and a YAML mapping's own lines are added when it has them.
+    """
+    checked = _Checked()
+
+    def problem(key: str, message: str) -> None:
+        line = f"{data.line_of(key)}:" if isinstance(data, Located) else ""
+        prefix = f"{where}:{line} " if where else ""
+        checked.problems.append(f"{prefix}{key}: {message}")
+
+    for key, value in data.items():
+        if key not in KEYS:
+            problem(key, f"is not a setting (the settings are {', '.join(KEYS)})")
+        elif key in LIST_KEYS:
+            _check_list(key, value, checked, problem)
+        elif key == "require_disclaimer":
+            if isinstance(value, bool):
+                checked.values[key] = value
+            else:
+                problem(key, "must be true or false")
+        else:
+            _check_text(key, value, checked, problem)
+    if checked.problems:
+        raise ProfileProblems(checked.problems)
+    return base.with_changes(**checked.values)
+
+
+def _check_list(key: str, value: Any, checked: _Checked, problem: Any) -> None:
+    items = [] if value is None else value
+    if not isinstance(items, list) or not all(isinstance(item, str) for item in items):
+        problem(key, "must be a list of words or phrases, for example [Example Co, ExampleCo]")
+        return
+    cleaned = tuple(dict.fromkeys(item.strip() for item in items if item.strip()))
+    if len(cleaned) > MAX_ITEMS:
+        problem(key, f"has {len(cleaned)} entries; at most {MAX_ITEMS} are allowed")
+    elif too_long := [item for item in cleaned if len(item) > MAX_LENGTH]:
+        problem(key, f"'{too_long[0][:30]}…' is longer than {MAX_LENGTH} characters")
+    else:
+        checked.values[key] = _normalised(key, cleaned)
+
+
+def _normalised(key: str, items: tuple[str, ...]) -> tuple[str, ...]:
+    """Handles with their @, hashtags with their #, domains and mailboxes in lower case."""
+    if key == "handles":
+        return tuple(item if item.startswith("@") else f"@{item}" for item in items)
+    if key == "disclosure_hashtags":
+        return tuple(item if item.startswith("#") else f"#{item}" for item in items)
+    if key in ("email_domains", "role_mailboxes"):
+        return tuple(item.lower().lstrip("@").rstrip("@") for item in items)
+    return items
+
+
+def _check_text(key: str, value: Any, checked: _Checked, problem: Any) -> None:
+    text = "" if value is None else value
+    if not isinstance(text, str):
+        problem(key, "must be a single word or phrase")
+        return
+    text = text.strip()
+    if key == "industry":
+        if text not in INDUSTRIES:
+            problem(key, f"'{text}' is not one of {', '.join(INDUSTRIES)}")
+            return
+    elif key == "phone_region":
+        text = text.upper()
+        if text not in phonenumbers.SUPPORTED_REGIONS:
+            problem(key, f"'{text}' is not a two-letter country code such as GB, US or DE")
+            return
+    elif len(text) > MAX_LENGTH:
+        problem(key, f"is longer than {MAX_LENGTH} characters")
+        return
+    checked.values[key] = text.upper() if key == "ticker" else text
+
+
+def load_profile(text: str, *, where: str) -> CompanyProfile:
+    """A profile from the text of a YAML file; raises ProfileProblems with `file:line`."""
+    try:
+        data = yaml_lines.load(text)
+    except YamlProblem as broken:
+        raise ProfileProblems([f"{where}:{broken.line}: {broken}"]) from None
+    if data is None:
+        return DEFAULT_PROFILE
+    if not isinstance(data, Located):
+        raise ProfileProblems([f"{where}:1: the file must be a mapping of settings to values"])
+    return profile_from_mapping(data, where=where)
+
+
+def dump_profile(profile: CompanyProfile) -> str:
+    """The profile as a YAML file that load_profile reads back unchanged."""
+    return yaml_lines.dump(profile.as_mapping())
