@@ -29,6 +29,8 @@ from lms.migrations import upgrade_sqlite_if_needed
 from lms.people.auth_views import bp as auth_bp
 from lms.people.hooks import register_after_people_import, register_person_section
 from lms.people.views import bp as people_bp
+from lms.precheck.views import bp as precheck_bp
+from lms.purpose.views import bp as purpose_bp
 from lms.reports.org_views import bp as organisation_bp
 from lms.reports.team_views import bp as team_bp
 from lms.reports.views import bp as reports_bp
@@ -49,6 +51,8 @@ BLUEPRINTS = (
     person_courses_bp,
     authoring_bp,
     mail_bp,
+    precheck_bp,
+    purpose_bp,
 )
 
 

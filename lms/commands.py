@@ -16,6 +16,7 @@ from lms.dbsession import command_session, database
 from lms.demo import DEMO_PASSWORD, build_demo
 from lms.mail.cli import mail_cli
 from lms.people.cli import people_cli
+from lms.precheck.cli import precheck_command
 from lms.reports.cli import reports_cli
 
 db_cli = AppGroup("db", help="Create and upgrade the database schema.")
@@ -66,5 +67,5 @@ def demo_command(no_serve: bool, host: str, port: int) -> None:
 def register(app: Flask) -> None:
     """Attach every command group to the app's CLI."""
     groups = (db_cli, people_cli, courses_cli, assignments_cli, reports_cli, mail_cli)
-    for command in (*groups, demo_command):
+    for command in (*groups, demo_command, precheck_command):
         app.cli.add_command(command)

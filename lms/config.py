@@ -45,6 +45,8 @@ DEFAULTS: dict[str, Any] = {
     "MAIL_FROM": "",  # "Postwise <no-reply@your host>" when unset
     "MAIL_BATCH_SIZE": 50,
     "MAIL_MAX_ATTEMPTS": 10,
+    # Extra entries for the pre-check's word lists (same file names as lms/precheck/wordlists).
+    "PRECHECK_WORDLISTS": None,  # instance/precheck when unset
 }
 SMTP_PORTS = {"none": 25, "starttls": 587, "ssl": 465}
 
@@ -82,6 +84,7 @@ def _derive(app: Flask) -> None:
     config["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=config["SESSION_MAX_HOURS"])
     config["MAX_CONTENT_LENGTH"] = config["IMPORT_MAX_MB"] * 1024 * 1024 + 64 * 1024
     _derive_mail(config)
+    config["PRECHECK_WORDLISTS"] = Path(config["PRECHECK_WORDLISTS"] or instance / "precheck")
 
 
 def _derive_mail(config: Config) -> None:

@@ -333,3 +333,14 @@ def current_versions(session: Session, *, with_content: bool = True) -> dict[int
     """
     versions = session.scalars(_CURRENT[with_content])
     return {version.course_id: version for version in versions}
+
+
+def lesson_titles(session: Session) -> dict[str, str]:
+    """Titles of the current versions' lessons by "course-slug/lesson-slug", for links."""
+    versions = {v.id: v.course.slug for v in current_versions(session, with_content=False).values()}
+    rows = session.execute(
+        select(Lesson.version_id, Lesson.slug, Lesson.title).where(
+            Lesson.version_id.in_(versions)
+        )
+    )
+    return {f"{versions[version]}/{lesson}": title for version, lesson, title in rows}

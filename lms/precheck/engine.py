@@ -14,6 +14,7 @@ the detectors in lms.precheck.detect; here the rules' effects on each other are 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 
 from lms.precheck import wordlists
@@ -94,3 +95,25 @@ def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
         else:
             merged.append((start, end))
     return merged
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A stretch of the draft: plain, or marked with the findings that quote it."""
+
+    text: str
+    findings: tuple[int, ...] = ()  # indexes into the findings list
+    severity: str | None = None  # the most serious of them
+    starts: tuple[int, ...] = ()  # the findings whose quote begins here
+
+
+def highlighted(text: str, findings: list[Finding]) -> list[Segment]:
+    """The draft cut where findings start and end, so a page can mark each quoted part."""
+    cuts = sorted({0, len(text), *(f.start for f in findings), *(f.end for f in findings)})
+    segments = []
+    for start, end in pairwise(cuts):
+        covering = tuple(i for i, f in enumerate(findings) if f.start <= start and end <= f.end)
+        severity = min((findings[i].severity for i in covering), key=SEVERITIES.index, default=None)
+        starts = tuple(i for i in covering if findings[i].start == start)
+        segments.append(Segment(text[start:end], covering, severity, starts))
+    return segments

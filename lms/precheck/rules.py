@@ -7,6 +7,12 @@ from dataclasses import dataclass
 
 BLOCK, HIGH, WARN, INFO = "block", "high", "warn", "info"
 SEVERITIES = (BLOCK, HIGH, WARN, INFO)  # most serious first
+SEVERITY_LABELS = {
+    BLOCK: "Do not post",
+    HIGH: "Fix before posting",
+    WARN: "Think twice",
+    INFO: "Good to know",
+}
 
 GUIDELINE, ESSENTIALS = "social-media-guideline", "social-media-essentials"
 PRIVACY = (GUIDELINE, "protect-other-peoples-privacy")

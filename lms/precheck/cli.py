@@ -1,0 +1,66 @@
+"""`lms precheck`: the post pre-check from the command line, with the web page's engine."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+from flask import current_app
+
+from lms.dbsession import command_session
+from lms.mail.links import link_builder
+from lms.precheck.engine import MAX_LENGTH, Finding, check
+from lms.precheck.profile import ProfileProblems, load_profile
+from lms.precheck.services import company_profile
+
+
+@click.command("precheck")
+@click.option(
+    "--settings",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A company settings YAML file (default: the settings HR saved in Postwise).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the findings as a JSON list.")
+@click.argument("text")
+def precheck_command(settings: Path | None, as_json: bool, text: str) -> None:
+    """Check a draft post for likely guideline problems (TEXT, or - for standard input).
+
+    Nothing is stored or sent; the exit code is 0 whatever is found.
+    """
+    draft = sys.stdin.read() if text == "-" else text
+    if len(draft) > MAX_LENGTH:
+        raise click.UsageError(
+            f"the draft is {len(draft):,} characters long; the pre-check reads at most "
+            f"{MAX_LENGTH:,}, as a post allows. Shorten it and check again."
+        )
+    if settings is not None:
+        try:
+            profile = load_profile(settings.read_text(encoding="utf-8"), where=str(settings))
+        except (ProfileProblems, UnicodeDecodeError) as problems:
+            raise click.UsageError(f"{settings} cannot be used:\n{problems}") from None
+    else:
+        with command_session(write=False) as session:
+            profile = company_profile(session)
+    findings = check(draft, profile, extra_wordlists=current_app.config["PRECHECK_WORDLISTS"])
+    if as_json:
+        click.echo(json.dumps([f.as_json() for f in findings], ensure_ascii=False, indent=2))
+    else:
+        click.echo(_report(findings))
+
+
+def _report(findings: list[Finding]) -> str:
+    if not findings:
+        return "No likely problems found. Read it once more as a stranger would, then post."
+    link = link_builder(current_app)
+    lines = [f"{len(findings)} likely {'problem' if len(findings) == 1 else 'problems'}:"]
+    for finding in findings:
+        course, lesson = finding.lesson.split("/")
+        lines += [
+            f"\n{finding.severity.upper():<5} {finding.rule}: {finding.title}",
+            f"      \u201c{finding.quote}\u201d (characters {finding.start}\u2013{finding.end})",
+            f"      {finding.explanation}",
+            f"      Lesson: {link('learning.lesson', slug=course, lesson_slug=lesson)}",
+        ]
+    return "\n".join(lines)

@@ -1,0 +1,31 @@
+"""Ten points across five purposes: a plain form that works without JavaScript."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import IntegerField
+from wtforms.validators import InputRequired, NumberRange
+
+from lms.purpose.profiles import BY_KEY, KEYS, POINTS
+
+
+def _points(key: str) -> IntegerField:
+    return IntegerField(
+        BY_KEY[key].name,
+        default=0,
+        validators=[
+            InputRequired(f"Give {BY_KEY[key].name.lower()} a number of points, 0 if none."),
+            NumberRange(0, POINTS, f"Use a whole number from 0 to {POINTS}."),
+        ],
+    )
+
+
+class PurposeForm(FlaskForm):
+    business = _points("business")
+    community = _points("community")
+    learning = _points("learning")
+    job_seeking = _points("job_seeking")
+    vanity = _points("vanity")
+
+    def split(self) -> dict[str, int]:
+        return {key: getattr(self, key).data for key in KEYS}

@@ -1,0 +1,73 @@
+"""The purpose self-assessment: a person's own page, and HR's anonymous averages."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user, login_required
+
+from lms.access import hr_required
+from lms.courses.services import lesson_titles
+from lms.dbsession import db_session
+from lms.purpose import services
+from lms.purpose.forms import PurposeForm
+from lms.purpose.profiles import (
+    BY_KEY,
+    ESSENTIALS,
+    PURPOSES,
+    is_even,
+    lessons_to_revisit,
+    main_purposes,
+)
+
+bp = Blueprint("purpose", __name__)
+
+
+@bp.route("/practice/purpose", methods=["GET", "POST"])
+@login_required
+def page() -> ResponseReturnValue:
+    """Split 10 points, get a profile; see how earlier splits compare. Private to oneself."""
+    session = db_session()
+    form = PurposeForm()
+    problem = None
+    if form.validate_on_submit():
+        try:
+            services.record(session, current_user.id, form.split())
+        except services.SplitRefused as refused:
+            problem = str(refused)
+        else:
+            session.commit()
+            flash("Your purposes are saved. Here is what they say.", "success")
+            return redirect(url_for("purpose.page") + "#profile")
+    taken = services.history(session, current_user.id)
+    splits = [services.split_of(assessment) for assessment in taken]
+    latest = splits[0] if splits else None
+    if latest is not None and not form.is_submitted():
+        for key, points in latest.items():
+            getattr(form, key).data = points
+    return render_template(
+        "purpose/page.html",
+        form=form,
+        problem=problem,
+        purposes=PURPOSES,
+        by_key=BY_KEY,
+        history=list(zip(taken, splits, strict=True)),
+        latest=latest,
+        main=main_purposes(latest) if latest else [],
+        even=is_even(latest) if latest else False,
+        lessons=lessons_to_revisit(latest) if latest else [],
+        course=ESSENTIALS,
+        titles=lesson_titles(session) if latest else {},
+    )
+
+
+@bp.get("/reports/purpose")
+@hr_required
+def report() -> ResponseReturnValue:
+    """Average splits by department, only for groups of 5 people or more."""
+    return render_template(
+        "purpose/report.html",
+        aggregate=services.department_averages(db_session()),
+        purposes=PURPOSES,
+        smallest=services.SMALLEST_GROUP,
+    )
