@@ -279,6 +279,48 @@ ACCESS_TABLE = [
     Row("mail.settings", "GET", lambda o: "/settings/email", _outcomes(SIGN_IN, 200, 200, 200)),
     # Only a manager has a digest to choose; anyone else gets the page again, unchanged.
     Row("mail.settings", "POST", lambda o: "/settings/email", _outcomes(SIGN_IN, 200, 302, 200)),
+    # Practice tools: everyone's own; the pre-check settings and the averages are HR's.
+    Row("precheck.page", "GET", lambda o: "/practice/precheck", _outcomes(SIGN_IN, 200, 200, 200)),
+    Row(
+        "precheck.page",
+        "POST",
+        lambda o: "/practice/precheck",
+        _outcomes(SIGN_IN, 200, 200, 200),
+        data=lambda o: {"text": "Proud of the team today."},
+    ),
+    Row("precheck.drafts", "GET", lambda o: "/practice/drafts", _outcomes(SIGN_IN, 200, 200, 200)),
+    Row(
+        "precheck.delete_draft",
+        "POST",
+        lambda o: "/practice/drafts/1/delete",  # nobody has saved one
+        _outcomes(SIGN_IN, 404, 404, 404),
+    ),
+    Row("precheck.settings", "GET", lambda o: "/admin/precheck", _outcomes(SIGN_IN, 403, 403, 200)),
+    # Empty settings: refused (a phone region is needed), shown again with the reason.
+    Row(
+        "precheck.settings", "POST", lambda o: "/admin/precheck", _outcomes(SIGN_IN, 403, 403, 200)
+    ),
+    Row(
+        "precheck.upload",
+        "POST",
+        lambda o: "/admin/precheck/upload",  # no file chosen
+        _outcomes(SIGN_IN, 403, 403, 400),
+    ),
+    Row(
+        "precheck.download",
+        "GET",
+        lambda o: "/admin/precheck/settings.yaml",
+        _outcomes(SIGN_IN, 403, 403, 200),
+    ),
+    Row("purpose.page", "GET", lambda o: "/practice/purpose", _outcomes(SIGN_IN, 200, 200, 200)),
+    Row(
+        "purpose.page",
+        "POST",
+        lambda o: "/practice/purpose",
+        _outcomes(SIGN_IN, 302, 302, 302),
+        data=lambda o: dict(business="4", community="3", learning="3", job_seeking="0", vanity="0"),
+    ),
+    Row("purpose.report", "GET", lambda o: "/reports/purpose", _outcomes(SIGN_IN, 403, 403, 200)),
     Row(
         "mail.send_nudge",
         "POST",

@@ -90,6 +90,9 @@ PAGES: dict[str, tuple[str, Callable[[dict[str, Employee]], str]]] = {
     "assignment rules": ("hr", lambda o: "/admin/rules/"),
     "outbox": ("hr", lambda o: "/mail/outbox"),
     "email settings": ("lead", lambda o: "/settings/email"),
+    "practice history": ("staff", lambda o: "/practice/drafts"),
+    "purpose self-assessment": ("staff", lambda o: "/practice/purpose"),
+    "purpose averages": ("hr", lambda o: "/reports/purpose"),
 }
 
 

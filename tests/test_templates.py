@@ -108,6 +108,11 @@ def test_templates_never_query(app, client, login, db, org, shipped_courses, enr
             "/mail/outbox?status=queued",
             "/settings/email",
             "/forgot-password",
+            "/practice/precheck",
+            "/practice/drafts",
+            "/practice/purpose",
+            "/admin/precheck",
+            "/reports/purpose",
         ):
             assert client.get(path).status_code == 200, path
     finally:

@@ -8,15 +8,17 @@ from pathlib import Path
 
 import click
 from flask import current_app
+from flask.cli import with_appcontext
 
 from lms.dbsession import command_session
 from lms.mail.links import link_builder
-from lms.precheck.engine import MAX_LENGTH, Finding, check
+from lms.precheck.engine import MAX_LENGTH, Finding, by_rule, check
 from lms.precheck.profile import ProfileProblems, load_profile
 from lms.precheck.services import company_profile
 
 
 @click.command("precheck")
+@with_appcontext
 @click.option(
     "--settings",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -54,13 +56,18 @@ def _report(findings: list[Finding]) -> str:
     if not findings:
         return "No likely problems found. Read it once more as a stranger would, then post."
     link = link_builder(current_app)
-    lines = [f"{len(findings)} likely {'problem' if len(findings) == 1 else 'problems'}:"]
-    for finding in findings:
-        course, lesson = finding.lesson.split("/")
+    groups = by_rule(findings)
+    lines = [f"{len(groups)} likely {'problem' if len(groups) == 1 else 'problems'}:"]
+    for group in groups:
+        first = group.first
+        course, lesson = first.lesson.split("/")
+        lines.append(f"\n{first.severity.upper():<5} {first.rule}: {first.title}")
         lines += [
-            f"\n{finding.severity.upper():<5} {finding.rule}: {finding.title}",
-            f"      \u201c{finding.quote}\u201d (characters {finding.start}\u2013{finding.end})",
-            f"      {finding.explanation}",
+            f"      \u201c{f.quote}\u201d (characters {f.start}\u2013{f.end})"
+            for _, f in group.quotes
+        ]
+        lines += [
+            f"      {first.explanation}",
             f"      Lesson: {link('learning.lesson', slug=course, lesson_slug=lesson)}",
         ]
     return "\n".join(lines)

@@ -117,3 +117,19 @@ def highlighted(text: str, findings: list[Finding]) -> list[Segment]:
         starts = tuple(i for i in covering if findings[i].start == start)
         segments.append(Segment(text[start:end], covering, severity, starts))
     return segments
+
+
+@dataclass(frozen=True)
+class RuleFindings:
+    """One rule's findings together, for reading: the explanation once, every quote."""
+
+    first: Finding
+    quotes: tuple[tuple[int, Finding], ...]  # (index in the findings list, finding)
+
+
+def by_rule(findings: list[Finding]) -> list[RuleFindings]:
+    """Findings grouped by rule, in the order their rules first appear (most serious first)."""
+    groups: dict[tuple[str, str], list[tuple[int, Finding]]] = {}
+    for index, finding in enumerate(findings):
+        groups.setdefault((finding.rule, finding.severity), []).append((index, finding))
+    return [RuleFindings(quotes[0][1], tuple(quotes)) for quotes in groups.values()]

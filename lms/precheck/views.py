@@ -19,7 +19,7 @@ from lms.access import hr_required
 from lms.courses.services import lesson_titles
 from lms.dbsession import db_session
 from lms.precheck import services, wordlists
-from lms.precheck.engine import check, highlighted
+from lms.precheck.engine import by_rule, check, highlighted
 from lms.precheck.forms import LIST_LABELS, PrecheckForm, SettingsForm, SettingsUploadForm
 from lms.precheck.profile import ProfileProblems, dump_profile, load_profile, profile_from_mapping
 from lms.precheck.rules import RULES, SEVERITY_LABELS
@@ -50,6 +50,7 @@ def page() -> ResponseReturnValue:
         "precheck/page.html",
         form=form,
         findings=findings,
+        groups=by_rule(findings or []),
         segments=segments,
         lessons=lesson_titles(session) if findings else {},
         severity_labels=SEVERITY_LABELS,

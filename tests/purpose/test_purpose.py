@@ -1,0 +1,118 @@
+"""The purpose self-assessment: exactly 10 points, a profile, history, and privacy."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from lms import clock
+from lms.purpose.models import PurposeAssessment
+from lms.purpose.services import department_averages, record
+from tests.helpers import csrf_token
+
+SPLIT = {"business": 6, "community": 2, "learning": 2, "job_seeking": 0, "vanity": 0}
+
+
+def take(client, **split: int | str):
+    token = csrf_token(client, "/practice/purpose")
+    return client.post("/practice/purpose", data={"csrf_token": token, **split})
+
+
+def count(db) -> int:
+    db.rollback()
+    return db.scalar(select(func.count()).select_from(PurposeAssessment))
+
+
+def test_the_points_must_add_up_to_exactly_ten(client, login, db, org):
+    login(org["staff"])
+    page = take(client, **{**SPLIT, "business": 4}).get_data(as_text=True)
+    assert "Your points add up to 8: share exactly 10 between the five purposes (add 2)." in page
+    page = take(client, **{**SPLIT, "vanity": 3}).get_data(as_text=True)
+    assert "Your points add up to 13" in page and "(take away 3)" in page
+    page = take(client, **{**SPLIT, "learning": "lots"}).get_data(as_text=True)
+    assert "Learning sponge" in page and "Not a valid integer value." in page
+    page = take(client, **{**SPLIT, "business": 11, "community": -1}).get_data(as_text=True)
+    assert "Use a whole number from 0 to 10." in page
+    assert count(db) == 0
+
+
+def test_a_split_gives_a_profile_with_tips_and_lessons(client, login, db, org, shipped_courses):
+    login(org["staff"])
+    response = take(client, **SPLIT)
+    assert response.status_code == 302
+    page = client.get("/practice/purpose").get_data(as_text=True)
+    assert "<h3>Business driven: 6 of 10</h3>" in page
+    assert "Keep your contact details and what you do easy to find" in page
+    assert "Community spirit: 2 of 10" not in page  # only the main purposes are profiled
+    lesson = "/courses/social-media-essentials/lessons/set-up-your-profile"
+    assert f'href="{lesson}"' in page
+    assert count(db) == 1
+
+
+def test_retaking_shows_how_the_split_changed(client, login, org):
+    login(org["staff"])
+    take(client, **SPLIT)
+    clock.advance(timedelta(days=30))
+    client.get("/")  # the session has ended in the meantime
+    login(org["staff"])
+    take(client, business=1, community=2, learning=2, job_seeking=5, vanity=0)
+    page = client.get("/practice/purpose").get_data(as_text=True)
+    assert "How your split has changed" in page
+    assert '<td class="number">5 <span class="muted">(+5)</span></td>' in page
+    assert '<td class="number">1 <span class="muted">(-5)</span></td>' in page
+    assert "<h3>Job seeking: 5 of 10</h3>" in page
+
+
+def test_answers_are_private_to_their_author(client, login, db, org):
+    record(db, org["staff"].id, SPLIT)
+    db.commit()
+    login(org["lead"])  # their manager
+    assert "Business driven: 6 of 10" not in client.get("/practice/purpose").get_data(
+        as_text=True
+    )
+    assert "6 of 10" not in client.get(f"/people/{org['staff'].id}").get_data(as_text=True)
+
+
+def test_hr_sees_only_groups_of_five_or_more(client, login, db, make_employee):
+    sales = [make_employee(department="Sales") for _ in range(5)]
+    legal = [make_employee(department="Legal") for _ in range(2)]
+    for person in sales:
+        record(db, person.id, SPLIT)
+    for person in legal:
+        record(db, person.id, {**SPLIT, "business": 0, "vanity": 6})
+    db.commit()
+    aggregate = department_averages(db)
+    assert [(g.label, g.people) for g in aggregate.departments] == [("Sales", 5)]
+    assert aggregate.departments[0].averages["business"] == 6.0
+    assert aggregate.hidden_departments == 1
+    # The overall figure leaves the small group out too, or it could be worked out.
+    assert aggregate.everyone is not None and aggregate.everyone.people == 5
+    hr = make_employee(is_hr_admin=True, department="HR")
+    login(hr)
+    page = client.get("/reports/purpose").get_data(as_text=True)
+    assert "<th scope=\"row\">Sales</th>" in page and "Legal" not in page
+    assert "1 department is left out: fewer than 5 people there have taken it" in page
+
+
+def test_small_groups_are_shown_together_when_there_are_enough(db, make_employee):
+    for department in ("Legal", "Legal", "Ops", "Ops", "Ops"):
+        record(db, make_employee(department=department).id, SPLIT)
+    departed = make_employee(department="Ops", is_active=False)
+    record(db, departed.id, SPLIT)  # people who left do not count
+    db.commit()
+    aggregate = department_averages(db)
+    assert [(g.label, g.people) for g in aggregate.departments] == [
+        ("Other departments together", 5)
+    ]
+    assert aggregate.hidden_departments == 0
+
+
+def test_only_each_persons_latest_split_counts(db, make_employee):
+    people = [make_employee(department="Sales") for _ in range(5)]
+    for person in people:
+        record(db, person.id, SPLIT)
+        record(db, person.id, {**SPLIT, "business": 2, "job_seeking": 4})
+    db.commit()
+    [sales] = department_averages(db).departments
+    assert (sales.people, sales.averages["job_seeking"]) == (5, 4.0)
