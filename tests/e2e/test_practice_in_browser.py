@@ -1,0 +1,103 @@
+"""In the browser: an employee checks a draft post from My learning and follows a finding to
+its lesson; takes the purpose self-assessment from its lesson; HR adds a codename."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Page, expect
+
+from tests.e2e.conftest import assert_accessible
+from tests.e2e.test_roles_in_browser import sign_in
+from tests.helpers import PASSWORD
+
+DRAFT = (
+    "Huge news, still confidential: our client Globex signed a $2m contract today!! "
+    "Call me on +1 415 555 0132 if you want the details."
+)
+
+
+def test_an_employee_checks_a_draft_and_opens_the_lesson_of_a_finding(
+    page: Page, org, shipped_courses, enrol
+) -> None:
+    for version in shipped_courses.values():
+        enrol(org["staff"], version)
+    sign_in(page, org["staff"].email, PASSWORD)
+    page.get_by_role("link", name="Check a draft post before you publish it").click()
+    expect(page.get_by_role("heading", level=1, name="Post pre-check")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("Your draft post").fill(DRAFT)
+    page.get_by_role("button", name="Check my draft").click()
+
+    expect(page.get_by_role("heading", name="3 likely problems")).to_be_visible()
+    findings = page.locator(".finding-list > li")
+    expect(findings.nth(0)).to_contain_text("Do not post")
+    expect(findings.nth(0)).to_contain_text("Confidential or internal information")
+    expect(page.locator(".draft-preview mark")).to_have_count(3)
+    expect(page.locator(".draft-preview mark").first).to_have_text("confidential")
+    expect(page.get_by_label("Your draft post")).to_have_value(DRAFT)  # kept for editing
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Protect other people's privacy").click()
+    expect(
+        page.get_by_role("heading", level=1, name="Protect other people's privacy")
+    ).to_be_visible()
+    page.get_by_role("link", name="check a draft post of your own").click()
+    expect(page.get_by_role("heading", level=1, name="Post pre-check")).to_be_visible()
+
+
+def test_an_employee_saves_a_draft_to_their_practice_history(
+    page: Page, org, shipped_courses
+) -> None:
+    sign_in(page, org["staff"].email, PASSWORD)
+    page.goto("/practice/precheck")
+    page.get_by_label("Your draft post").fill("So proud of what the team shipped this week.")
+    page.get_by_role("button", name="Check and save to my practice history").click()
+    expect(page.get_by_text("Saved to your practice history. Only you can see it.")).to_be_visible()
+    expect(page.get_by_role("heading", name="No likely problems found")).to_be_visible()
+    page.get_by_role("link", name="My practice history").click()
+    expect(page.get_by_text("So proud of what the team shipped this week.")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name=re.compile("Delete the draft saved")).click()
+    expect(page.get_by_text("You have not saved any drafts yet.")).to_be_visible()
+
+
+def test_an_employee_splits_ten_points_and_gets_a_profile(
+    page: Page, org, shipped_courses, enrol
+) -> None:
+    for version in shipped_courses.values():
+        enrol(org["staff"], version)
+    sign_in(page, org["staff"].email, PASSWORD)
+    page.goto("/courses/social-media-essentials/lessons/five-purposes")
+    page.get_by_role("link", name="share your own 10 points").click()
+    expect(page.get_by_role("heading", level=1, name="Your purpose on LinkedIn")).to_be_visible()
+    assert_accessible(page)
+    for label, points in (("Business driven", "3"), ("Community spirit", "2"),
+                          ("Learning sponge", "4")):  # fmt: skip
+        page.get_by_label(label).fill(points)
+    page.get_by_role("button", name="See my profile").click()
+    expect(page.get_by_role("alert")).to_contain_text(
+        "Your points add up to 9: share exactly 10 between the five purposes (add 1)."
+    )
+    page.get_by_label("Job seeking").fill("1")
+    page.get_by_role("button", name="See my profile").click()
+    expect(page.get_by_text("Your purposes are saved.")).to_be_visible()
+    expect(page.get_by_role("heading", name="Learning sponge: 4 of 10")).to_be_visible()
+    expect(page.get_by_role("heading", name="Business driven: 3 of 10")).to_be_visible()
+    expect(page.get_by_role("link", name="A few minutes a day")).to_be_visible()
+    assert_accessible(page)
+
+
+def test_hr_adds_a_codename_and_the_next_check_catches_it(page: Page, org) -> None:
+    sign_in(page, org["hr"].email, PASSWORD)
+    page.get_by_role("link", name="Tell the post pre-check about the company").click()
+    expect(page.get_by_role("heading", level=1, name="Pre-check settings")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("Internal codenames").fill("Kestrel")
+    page.get_by_label("Default phone region").fill("GB")
+    page.get_by_role("button", name="Save settings").click()
+    expect(page.get_by_text("Saved: every check from now on uses these settings.")).to_be_visible()
+    page.goto("/practice/precheck")
+    page.get_by_label("Your draft post").fill("The Kestrel beta starts on Monday.")
+    page.get_by_role("button", name="Check my draft").click()
+    expect(page.locator(".draft-preview mark")).to_have_text("Kestrel")
