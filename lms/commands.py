@@ -51,6 +51,7 @@ def demo_command(no_serve: bool, host: str, port: int) -> None:
             session,
             max_bytes=app.config["IMPORT_MAX_MB"] * 1_048_576,
             packs=Path(app.root_path).parent / "courses",
+            precheck_settings=Path(app.root_path).parent / "examples" / "precheck-settings.yaml",
         )
     click.echo(f"Demo organisation ready ({result.summary}).")
     click.echo(f"Courses published: {', '.join(result.courses)}.")

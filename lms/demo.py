@@ -29,6 +29,9 @@ from lms.learning.services import complete_waiting_courses, course_view, mark_le
 from lms.people.accounts import find_by_email, set_hr_admin, set_password
 from lms.people.importer import ImportSummary, import_people
 from lms.people.models import Employee
+from lms.precheck.models import PrecheckSettings
+from lms.precheck.profile import load_profile
+from lms.precheck.services import SETTINGS_ID, save_profile
 
 DEMO_PASSWORD = "harbour-lantern-orbit-42"  # noqa: S105 - printed for the demo sign-ins
 DOMAIN = "example.com"
@@ -203,8 +206,11 @@ def demo_people_csv() -> bytes:
     return out.getvalue().encode()
 
 
-def build_demo(session: Session, *, max_bytes: int, packs: Path) -> DemoResult:
-    """The demo people with passwords and an HR admin, every pack published, rules assigned."""
+def build_demo(
+    session: Session, *, max_bytes: int, packs: Path, precheck_settings: Path | None = None
+) -> DemoResult:
+    """The demo people with passwords and an HR admin, every pack published, rules assigned,
+    and the pre-check told about the demo company (unless HR has set it up already)."""
     data = demo_people_csv()
     summary = import_people(session, data, max_bytes=max_bytes)
     records = list(csv.DictReader(io.StringIO(data.decode())))
@@ -229,6 +235,9 @@ def build_demo(session: Session, *, max_bytes: int, packs: Path) -> DemoResult:
     ]
     courses = [_publish(session, folder) for folder in sorted(packs.iterdir()) if folder.is_dir()]
     _assign_by_rules(session)
+    if precheck_settings is not None and session.get(PrecheckSettings, SETTINGS_ID) is None:
+        profile = load_profile(precheck_settings.read_text(), where=str(precheck_settings))
+        save_profile(session, profile, actor_id=None)
     return DemoResult(summary, sign_ins, courses)
 
 

@@ -27,6 +27,7 @@ from lms.learning.statuses import (
     status_of,
 )
 from lms.people.models import Employee
+from lms.precheck.services import company_profile, save_profile
 
 
 def test_demo_prepares_the_organisation_once(runner, db):
@@ -42,6 +43,18 @@ def test_demo_prepares_the_organisation_once(runner, db):
     departments = db.scalars(select(Employee.department).distinct()).all()
     assert sorted(departments) == ["Engineering", "Marketing", "Operations", "Sales"]
     assert "social-media-essentials v1, social-media-guideline v1" in first.output
+
+
+def test_demo_tells_the_precheck_about_the_demo_company_once(runner, db):
+    runner.invoke(args=["demo", "--no-serve"])
+    profile = company_profile(db)
+    assert profile.employer_names == ("Example Co", "Example Company")
+    assert "Nightjar" in profile.codenames
+    save_profile(db, profile.with_changes(codenames=("Osprey",)), actor_id=None)
+    db.commit()
+    runner.invoke(args=["demo", "--no-serve"])  # HR's own settings are left alone
+    db.rollback()
+    assert company_profile(db).codenames == ("Osprey",)
 
 
 def test_demo_assigns_through_rules_with_every_status_shown(runner, db):
