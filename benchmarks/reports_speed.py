@@ -385,13 +385,13 @@ def native_export(database: Database, out_path: Path) -> float:
 # ---------------------------------------------------------------- the web server
 
 
-def signed_in_cookie(port: int, email: str) -> str:
+def signed_in_cookie(port: int, email: str, password: str = PASSWORD) -> str:
     """Sign in as a browser does (GET the form, POST it with its CSRF token); the session."""
     status, headers, body = http_get(port, "/sign-in", "")
     if status != 200:
         raise BenchmarkError(f"GET /sign-in answered {status}")
     cookie = _session_from(headers) or ""
-    form = urlencode({"email": email, "password": PASSWORD, "csrf_token": csrf_token(body)})
+    form = urlencode({"email": email, "password": password, "csrf_token": csrf_token(body)})
     connection = http.client.HTTPConnection(LOOPBACK, port, timeout=60)
     try:
         connection.request(

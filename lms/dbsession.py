@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import TypeVar
 
 from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import Engine
@@ -34,13 +35,30 @@ def database(app: Flask | None = None) -> Database:
 
 
 def db_session() -> Session:
-    """This request's session; a POST starts it as a writer so SQLite never fails to upgrade."""
+    """This request's session; a POST starts it as a writer so SQLite never fails to upgrade
+    (unless its view is marked `reads_only`)."""
     if "db_session" not in g:
         session = database().sessions()
-        if has_request_context() and request.method not in SAFE_METHODS:
+        if has_request_context() and request.method not in SAFE_METHODS and _view_writes():
             begin_write(session)
         g.db_session = session
     return g.db_session
+
+
+F = TypeVar("F", bound=Callable[..., object])
+
+
+def reads_only(view: F) -> F:
+    """Mark a view that takes a POST but does not write with the request's session (a form
+    that only computes an answer): on SQLite it then does not hold the database's one write
+    lock for the whole request. Whatever it does write goes through write_transaction."""
+    view.writes = False  # type: ignore[attr-defined]
+    return view
+
+
+def _view_writes() -> bool:
+    view = current_app.view_functions.get(request.endpoint or "")
+    return getattr(view, "writes", True)
 
 
 @contextmanager

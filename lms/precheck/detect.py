@@ -23,7 +23,9 @@ from lms.precheck.wordlists import Lexicon, Word, phrase_pattern, words_of
 
 Span = tuple[int, int]
 
-SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+|\n|$)")
+# A sentence ends at . ! or ? followed by a space or the end, or at a line break: "£2.10",
+# "v2.10.3" and "example.com/x" stay whole.
+SENTENCE = re.compile(r"(?:[^.!?\n]|[.!?]+(?![\s.!?]|$))+(?:[.!?]+|\n|$)")
 EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 CARD = re.compile(r"(?<![\d-])\d(?:[ -]?\d){12,18}(?![\d-])")
 IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}\b")
@@ -165,9 +167,13 @@ class Draft:
     lists: Lexicon
     sentences: list[Span] = field(init=False)
     _found: dict[str, list[Span]] = field(init=False, default_factory=dict)
+    _sentences_with: dict[str, set[Span]] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self.sentences = [m.span() for m in SENTENCE.finditer(self.text) if m.group().strip()]
+        self._sentence_set = set(self.sentences)
+        self._people: dict[Span, list[Span]] = {}
+        self._matched: dict[re.Pattern[str], list[Span]] = {}
 
     @cached_property
     def words(self) -> list[Word]:
@@ -195,11 +201,31 @@ class Draft:
         return [span for span in found[first : bisect_right(found, (end, end))] if span[1] <= end]
 
     def has(self, name: str, within: Span | None = None) -> bool:
-        return bool(self.find(name, within))
+        if within is None:
+            return bool(self.find(name))
+        if name not in self._sentences_with:
+            # Which sentences hold an entry of this list, worked out once per list.
+            starts = [start for start, _ in self.sentences]
+            holding = set()
+            for start, end in self.find(name):
+                index = bisect_right(starts, start) - 1
+                if index >= 0 and end <= self.sentences[index][1]:
+                    holding.add(self.sentences[index])
+            self._sentences_with[name] = holding
+        if within in self._sentences_with[name]:
+            return True
+        return within not in self._sentence_set and bool(self.find(name, within))
 
     def regex(self, pattern: re.Pattern[str], within: Span | None = None) -> list[Span]:
-        start, end = within or (0, len(self.text))
-        return [m.span() for m in pattern.finditer(self.text, start, end)]
+        """Spans of a pattern's matches, found in the whole text once, then filtered."""
+        if pattern not in self._matched:
+            self._matched[pattern] = [m.span() for m in pattern.finditer(self.text)]
+        found = self._matched[pattern]
+        if within is None:
+            return found
+        start, end = within
+        first = bisect_left(found, (start, -1))
+        return [span for span in found[first : bisect_right(found, (end, end))] if span[1] <= end]
 
     def sentences_with(self, *names: str) -> Iterable[Span]:
         """The sentences in which every one of these lists has an entry."""
@@ -344,14 +370,15 @@ def _named_person(draft: Draft, sentence: Span) -> bool:
 
 def _people_named(draft: Draft, sentence: Span) -> list[Span]:
     """Capitalised words that look like a person's name (not a company's own words)."""
-    found = []
-    for start, end in draft.regex(NAME, sentence):
-        name = draft.text[start:end]
-        if name.split()[0] in NOT_NAMES:
-            continue
-        if not any(draft.names[n].search(name) for n in ("employer", "products", "competitors")):
-            found.append((start, end))
-    return found
+    if sentence not in draft._people:
+        own = [draft.names[n] for n in ("employer", "products", "competitors")]
+        draft._people[sentence] = [
+            (start, end)
+            for start, end in draft.regex(NAME, sentence)
+            if draft.text[start:end].split()[0] not in NOT_NAMES
+            and not any(pattern.search(draft.text, start, end) for pattern in own)
+        ]
+    return draft._people[sentence]
 
 
 def harassment(draft: Draft) -> list[Span]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
@@ -18,7 +20,13 @@ _SETTINGS = select(PrecheckSettings.profile_yaml).where(PrecheckSettings.id == S
 def company_profile(session: Session) -> CompanyProfile:
     """The profile HR saved, or the empty default before they have."""
     saved = session.scalar(_SETTINGS)
-    return DEFAULT_PROFILE if saved is None else load_profile(saved, where="saved settings")
+    return DEFAULT_PROFILE if saved is None else _parsed(saved)
+
+
+@lru_cache(maxsize=4)
+def _parsed(saved: str) -> CompanyProfile:
+    """Each saved text parsed once per process: every check reads the settings."""
+    return load_profile(saved, where="saved settings")
 
 
 def save_profile(session: Session, profile: CompanyProfile, *, actor_id: int | None) -> bool:

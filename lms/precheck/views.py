@@ -17,7 +17,8 @@ from flask_login import current_user, login_required
 
 from lms.access import hr_required
 from lms.courses.services import lesson_titles
-from lms.dbsession import db_session
+from lms.db import write_transaction
+from lms.dbsession import database, db_session, reads_only
 from lms.precheck import services, wordlists
 from lms.precheck.engine import by_rule, check, highlighted
 from lms.precheck.forms import LIST_LABELS, PrecheckForm, SettingsForm, SettingsUploadForm
@@ -28,6 +29,7 @@ bp = Blueprint("precheck", __name__)
 
 
 @bp.route("/practice/precheck", methods=["GET", "POST"])
+@reads_only  # checking writes nothing; saving a draft commits on its own
 @login_required
 def page() -> ResponseReturnValue:
     """Paste a draft, see its likely problems at once; nothing is kept unless asked."""
@@ -43,8 +45,8 @@ def page() -> ResponseReturnValue:
         )
         segments = highlighted(text, findings)
         if form.save.data:
-            services.save_draft(session, current_user.id, text, findings)
-            session.commit()
+            with write_transaction(database().sessions) as writer:
+                services.save_draft(writer, current_user.id, text, findings)
             flash("Saved to your practice history. Only you can see it.", "success")
     return render_template(
         "precheck/page.html",

@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import NamedTuple
 
 SHIPPED = Path(__file__).resolve().parent / "wordlists"
 # A word: letters and digits, with inner apostrophes, hyphens and * (as in "f*ck"), and a
@@ -23,18 +24,15 @@ SHIPPED = Path(__file__).resolve().parent / "wordlists"
 WORD = re.compile(r"[#@]?[\w*]+(?:['\u2019\-][\w*]+)*")
 
 
-@dataclass(frozen=True)
-class Word:
+class Word(NamedTuple):
     text: str  # lower case, typographic apostrophes made plain
     start: int
     end: int
 
 
 def words_of(text: str) -> list[Word]:
-    return [
-        Word(match.group().lower().replace("\u2019", "'"), match.start(), match.end())
-        for match in WORD.finditer(text)
-    ]
+    plain = text.lower().replace("\u2019", "'")  # the same length, so the spans hold
+    return [Word(match.group(), match.start(), match.end()) for match in WORD.finditer(plain)]
 
 
 Part = str | re.Pattern[str]  # a word of an entry: itself, or a pattern when it has a *
@@ -73,18 +71,23 @@ class Lexicon:
 
     def __init__(self, lists: dict[str, WordList]) -> None:
         self.lists = lists
+        # Entries by their first word, or by their first two when both are plain words, so
+        # "i think" is only tried where "i" is followed by "think".
         self._by_first: dict[str, list[Entry]] = {}
+        self._by_pair: dict[tuple[str, str], list[Entry]] = {}
         wildcards: list[Entry] = []
         for name, word_list in lists.items():
             for entry in word_list.entries:
                 parts = tuple(_part(word.text) for word in words_of(entry))
                 if not parts:
                     continue
-                if isinstance(parts[0], str):
-                    self._by_first.setdefault(parts[0], []).append((name, parts))
-                else:
+                if not isinstance(parts[0], str):
                     wildcards.append((name, parts))
-        for candidates in self._by_first.values():
+                elif len(parts) > 1 and isinstance(parts[1], str):
+                    self._by_pair.setdefault((parts[0], parts[1]), []).append((name, parts))
+                else:
+                    self._by_first.setdefault(parts[0], []).append((name, parts))
+        for candidates in (*self._by_first.values(), *self._by_pair.values()):
             candidates.sort(key=lambda entry: len(entry[1]), reverse=True)  # longest first
         wildcards.sort(key=lambda entry: len(entry[1]), reverse=True)
         self._wildcards = wildcards
@@ -99,7 +102,11 @@ class Lexicon:
         """Every list's matches among a draft's words, as (start, end) spans of its text."""
         found: dict[str, list[tuple[int, int]]] = {name: [] for name in self.lists}
         for index, word in enumerate(words):
-            candidates = self._by_first.get(word.text, [])
+            following_word = words[index + 1].text if index + 1 < len(words) else ""
+            candidates = self._by_pair.get((word.text, following_word), []) + self._by_first.get(
+                word.text, []
+            )
+            candidates.sort(key=lambda entry: len(entry[1]), reverse=True)
             if self._wildcard_first.fullmatch(word.text):
                 candidates = candidates + [
                     entry for entry in self._wildcards if _matches(entry[1][0], word.text)

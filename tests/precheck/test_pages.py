@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import sqlite3
+import threading
 
 from sqlalchemy import func, select
 
@@ -133,3 +135,28 @@ def test_settings_download_and_upload_as_yaml(client, login, db, org):
     )
     assert response.status_code == 302
     assert "Osprey" in client.get("/admin/precheck").get_data(as_text=True)
+
+
+def test_checking_does_not_wait_for_sqlites_write_lock(app, client, login, org, database_url):
+    """A check only reads, so it answers while something else holds the write lock."""
+    if not database_url.startswith("sqlite"):
+        return  # PostgreSQL has no database-wide write lock to wait for
+    login(org["staff"])
+    token = csrf_token(client, "/practice/precheck")
+    writer = sqlite3.connect(database_url.removeprefix("sqlite:///"), timeout=1)
+    writer.execute("BEGIN IMMEDIATE")
+    answered: list[int] = []
+    try:
+        request = threading.Thread(
+            target=lambda: answered.append(
+                client.post(
+                    "/practice/precheck", data={"csrf_token": token, "text": "Hello all."}
+                ).status_code
+            )
+        )
+        request.start()
+        request.join(timeout=5)
+        assert answered == [200]
+    finally:
+        writer.rollback()
+        writer.close()
