@@ -23,9 +23,11 @@ from lms.precheck.wordlists import Lexicon, Word, phrase_pattern, words_of
 
 Span = tuple[int, int]
 
-# A sentence ends at . ! or ? followed by a space or the end, or at a line break: "£2.10",
-# "v2.10.3" and "example.com/x" stay whole.
-SENTENCE = re.compile(r"(?:[^.!?\n]|[.!?]+(?![\s.!?]|$))+(?:[.!?]+|\n|$)")
+# A sentence ends at . ! or ? followed by a space or the end, or at a blank line: "£2.10",
+# "v2.10.3", "example.com/x" and a post wrapped over several lines stay whole.
+SENTENCE = re.compile(
+    r"(?:[^.!?\n]|[.!?]+(?![\s.!?]|$)|\n(?![ \t]*\n))+(?:[.!?]+|\n[ \t]*\n|\n?$)"
+)
 EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 CARD = re.compile(r"(?<![\d-])\d(?:[ -]?\d){12,18}(?![\d-])")
 IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}\b")
@@ -50,6 +52,11 @@ TARGET = re.compile(
     re.IGNORECASE,
 )
 NAME = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?\b")
+PERSON_VERB = re.compile(
+    r"(?:'s|\s+(?:is|was|has|had|just|keeps|kept|never|always|said|says|told|called|thinks|"
+    r"from|in|at|slipped|fell|broke|went|will|who|and\s+I))\b",
+    re.IGNORECASE,
+)
 NOT_NAMES = frozenset(
     [
         "I",
@@ -118,6 +125,15 @@ CLIENT_NAMED = re.compile(
     r"\b(?:client|customer|account)s?\s+(?:of ours\s+)?"
     r"(?P<name>[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){0,2})"
 )
+CLIENT_SIGNED = re.compile(
+    r"\b(?:signed|landed|won|closed)\s+(?:up\s+)?"
+    r"(?P<name>[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){0,2})"
+)
+CLIENT_IS = re.compile(
+    r"(?P<name>\b[A-Z][\w&.-]+(?:\s+[A-Z][\w&.-]+){0,2})\s+"
+    r"(?:is|are|will be|is going to be|has become|became)\s+(?:[\w-]+\s+){0,3}"
+    r"(?:client|customer)s?\b"
+)
 CLIENT_ACTING = re.compile(
     r"(?P<name>\b[A-Z][\w&.-]+(?:\s+[A-Z][\w&.-]+){0,2})\s+"
     r"(?:(?:has|have|just|finally|officially)\s+)*"
@@ -132,6 +148,7 @@ EMPLOYER_WORDS = re.compile(
 )
 WE = re.compile(r"\b(?:we|we're|we've|we'll|our|us)\b", re.IGNORECASE)
 RETURNS = re.compile(
+    r"\bguaranteed?\s+to\s+(?:double|triple|rise|grow|go up)\b|"
     r"\bguaranteed?\s+(?:\w+\s+)?(?:\d+(?:\.\d+)?\s?%|returns?|profits?)|\b\d+(?:\.\d+)?\s?%\s+(?:returns?\s+)?"
     r"guaranteed\b",
     re.IGNORECASE,
@@ -312,18 +329,25 @@ def health(draft: Draft) -> list[Span]:
 
 
 def recording(draft: Draft) -> list[Span]:
-    return draft.find("recording")
+    """Phrases of recording people unawares, or doing anything covertly with a camera."""
+    spans = list(draft.find("recording"))
+    for sentence in draft.sentences_with("covert", "media"):
+        spans += draft.find("covert", sentence)
+    return spans
 
 
 def client_terms(draft: Draft) -> list[Span]:
     """A named client (not an approved one) in a sentence that also gives deal terms."""
     spans = []
     own = ("employer", "products", "competitors", "approved")
-    for sentence in draft.sentences:
-        terms = draft.find("deal_terms", sentence) + draft.regex(MONEY, sentence)
-        if not terms:
+    for index, sentence in enumerate(draft.sentences):
+        # The terms may follow in the next sentence: "X is our first customer. They pay…"
+        following = draft.sentences[index : index + 2]
+        if not any(
+            draft.find("deal_terms", part) or draft.regex(MONEY, part) for part in following
+        ):
             continue
-        for pattern in (CLIENT_NAMED, CLIENT_ACTING):
+        for pattern in (CLIENT_NAMED, CLIENT_ACTING, CLIENT_SIGNED, CLIENT_IS):
             for match in pattern.finditer(draft.text, *sentence):
                 name = match.group("name")
                 if name in NOT_NAMES or any(draft.names[n].fullmatch(name) for n in own):
@@ -377,8 +401,18 @@ def _people_named(draft: Draft, sentence: Span) -> list[Span]:
             for start, end in draft.regex(NAME, sentence)
             if draft.text[start:end].split()[0] not in NOT_NAMES
             and not any(pattern.search(draft.text, start, end) for pattern in own)
+            and not _just_capitalised(draft, sentence, start, end)
         ]
     return draft._people[sentence]
+
+
+def _just_capitalised(draft: Draft, sentence: Span, start: int, end: int) -> bool:
+    """A single capitalised word that opens a sentence ("Sick and tired…") is a name only
+    when a verb of a person follows it ("Kevin is…", "Priya slipped…")."""
+    opening = draft.text[sentence[0] : start].strip(" \t\n\"'(-*") == ""
+    if not opening or " " in draft.text[start:end]:
+        return False
+    return not PERSON_VERB.match(draft.text, end)
 
 
 def harassment(draft: Draft) -> list[Span]:
@@ -455,10 +489,14 @@ def missing_disclaimer(draft: Draft) -> list[Span]:
 
 
 def undisclosed_endorsement(draft: Draft) -> list[Span]:
-    products = draft.find("products")
-    if not products or not draft.has("promotion") or _discloses(draft):
-        return []
-    return products
+    """A product named in a sentence that promotes it, by someone who does not say they
+    work for the company."""
+    promoted = [
+        span
+        for sentence in draft.sentences_with("products", "promotion")
+        for span in draft.find("products", sentence)
+    ]
+    return [] if not promoted or _discloses(draft) else promoted
 
 
 def _discloses(draft: Draft) -> bool:

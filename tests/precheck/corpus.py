@@ -1,6 +1,9 @@
 """The labelled corpus of drafts, and how the engine scores on it, rule by rule.
 
     .venv/bin/python -m tests.precheck.corpus      # precision and recall per rule, and misses
+
+Two files: corpus.yaml, written with the rules, and corpus-second.yaml, written afterwards by
+someone who had not seen the engine (see its header for how the engine first did on it).
 """
 
 from __future__ import annotations
@@ -16,7 +19,8 @@ from lms.precheck.engine import check
 from lms.precheck.profile import CompanyProfile, profile_from_mapping
 from lms.precheck.rules import RULES
 
-CORPUS = Path(__file__).with_name("corpus.yaml")
+FOLDER = Path(__file__).parent
+CORPORA = (FOLDER / "corpus.yaml", FOLDER / "corpus-second.yaml")
 
 
 @dataclass(frozen=True)
@@ -27,8 +31,13 @@ class Labelled:
     profile: CompanyProfile
 
 
-def load_corpus() -> list[Labelled]:
-    data: dict[str, Any] = yaml.safe_load(CORPUS.read_text(encoding="utf-8"))
+def load_corpus(paths: tuple[Path, ...] = CORPORA) -> list[Labelled]:
+    """Every labelled draft of the corpus files, each with its file's settings applied."""
+    return [draft for path in paths for draft in _load(path)]
+
+
+def _load(path: Path) -> list[Labelled]:
+    data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
     base = profile_from_mapping(data["settings"])
     return [
         Labelled(

@@ -14,6 +14,7 @@ CORPUS = load_corpus()
 
 def test_the_corpus_is_big_and_varied_enough():
     assert len(CORPUS) >= 80
+    assert len({draft.id for draft in CORPUS}) == len(CORPUS)  # ids are unique
     assert sum(1 for draft in CORPUS if not draft.expected) >= 30  # many clean drafts
     assert len({rule for draft in CORPUS for rule in draft.expected}) == 20  # every rule
 
