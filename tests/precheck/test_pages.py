@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import logging
 import sqlite3
 import threading
 
@@ -160,3 +161,12 @@ def test_checking_does_not_wait_for_sqlites_write_lock(app, client, login, org, 
     finally:
         writer.rollback()
         writer.close()
+
+
+def test_a_checked_draft_is_never_logged(client, login, org, caplog):
+    login(org["staff"])
+    secret = "Our Zanzibar merger is not public yet"
+    with caplog.at_level(logging.DEBUG):
+        check_draft(client, secret)
+        check_draft(client, secret, save="y")
+    assert all("Zanzibar" not in record.getMessage() for record in caplog.records)
