@@ -57,7 +57,13 @@ def _report(findings: list[Finding]) -> str:
         return "No likely problems found. Read it once more as a stranger would, then post."
     link = link_builder(current_app)
     groups = by_rule(findings)
-    lines = [f"{len(groups)} likely {'problem' if len(groups) == 1 else 'problems'}:"]
+    problems = [group for group in groups if not group.is_note]
+    lines = [
+        f"{len(problems)} likely {'problem' if len(problems) == 1 else 'problems'}"
+        + (", and good to know:" if len(problems) < len(groups) else ":")
+        if problems
+        else "No likely problems found; good to know:"
+    ]
     for group in groups:
         first = group.first
         course, lesson = first.lesson.split("/")

@@ -126,6 +126,11 @@ class RuleFindings:
     first: Finding
     quotes: tuple[tuple[int, Finding], ...]  # (index in the findings list, finding)
 
+    @property
+    def is_note(self) -> bool:
+        """Information (such as the right to discuss pay), not a problem to fix."""
+        return self.first.severity == INFO
+
 
 def by_rule(findings: list[Finding]) -> list[RuleFindings]:
     """Findings grouped by rule, in the order their rules first appear (most serious first)."""

@@ -63,3 +63,10 @@ def test_bad_input_is_named_and_nothing_is_checked(runner, tmp_path):
     long = runner.invoke(args=["precheck", "x" * 3001])
     assert long.exit_code == 2
     assert "the draft is 3,001 characters long; the pre-check reads at most 3,000" in long.output
+
+
+def test_a_note_alone_is_not_called_a_problem(runner):
+    draft = "Let's compare salaries openly, so nobody is underpaid."
+    result = runner.invoke(args=["precheck", draft])
+    assert result.output.startswith("No likely problems found; good to know:")
+    assert "INFO  RIGHTS-NOTE: You may have a right to discuss this" in result.output

@@ -170,3 +170,11 @@ def test_a_checked_draft_is_never_logged(client, login, org, caplog):
         check_draft(client, secret)
         check_draft(client, secret, save="y")
     assert all("Zanzibar" not in record.getMessage() for record in caplog.records)
+
+
+def test_a_protected_discussion_is_good_to_know_not_a_problem(client, login, org):
+    login(org["staff"])
+    page = check_draft(client, "Let's compare salaries openly, so nobody is underpaid.")
+    assert "No likely problems found" in page
+    assert "<h2>Good to know</h2>" in page
+    assert "You may have a right to discuss this" in page and "not legal advice" in page
