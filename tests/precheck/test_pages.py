@@ -178,3 +178,11 @@ def test_a_protected_discussion_is_good_to_know_not_a_problem(client, login, org
     assert "No likely problems found" in page
     assert "<h2>Good to know</h2>" in page
     assert "You may have a right to discuss this" in page and "not legal advice" in page
+
+
+def test_markup_in_a_draft_is_shown_as_text(client, login, org):
+    login(org["staff"])
+    page = check_draft(client, '<script>alert("x")</script> This is confidential <b>really</b>')
+    assert "<script>alert" not in page and "<b>really</b>" not in page
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in page
+    assert '<mark class="mark-block"><a href="#finding-0"' in page
