@@ -116,3 +116,12 @@ def test_the_settings_file_round_trips_and_reports_every_problem_by_line():
     ]
     with pytest.raises(ProfileProblems, match=r"s.yaml:2: this is not valid YAML"):
         load_profile("products: [a\nx: ]", where="s.yaml")
+
+
+def test_slurs_a_company_adds_are_harassment(tmp_path):
+    """Postwise ships no slurs; a company lists the ones to catch, and they block."""
+    draft = "@sam_writes you absolute zorblat."
+    assert rules(draft) == {}
+    (tmp_path / "slurs.txt").write_text("zorblat\n")
+    found = check(draft, COMPANY, extra_wordlists=tmp_path)
+    assert [(f.rule, f.severity, f.quote) for f in found] == [("RESP-HARASS", "block", "zorblat")]
