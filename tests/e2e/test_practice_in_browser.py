@@ -101,3 +101,46 @@ def test_hr_adds_a_codename_and_the_next_check_catches_it(page: Page, org) -> No
     page.get_by_label("Your draft post").fill("The Kestrel beta starts on Monday.")
     page.get_by_role("button", name="Check my draft").click()
     expect(page.locator(".draft-preview mark")).to_have_text("Kestrel")
+
+
+def test_hr_downloads_the_settings_and_a_bad_upload_names_its_lines(
+    page: Page, org, tmp_path
+) -> None:
+    sign_in(page, org["hr"].email, PASSWORD)
+    page.goto("/admin/precheck")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="download these settings as YAML").click()
+    assert download.value.suggested_filename == "postwise-precheck-settings.yaml"
+    saved = tmp_path / "settings.yaml"
+    download.value.save_as(saved)
+    assert "employer_names: []" in saved.read_text()
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("industry: retail\ncodenames: Osprey\n")
+    page.get_by_label("Settings file (YAML)").set_input_files(str(broken))
+    page.get_by_role("button", name="Upload and replace").click()
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text("broken.yaml:1: industry: 'retail' is not one of general")
+    expect(alert).to_contain_text("broken.yaml:2: codenames: must be a list")
+    assert_accessible(page)
+
+
+def test_hr_sees_purposes_by_department_only_for_groups_of_five(
+    page: Page, db, org, make_employee
+) -> None:
+    from lms.purpose.services import record
+
+    for _ in range(5):
+        person = make_employee(department="Sales")
+        record(db, person.id, {"business": 7, "community": 1, "learning": 2, "job_seeking": 0,
+                               "vanity": 0})  # fmt: skip
+    loner = make_employee(department="Legal")  # a department of one: never shown
+    record(db, loner.id, {"business": 0, "community": 0, "learning": 0, "job_seeking": 10,
+                          "vanity": 0})  # fmt: skip
+    db.commit()
+    sign_in(page, org["hr"].email, PASSWORD)
+    page.get_by_role("link", name="See why people use LinkedIn, by department").click()
+    expect(page.get_by_role("heading", level=1, name="Purposes by department")).to_be_visible()
+    sales = page.get_by_role("row", name=re.compile("^Sales"))
+    expect(sales).to_contain_text("7.0")
+    expect(page.get_by_text("1 department is left out")).to_be_visible()
+    assert_accessible(page)
