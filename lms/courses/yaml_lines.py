@@ -61,8 +61,18 @@ class YamlProblem(ValueError):
 
 
 def load(text: str) -> Any:
-    """Parse YAML safely (no Python objects), keeping lines; raise YamlProblem if it is broken."""
+    """Parse YAML safely (no Python objects), keeping lines; raise YamlProblem if it is broken.
+
+    Aliases are refused: a few lines of `&a [*b, *b, …]` expand to billions of items, and
+    nothing Postwise reads needs them.
+    """
     try:
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, yaml.AliasEvent):
+                raise YamlProblem(
+                    event.start_mark.line + 1,
+                    "aliases (*name) are not allowed here; write the value out in full",
+                )
         return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark

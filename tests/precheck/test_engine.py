@@ -125,3 +125,11 @@ def test_slurs_a_company_adds_are_harassment(tmp_path):
     (tmp_path / "slurs.txt").write_text("zorblat\n")
     found = check(draft, COMPANY, extra_wordlists=tmp_path)
     assert [(f.rule, f.severity, f.quote) for f in found] == [("RESP-HARASS", "block", "zorblat")]
+
+
+def test_a_settings_file_that_would_expand_to_billions_is_refused():
+    bomb = 'a: &a ["x", "x", "x", "x", "x", "x", "x", "x", "x"]\n'
+    for n in range(1, 9):
+        bomb += f"{chr(97 + n)}: &{chr(97 + n)} [{', '.join([f'*{chr(96 + n)}'] * 9)}]\n"
+    with pytest.raises(ProfileProblems, match=r"s.yaml:2: aliases \(\*name\) are not allowed"):
+        load_profile(bomb, where="s.yaml")
