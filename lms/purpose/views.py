@@ -12,7 +12,6 @@ from lms.dbsession import db_session
 from lms.purpose import services
 from lms.purpose.forms import PurposeForm
 from lms.purpose.profiles import (
-    BY_KEY,
     ESSENTIALS,
     PURPOSES,
     is_even,
@@ -50,7 +49,6 @@ def page() -> ResponseReturnValue:
         form=form,
         problem=problem,
         purposes=PURPOSES,
-        by_key=BY_KEY,
         history=list(zip(taken, splits, strict=True)),
         latest=latest,
         main=main_purposes(latest) if latest else [],

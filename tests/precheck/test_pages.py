@@ -7,6 +7,7 @@ import logging
 import sqlite3
 import threading
 
+import pytest
 from sqlalchemy import func, select
 
 from lms.audit.models import AuditEvent
@@ -141,7 +142,7 @@ def test_settings_download_and_upload_as_yaml(client, login, db, org):
 def test_checking_does_not_wait_for_sqlites_write_lock(app, client, login, org, database_url):
     """A check only reads, so it answers while something else holds the write lock."""
     if not database_url.startswith("sqlite"):
-        return  # PostgreSQL has no database-wide write lock to wait for
+        pytest.skip("PostgreSQL has no database-wide write lock to wait for")
     login(org["staff"])
     token = csrf_token(client, "/practice/precheck")
     writer = sqlite3.connect(database_url.removeprefix("sqlite:///"), timeout=1)

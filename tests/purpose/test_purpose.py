@@ -116,3 +116,10 @@ def test_only_each_persons_latest_split_counts(db, make_employee):
     db.commit()
     [sales] = department_averages(db).departments
     assert (sales.people, sales.averages["job_seeking"]) == (5, 4.0)
+
+
+def test_an_even_split_says_no_purpose_stands_out(client, login, org, shipped_courses):
+    login(org["staff"])
+    take(client, business=2, community=2, learning=2, job_seeking=2, vanity=2)
+    page = client.get("/practice/purpose").get_data(as_text=True)
+    assert "Your points are spread evenly: no purpose stands out." in page
