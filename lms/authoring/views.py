@@ -44,6 +44,7 @@ from lms.courses.markdown import render
 from lms.courses.packs import PackError, QuizSettings
 from lms.courses.services import UnknownCourse, get_version, version_as_pack
 from lms.dbsession import db_session
+from lms.downloads import attachment
 
 bp = Blueprint("authoring", __name__, url_prefix="/admin/courses")
 bp.register_blueprint(lessons_bp, url_prefix="/<slug>/lessons")
@@ -242,10 +243,10 @@ def history(slug: str) -> ResponseReturnValue:
 def download(slug: str, number: int) -> ResponseReturnValue:
     """A version as a zipped course pack: the same files `lms courses export` writes."""
     version = get_version(db_session(), slug, number)
-    return Response(
+    return attachment(
         pack_zip(version_as_pack(version)),
+        filename=f"{version.course.slug}-v{version.number}.zip",
         mimetype="application/zip",
-        headers={"Content-Disposition": f'attachment; filename="{slug}-v{number}.zip"'},
     )
 
 

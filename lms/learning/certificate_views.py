@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, render_template, url_for
+from flask import Blueprint, abort, current_app, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
 from lms import clock
 from lms.clock import long_date
 from lms.dbsession import db_session
+from lms.downloads import attachment
 from lms.learning.certificates import certificate_for, certificate_pdf, find_by_code
 
 bp = Blueprint("certificates", __name__)
@@ -24,13 +25,12 @@ def download(slug: str) -> ResponseReturnValue:
     # From BASE_URL, not the request's host: the address printed must be the public one.
     base = current_app.config["BASE_URL"].rstrip("/")
     verify_url = base + url_for("certificates.verify", code=details.code)
-    response = Response(certificate_pdf(details, verify_url), mimetype="application/pdf")
     # The slug comes from the database row, so it is a pack slug, safe inside the quotes.
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="certificate-{details.course_slug}.pdf"'
+    return attachment(
+        certificate_pdf(details, verify_url),
+        filename=f"certificate-{details.course_slug}.pdf",
+        mimetype="application/pdf",
     )
-    response.headers["Cache-Control"] = "no-store"
-    return response
 
 
 @bp.get("/verify/<code>")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
-    Response,
     abort,
     current_app,
     flash,
@@ -19,6 +18,7 @@ from lms.access import hr_required
 from lms.courses.services import lesson_titles
 from lms.db import write_transaction
 from lms.dbsession import database, db_session, reads_only
+from lms.downloads import attachment
 from lms.precheck import services, wordlists
 from lms.precheck.engine import by_rule, check, highlighted
 from lms.precheck.forms import LIST_LABELS, PrecheckForm, SettingsForm, SettingsUploadForm
@@ -137,14 +137,7 @@ def upload() -> ResponseReturnValue:
 def download() -> ResponseReturnValue:
     """The settings as a YAML file, to keep in git or edit and upload again."""
     text = dump_profile(services.company_profile(db_session()))
-    return Response(
-        text,
-        mimetype="application/yaml",
-        headers={
-            "Content-Disposition": 'attachment; filename="postwise-precheck-settings.yaml"',
-            "Cache-Control": "no-store",
-        },
-    )
+    return attachment(text, filename="postwise-precheck-settings.yaml", mimetype="application/yaml")
 
 
 def _settings_page(

@@ -11,6 +11,7 @@ from flask import Response, stream_with_context
 from sqlalchemy.orm import Session
 
 from lms.dbsession import database
+from lms.downloads import attachment
 
 T = TypeVar("T")
 CHUNK_BYTES = 64 * 1024
@@ -19,15 +20,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def download(filename: str, mimetype: str, body: Iterator[str] | Iterator[bytes]) -> Response:
-    """A file to save, never to show inline or to keep in a cache (it holds people's data)."""
-    return Response(
-        stream_with_context(body),
-        mimetype=mimetype,
-        headers={
-            "Content-Disposition": f'attachment; filename="{filename}"',
-            "Cache-Control": "no-store",
-        },
-    )
+    """A report file, streamed as it is made."""
+    return attachment(stream_with_context(body), filename=filename, mimetype=mimetype)
 
 
 def with_own_session(produce: Callable[[Session], Iterator[T]]) -> Iterator[T]:
