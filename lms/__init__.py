@@ -9,7 +9,7 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from lms import commands, dbsession, errors, web_security
+from lms import commands, dbsession, errors, logs, web_security
 from lms.access import Viewer, load_viewer
 from lms.assignments.person_views import bp as person_courses_bp
 from lms.assignments.person_views import course_section
@@ -66,6 +66,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         static_folder=str(PROJECT_ROOT / "static"),
     )
     load_settings(app, config)
+    logs.init_app(app)  # before anything asks for app.logger, which would add Flask's handler
     if proxies := app.config["TRUSTED_PROXIES"]:
         # Behind a load balancer the client's address (rate limits, logs) is in X-Forwarded-For.
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]

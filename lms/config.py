@@ -47,6 +47,7 @@ DEFAULTS: dict[str, Any] = {
     "MAIL_MAX_ATTEMPTS": 10,
     # Extra entries for the pre-check's word lists (same file names as lms/precheck/wordlists).
     "PRECHECK_WORDLISTS": None,  # instance/precheck when unset
+    "LOG_LEVEL": "WARNING",  # of the `lms` logger; security events are logged from INFO
 }
 SMTP_PORTS = {"none": 25, "starttls": 587, "ssl": 465}
 
