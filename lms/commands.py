@@ -11,6 +11,7 @@ from werkzeug.serving import run_simple
 
 from lms import migrations
 from lms.assignments.cli import assignments_cli
+from lms.backup.cli import backup_command, restore_command
 from lms.courses.cli import courses_cli
 from lms.dbsession import command_session, database
 from lms.demo import DEMO_PASSWORD, build_demo
@@ -68,5 +69,5 @@ def demo_command(no_serve: bool, host: str, port: int) -> None:
 def register(app: Flask) -> None:
     """Attach every command group to the app's CLI."""
     groups = (db_cli, people_cli, courses_cli, assignments_cli, reports_cli, mail_cli)
-    for command in (*groups, demo_command, precheck_command):
+    for command in (*groups, demo_command, precheck_command, backup_command, restore_command):
         app.cli.add_command(command)

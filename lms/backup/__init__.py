@@ -1,0 +1,1 @@
+"""Backing up and restoring the database: `lms backup DEST` and `lms restore SRC`."""
