@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import gc
 import itertools
+import logging
 import os
 import shutil
 import time
@@ -32,7 +33,7 @@ from lms.learning.models import Enrollment
 from lms.learning.services import assign
 from lms.people.models import Employee
 from lms.people.passwords import hash_password
-from tests.helpers import PASSWORD, sign_in
+from tests.helpers import PASSWORD, SECRETS_IN_LOGS, sign_in
 from tests.smtp_server import MailServer
 
 PG_URL = os.environ.get("LMS_TEST_DATABASE_URL")
@@ -105,6 +106,41 @@ def _recreate_pg_database(url: str) -> None:
     with _pg_admin(url) as admin:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.execute(f'CREATE DATABASE "{name}"')
+
+
+# ---------------------------------------------------------------- logs
+
+
+# The loggers a server running Postwise writes: the app's, and the libraries it runs on. The
+# test's own SMTP server (aiosmtpd's "mail.log") logs the mail it receives, as it should.
+SERVER_LOGGERS = frozenset({"root", "lms", "werkzeug", "flask", "sqlalchemy", "alembic"})
+
+
+class _EveryRecord(logging.Handler):
+    """Keeps every record a server would log while a test runs, formatted as it writes them."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.name.partition(".")[0] not in SERVER_LOGGERS:
+            return
+        extra = f" user={getattr(record, 'user', '')} route={getattr(record, 'route', '')}"
+        self.lines.append(self.format(record) + extra)
+
+
+@pytest.fixture(autouse=True)
+def no_secrets_in_logs() -> Iterator[None]:
+    """Over the whole suite, whatever the app logs holds no password, cookie, token or link."""
+    logging.getLogger("lms").setLevel(logging.DEBUG)  # every record, not only what a server keeps
+    watch = _EveryRecord()
+    root = logging.getLogger()
+    root.addHandler(watch)
+    yield
+    root.removeHandler(watch)
+    leaks = [line for line in watch.lines if SECRETS_IN_LOGS.search(line)]
+    assert leaks == [], "secrets reached the log"
 
 
 # ---------------------------------------------------------------- the app

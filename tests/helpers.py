@@ -12,6 +12,21 @@ T = TypeVar("T")
 
 PASSWORD = "a-long-test-password-for-everyone"
 
+# What must never reach a log: the test password and secret key, a signed value of any kind
+# (session cookie, CSRF token, invite or reset token: itsdangerous' dot-separated base64), a
+# link to redeem one, or a password hash.
+SECRETS_IN_LOGS = re.compile(
+    "|".join(
+        [
+            re.escape(PASSWORD),
+            "test-secret-key-not-for-production",
+            r"[A-Za-z0-9_-]{12,}\.[A-Za-z0-9_-]{6,}\.[A-Za-z0-9_-]{20,}",
+            r"/invite/[A-Za-z0-9_.-]{20,}",
+            r"\$argon2",
+        ]
+    )
+)
+
 _CSRF = re.compile(
     r'name="csrf_token" type="hidden" value="([^"]+)"|'
     r'name="csrf_token" value="([^"]+)"'

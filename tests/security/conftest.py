@@ -6,29 +6,23 @@ object of this world, so a route is reached, not just refused as "no such thing"
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import select
 from sqlalchemy.orm import Session
-from werkzeug.routing import Rule
 
 from lms.assignments.services import RuleSpec, create_rule
 from lms.authoring.services import start_draft
-from lms.learning.models import Enrollment
 from lms.learning.quiz import start_attempt
 from lms.mail.outbox import Draft, enqueue
 from lms.mail.render import Rendered
-from lms.people.models import Employee
 from lms.precheck.services import save_draft
 from tests.helpers import sign_in
+from tests.security.crawl import COURSE, Org
 
 ROLES = ("anonymous", "employee", "manager", "hr")
 PERSON_OF_ROLE = {"employee": "staff", "manager": "lead", "hr": "hr"}
-COURSE = "social-media-essentials"
-Org = dict[str, Employee]
 
 
 @pytest.fixture
@@ -56,40 +50,6 @@ def world(org: Org, shipped_courses, enrol, db: Session) -> Org:
     )
     db.commit()
     return org
-
-
-def url_arguments(db: Session, world: Org) -> dict[str, Any]:
-    """A value for every URL argument name the app uses, each naming an object of `world`."""
-    enrollment = db.scalars(
-        select(Enrollment.id).where(Enrollment.employee_id == world["staff"].id)
-    ).first()
-    return {
-        "slug": COURSE,
-        "lesson_slug": "why-professionals-post",
-        "key": "angry-manager-post",
-        "rule_id": 1,
-        "token": "not-a-token",
-        "number": 1,
-        "code": "NOT-A-CODE",
-        "employee_id": world["staff"].id,
-        "enrollment_id": enrollment,
-        "message_id": 1,
-        "draft_id": 1,
-        "filename": "css/app.css",
-    }
-
-
-def path_of(rule: Rule, arguments: dict[str, Any]) -> str:
-    """The rule's URL with every argument filled in; fails on an argument nobody named."""
-    missing = rule.arguments - arguments.keys()
-    assert not missing, f"{rule.rule}: add a value for {sorted(missing)} to url_arguments"
-    return rule.build({name: arguments[name] for name in rule.arguments}, append_unknown=False)[1]
-
-
-def routes(app: Flask, method: str) -> list[Rule]:
-    """Every rule of the url_map that answers `method`, in a stable order."""
-    found = [rule for rule in app.url_map.iter_rules() if method in (rule.methods or ())]
-    return sorted(found, key=lambda rule: (rule.rule, rule.endpoint))
 
 
 @pytest.fixture

@@ -5,59 +5,27 @@ Routes are found, not listed, so a route added tomorrow is covered by these test
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from typing import Any
+import csv
+import io
+import re
+from collections.abc import Callable
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import Connection, event, func, select
 from sqlalchemy.orm import Session
 
-from lms.db import Base
-from lms.dbsession import database
+from lms.assignments.individual import exempt
+from lms.reports.spreadsheet import FORMULA_STARTS
 from tests.helpers import csrf_token
-from tests.security.conftest import ROLES, Org, path_of, routes, url_arguments
+from tests.security.conftest import ROLES
+from tests.security.crawl import Org, path_of, routes, row_counts, url_arguments, writes_recorded
 
-WRITES = ("INSERT", "UPDATE", "DELETE", "MERGE")
 DOWNLOAD_TYPES = ("text/csv", "application/", "text/yaml")  # what a browser saves as a file
-JSON = "application/json"  # the health check's answer, read by machines
-
-
-@contextmanager
-def writes_recorded(app: Flask) -> Iterator[list[str]]:
-    """Every row any session flushes and every write statement sent, while the block runs."""
-    seen: list[str] = []
-
-    def flushed(session: Session, _context: Any) -> None:
-        for state, rows in (
-            ("new", session.new),
-            ("dirty", session.dirty),
-            ("deleted", session.deleted),
-        ):
-            seen.extend(f"flushed {state} {type(row).__name__}" for row in rows)
-
-    def executed(_conn: Connection, _cursor: Any, statement: str, *_args: Any) -> None:
-        if statement.lstrip().upper().startswith(WRITES):
-            seen.append(statement.split("\n", 1)[0])
-
-    engine = database(app).engine
-    event.listen(Session, "after_flush", flushed)
-    event.listen(engine, "before_cursor_execute", executed)
-    try:
-        yield seen
-    finally:
-        event.remove(Session, "after_flush", flushed)
-        event.remove(engine, "before_cursor_execute", executed)
-
-
-def row_counts(db: Session) -> dict[str, int]:
-    db.rollback()
-    return {
-        table.name: db.scalar(select(func.count()).select_from(table)) or 0
-        for table in Base.metadata.sorted_tables
-    }
+JSON = "application/json"
+SERVER_MADE_NAME = re.compile(
+    r'attachment; filename="[a-z0-9][a-z0-9.-]*\.[a-z]+"'
+)  # the health check's answer, read by machines
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -124,7 +92,9 @@ def test_every_download_is_an_attachment_that_is_not_kept(
     if role == "hr":
         assert len(downloads) >= 5, f"too few downloads found: {sorted(downloads)}"
     for endpoint, (disposition, cache) in downloads.items():
-        assert disposition.startswith('attachment; filename="'), endpoint
+        # A name the server made: plain ASCII letters, digits, dots and dashes, nothing a
+        # person typed that could break out of the header or name a path.
+        assert SERVER_MADE_NAME.fullmatch(disposition), (endpoint, disposition)
         assert "no-store" in cache, endpoint
 
 
@@ -137,3 +107,42 @@ def test_a_valid_token_is_what_makes_a_post_work(
     token = csrf_token(client, "/")
     assert client.post("/sign-out", data={"csrf_token": "forged"}).status_code == 400
     assert client.post("/sign-out", data={"csrf_token": token}).status_code == 302
+
+
+def test_no_csv_download_holds_a_cell_a_spreadsheet_would_run(
+    app: Flask,
+    world: Org,
+    db: Session,
+    make_employee,
+    enrol,
+    shipped_courses,
+    client_as: Callable[[str], FlaskClient],
+):
+    """A person whose every typed field is a formula, found in every CSV HR can download."""
+    formula = make_employee(
+        first_name='=HYPERLINK("http://evil.example","x")',
+        last_name="+1",
+        title="-2",
+        department="@SUM(A1)",
+        location="\tcmd",
+    )
+    for slug in shipped_courses:
+        enrol(formula, shipped_courses[slug])
+    # HR's own typed words reach the audit log: a reason that is a formula too.
+    exempt(db, formula.id, "social-media-guideline", "@SUM(A1) no account", actor_id=None)
+    db.commit()
+    client = client_as("hr")
+    arguments = url_arguments(db, world)
+    checked = []
+    for rule in routes(app, "GET"):
+        response = client.get(path_of(rule, arguments))
+        body = response.get_data()
+        response.close()
+        if response.status_code != 200 or response.mimetype != "text/csv":
+            continue
+        rows = list(csv.reader(io.StringIO(body.decode().lstrip("\ufeff"))))
+        cells = [cell for row in rows[1:] for cell in row]
+        assert [c for c in cells if c.startswith(FORMULA_STARTS)] == [], rule.endpoint
+        assert any("@SUM(A1)" in cell for cell in cells), rule.endpoint  # the person is there
+        checked.append(rule.endpoint)
+    assert len(checked) >= 3, checked

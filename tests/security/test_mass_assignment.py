@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session
 from lms.db import Base
 from lms.people.models import Employee
 from tests.helpers import csrf_token
-from tests.security.conftest import PERSON_OF_ROLE, Org, path_of, routes, url_arguments
+from tests.security.conftest import PERSON_OF_ROLE
+from tests.security.crawl import Org, path_of, routes, url_arguments
 
 GUARDED = (
     "hris_id",

@@ -17,7 +17,7 @@ from lms.mail.models import OutboxMessage
 from lms.people.models import Employee
 from tests.helpers import csrf_token, sign_in
 from tests.people.hris_files import csv_file, person_row
-from tests.security.conftest import COURSE
+from tests.security.crawl import COURSE
 
 
 def _signed_in(app: Flask, person: Employee) -> FlaskClient:
