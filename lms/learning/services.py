@@ -260,6 +260,9 @@ def version_for(session: Session, enrollment: Enrollment) -> CourseVersion:
 
 def mark_lesson_done(session: Session, employee_id: int, slug: str, lesson_slug: str) -> CourseView:
     """Record a lesson as done (idempotent), start the course if needed, complete it if due."""
+    # Lock the enrollment first, as the quiz does: a double click (or two tabs finishing the
+    # last lessons) then takes turns on PostgreSQL instead of both inserting the same row.
+    find_enrollment(session, employee_id, slug, lock=True)
     view = course_view(session, employee_id, slug)
     lesson = next((lesson for lesson in view.lessons if lesson.slug == lesson_slug), None)
     if lesson is None:

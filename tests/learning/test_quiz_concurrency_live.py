@@ -36,7 +36,13 @@ from sqlalchemy.orm import Session
 
 from lms import PROJECT_ROOT
 from lms.courses.models import CourseVersion
-from lms.learning.models import AttemptAnswer, AttemptQuestion, Enrollment, QuizAttempt
+from lms.learning.models import (
+    AttemptAnswer,
+    AttemptQuestion,
+    Enrollment,
+    LessonProgress,
+    QuizAttempt,
+)
 from lms.people.models import Employee
 from tests.helpers import PASSWORD
 from tests.learning.quiz_helpers import answers
@@ -418,3 +424,24 @@ def test_an_attempt_submitted_many_times_at_once_records_one_result(
     assert page.status == 200
     assert f"You scored {attempt.score}%" in page.body
     assert f"You scored {100 - attempt.score}%" not in page.body
+
+
+def test_a_lesson_marked_done_many_times_at_once_is_done_once(
+    live_server: LiveServer, db: Session, learner: Employee
+) -> None:
+    """A double click on "Mark as done": every request answers as if it came alone."""
+    browser = Browser(live_server)
+    browser.sign_in(learner.email)
+    lesson = f"/courses/{COURSE}/lessons/why-professionals-post"
+    token = [browser.csrf_token(lesson)]
+
+    replies = race(RACERS, lambda _: browser.post(f"{lesson}/done", {"csrf_token": token}))
+
+    assert sorted(reply.status for reply in replies) == [302] * RACERS
+    db.rollback()
+    done = db.scalars(
+        select(LessonProgress)
+        .join(Enrollment, LessonProgress.enrollment_id == Enrollment.id)
+        .where(Enrollment.employee_id == learner.id)
+    ).all()
+    assert len(done) == 1
