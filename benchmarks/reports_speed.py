@@ -457,8 +457,9 @@ class Gunicorn:
     known and cannot be taken by anything else in between.
     """
 
-    def __init__(self, database: Database, workdir: Path) -> None:
+    def __init__(self, database: Database, workdir: Path, workers: int = GUNICORN_WORKERS) -> None:
         self.database = database
+        self.workers = workers
         self.log_path = workdir / f"gunicorn-{database.dialect}.log"
         self.process: subprocess.Popen[bytes] | None = None
         self.port = 0
@@ -467,7 +468,7 @@ class Gunicorn:
         listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         listener.bind((LOOPBACK, 0))
-        listener.listen(128)
+        listener.listen(2048)  # gunicorn's default backlog; it keeps a listening socket's own
         self.port = listener.getsockname()[1]
         env = {
             **os.environ,
@@ -480,7 +481,7 @@ class Gunicorn:
         command = [
             str(Path(sys.executable).with_name("gunicorn")),
             "--workers",
-            str(GUNICORN_WORKERS),
+            str(self.workers),
             "--worker-class",
             "sync",
             "--bind",
