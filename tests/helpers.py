@@ -34,8 +34,11 @@ _CSRF = re.compile(
 
 
 def csrf_token(client: FlaskClient, path: str = "/sign-in") -> str:
-    """The CSRF token a real browser would find in the page's form."""
-    html = client.get(path).get_data(as_text=True)
+    """The CSRF token a real browser would find in the page's form (an error page has one
+    too, in its sign-out form: so the page must have answered 200)."""
+    response = client.get(path)
+    assert response.status_code == 200, f"{path} answered {response.status_code}"
+    html = response.get_data(as_text=True)
     match = _CSRF.search(html)
     assert match, f"no CSRF token in {path}"
     return match.group(1) or match.group(2)

@@ -75,12 +75,13 @@ def audit_rows(session: Session, filters: AuditFilter) -> Iterator[list[object]]
     rows = session.execute(
         _query(filters).order_by(AuditEvent.at, AuditEvent.id).execution_options(yield_per=1000)
     )
-    for event, email in rows:
-        yield [
-            event.at.strftime("%Y-%m-%d %H:%M:%S"),
-            email or "command line",
-            event.action,
-            event.target,
-            event.before or "",
-            event.after or "",
-        ]
+    with rows:  # a download stopped half way (the browser went away) closes its cursor
+        for event, email in rows:
+            yield [
+                event.at.strftime("%Y-%m-%d %H:%M:%S"),
+                email or "command line",
+                event.action,
+                event.target,
+                event.before or "",
+                event.after or "",
+            ]

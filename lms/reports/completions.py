@@ -382,7 +382,8 @@ def export_rows(
     result = connection.execute(
         export_statement(scope, filters), execution_options={"yield_per": EXPORT_BATCH}
     )
-    yield from result.partitions()
+    with result:  # a download stopped half way (the browser went away) closes its cursor
+        yield from result.partitions()
 
 
 def file_name(scope_label: str, filters: CompletionFilter, day: date, extension: str) -> str:

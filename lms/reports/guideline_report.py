@@ -151,13 +151,14 @@ def guideline_rows(session: Session, filters: GuidelineFilter) -> Iterator[list[
         .order_by(Employee.last_name, Employee.first_name, Employee.id)
         .execution_options(yield_per=1000)
     )
-    for employee, _employee_id, version, acknowledged_at in rows:
-        yield [
-            employee.hris_id,
-            employee.name,
-            employee.email,
-            employee.department or "",
-            ACKNOWLEDGED if version is not None else PENDING,
-            version or "",
-            acknowledged_at.strftime("%Y-%m-%d %H:%M") if acknowledged_at else "",
-        ]
+    with rows:  # a download stopped half way (the browser went away) closes its cursor
+        for employee, _employee_id, version, acknowledged_at in rows:
+            yield [
+                employee.hris_id,
+                employee.name,
+                employee.email,
+                employee.department or "",
+                ACKNOWLEDGED if version is not None else PENDING,
+                version or "",
+                acknowledged_at.strftime("%Y-%m-%d %H:%M") if acknowledged_at else "",
+            ]
