@@ -70,10 +70,6 @@ class CourseVersion(Base):
         """The final quiz's pool (knowledge checks belong to their lessons instead)."""
         return [question for question in self.questions if not question.knowledge_check]
 
-    def knowledge_check(self, lesson_slug: str) -> list[Question]:
-        """The practice questions at the end of one lesson."""
-        return [q for q in self.questions if q.knowledge_check and q.lesson_slug == lesson_slug]
-
 
 class Lesson(Base):
     __tablename__ = "lessons"

@@ -6,8 +6,8 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import bindparam, func, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import bindparam, exists, func, select
+from sqlalchemy.orm import Session, aliased, lazyload
 
 from lms import clock
 from lms.courses.models import (
@@ -17,6 +17,7 @@ from lms.courses.models import (
     Course,
     CourseVersion,
     Lesson,
+    Question,
 )
 from lms.courses.services import current_versions
 from lms.learning import guideline
@@ -27,6 +28,9 @@ from lms.learning.statuses import STATUSES, status_of
 log = logging.getLogger(__name__)
 
 TAKEN = (PUBLISHED, RETIRED)  # the statuses of versions learners may be taking
+# The course and lesson pages show the lessons and at most one lesson's knowledge check: the
+# questions and their choices, most of a version's rows, stay unloaded until asked for.
+_WITHOUT_QUESTIONS = (lazyload(CourseVersion.questions),)
 
 
 class NotAvailable(LookupError):
@@ -193,6 +197,7 @@ class CourseView:
     done: set[int]  # lesson ids
     status: str
     remaining: tuple[str, ...]  # what completion still waits for: LESSONS, QUIZ, GUIDELINE
+    has_quiz: bool  # whether the version ends with a final quiz
 
     @property
     def next_lesson(self) -> Lesson | None:
@@ -205,9 +210,12 @@ def course_view(session: Session, employee_id: int, slug: str) -> CourseView:
     enrollment = find_enrollment(session, employee_id, slug)
     if enrollment is None:
         raise NotAvailable(slug)
-    version = version_for(session, enrollment)
+    version = version_for(session, enrollment, questions=False)
     done = _done_lessons(session, enrollment)
-    remaining = () if enrollment.completed_at else _remaining(session, enrollment, version, done)
+    quiz = _has_quiz(session, version)
+    remaining = (
+        () if enrollment.completed_at else _remaining(session, enrollment, version, done, quiz)
+    )
     return CourseView(
         enrollment,
         version,
@@ -215,7 +223,30 @@ def course_view(session: Session, employee_id: int, slug: str) -> CourseView:
         done,
         status_of(enrollment, clock.now()),
         remaining,
+        quiz,
     )
+
+
+def knowledge_check(session: Session, version: CourseVersion, lesson_slug: str) -> list[Question]:
+    """The practice questions at the end of one lesson, with their choices."""
+    return list(
+        session.scalars(
+            select(Question)
+            .where(
+                Question.version_id == version.id,
+                Question.knowledge_check.is_(True),
+                Question.lesson_slug == lesson_slug,
+            )
+            .order_by(Question.position)
+        )
+    )
+
+
+def _has_quiz(session: Session, version: CourseVersion) -> bool:
+    quiz_question = exists().where(
+        Question.version_id == version.id, Question.knowledge_check.is_(False)
+    )
+    return bool(session.scalar(select(quiz_question)))
 
 
 LESSONS, QUIZ, GUIDELINE = "lessons", "quiz", "guideline"
@@ -230,14 +261,18 @@ def _done_lessons(session: Session, enrollment: Enrollment) -> set[int]:
 
 
 def _remaining(
-    session: Session, enrollment: Enrollment, version: CourseVersion, done: set[int]
+    session: Session,
+    enrollment: Enrollment,
+    version: CourseVersion,
+    done: set[int],
+    has_quiz: bool,
 ) -> tuple[str, ...]:
     """The requirements of completion not met yet: every lesson done, the quiz (if any)
     passed and, if the course asks for it, the current guideline acknowledged."""
     remaining = []
     if not {lesson.id for lesson in version.lessons} <= done:
         remaining.append(LESSONS)
-    if version.quiz_questions and _passing_score(session, enrollment, version) is None:
+    if has_quiz and _passing_score(session, enrollment, version) is None:
         remaining.append(QUIZ)
     if version.requires_guideline and guideline.needs_acknowledgement(
         session, enrollment.employee_id
@@ -246,12 +281,16 @@ def _remaining(
     return tuple(remaining)
 
 
-def version_for(session: Session, enrollment: Enrollment) -> CourseVersion:
-    """The version an enrollment takes: the one started, or the current one before that."""
+def version_for(
+    session: Session, enrollment: Enrollment, *, questions: bool = True
+) -> CourseVersion:
+    """The version an enrollment takes: the one started, or the current one before that.
+    Without `questions`, its questions are loaded only if asked for."""
     if enrollment.version_id is not None:
-        version = session.get(CourseVersion, enrollment.version_id)
+        options = () if questions else _WITHOUT_QUESTIONS
+        version = session.get(CourseVersion, enrollment.version_id, options=options)
     else:
-        version = current_versions(session).get(enrollment.course_id)
+        version = current_versions(session, with_content=questions).get(enrollment.course_id)
     # A retired version is still taken by whoever started it; a draft never is.
     if version is None or version.status not in TAKEN:
         raise NotAvailable(enrollment.course_id)
@@ -290,7 +329,8 @@ def complete_if_done(session: Session, enrollment: Enrollment) -> bool:
         return False
     version = session.get(CourseVersion, enrollment.version_id)
     assert version is not None
-    if _remaining(session, enrollment, version, _done_lessons(session, enrollment)):
+    done = _done_lessons(session, enrollment)
+    if _remaining(session, enrollment, version, done, _has_quiz(session, version)):
         return False
     enrollment.completed_at = clock.now()
     enrollment.score = _passing_score(session, enrollment, version)

@@ -66,7 +66,7 @@ def _lesson_page(
     position = next((i for i, item in enumerate(view.lessons) if item.slug == lesson_slug), None)
     if position is None:
         abort(404)
-    questions = view.version.knowledge_check(lesson_slug)
+    questions = services.knowledge_check(db_session(), view.version, lesson_slug)
     result = None
     if selections is not None:
         if not questions:
