@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from lms.db import Base
 from lms.people.models import Employee
+from lms.precheck.models import PracticeDraft
 from tests.helpers import csrf_token
 from tests.security.conftest import PERSON_OF_ROLE
 from tests.security.crawl import Org, path_of, routes, url_arguments
@@ -59,6 +60,22 @@ def privileged_fields(world: Org) -> dict[str, str]:
     }
 
 
+DRAFT = "Proud of the team today."
+# What the forms a person may use need to be accepted, so that the extra fields arrive with a
+# submission the view acts on, not one it turns away for a missing field.
+VALID = {
+    "purpose.page": {
+        "business": "4",
+        "community": "3",
+        "learning": "3",
+        "job_seeking": "0",
+        "vanity": "0",
+    },
+    "precheck.page": {"text": DRAFT, "save": "y"},
+    "mail.settings": {"weekly_digest": "y"},
+}
+
+
 def people(db: Session) -> dict[int, tuple[Any, ...]]:
     db.rollback()
     columns = [getattr(Employee, name) for name in GUARDED]
@@ -80,18 +97,24 @@ def test_posting_role_manager_or_account_fields_to_any_form_changes_nothing(
     app: Flask, world: Org, db: Session, client_as: Callable[[str], FlaskClient], role: str
 ):
     arguments = url_arguments(db, world)
+    me_id = world[PERSON_OF_ROLE[role]].id
     before, outsider_before = people(db), rows_of(db, world["outsider"].id)
+    mine_before = rows_of(db, me_id)
     answered = {}
     client = client_as(role)
     token = csrf_token(client, "/")
     # Signing out goes last, so that every other form is posted signed in.
     for rule in sorted(routes(app, "POST"), key=lambda rule: rule.endpoint == "auth.sign_out"):
-        data = {"csrf_token": token, **privileged_fields(world)}
+        data = {"csrf_token": token, **VALID.get(rule.endpoint, {}), **privileged_fields(world)}
         answered[rule.endpoint] = client.post(path_of(rule, arguments), data=data).status_code
     assert people(db) == before
     assert rows_of(db, world["outsider"].id) == outsider_before
     accepted = {endpoint for endpoint, status in answered.items() if status in (200, 302)}
     # The forms this role may use were really posted to, not refused at the door.
     assert {"purpose.page", "precheck.page", "auth.sign_out"} <= accepted, answered
-    me = db.get(Employee, world[PERSON_OF_ROLE[role]].id)
+    # ... and acted on: what they saved is theirs, not the outsider's.
+    assert rows_of(db, me_id)["purpose_assessments"] == mine_before["purpose_assessments"] + 1
+    saved = db.scalars(select(PracticeDraft.employee_id).where(PracticeDraft.text == DRAFT)).all()
+    assert saved == [me_id]
+    me = db.get(Employee, me_id)
     assert me is not None and not me.is_hr_admin and me.is_active
