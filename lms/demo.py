@@ -20,12 +20,18 @@ from lms import clock
 from lms.assignments import individual
 from lms.assignments.models import AssignmentRule
 from lms.assignments.services import RuleSpec, create_rule, sync_assignments
+from lms.courses.author_notes import without_author_notes
 from lms.courses.models import Choice, Course
 from lms.courses.packs import read_pack
 from lms.courses.services import import_pack
 from lms.learning import guideline, quiz
 from lms.learning.models import Enrollment
-from lms.learning.services import complete_waiting_courses, course_view, mark_lesson_done
+from lms.learning.services import (
+    acknowledge_guideline,
+    complete_waiting_courses,
+    course_view,
+    mark_lesson_done,
+)
 from lms.people.accounts import find_by_email, set_hr_admin, set_password
 from lms.people.importer import ImportSummary, import_people
 from lms.people.models import Employee
@@ -242,7 +248,9 @@ def build_demo(
 
 
 def _publish(session: Session, folder: Path) -> str:
-    version = import_pack(session, read_pack(folder), publish=True).version
+    """Publish a shipped pack as HR would after filling in the template: its notes for HR
+    ("delete this note before you publish") deleted."""
+    version = import_pack(session, without_author_notes(read_pack(folder)), publish=True).version
     return f"{version.course.slug} v{version.number}"
 
 
@@ -342,8 +350,9 @@ def _progress(session: Session, employee_id: int, course: Course, state: str) ->
     for lesson in lessons[:done]:
         mark_lesson_done(session, employee_id, course.slug, lesson.slug)
     if state == "completed":
-        _pass_quiz(session, employee_id, course)
+        if course.kind == "course":  # the guideline is completed by acknowledging it
+            _pass_quiz(session, employee_id, course)
         status = guideline.guideline_status(session, employee_id)
         if status is not None and status.must_acknowledge:
-            guideline.acknowledge(session, employee_id, status.current, "127.0.0.1")
+            acknowledge_guideline(session, employee_id, status.current, "127.0.0.1")
         complete_waiting_courses(session, employee_id)

@@ -24,6 +24,7 @@ from sqlalchemy import make_url
 from sqlalchemy.orm import Session
 
 from lms import PROJECT_ROOT, clock, create_app, migrations
+from lms.courses.author_notes import without_author_notes
 from lms.courses.models import CourseVersion
 from lms.courses.packs import read_pack
 from lms.courses.services import import_pack
@@ -269,10 +270,10 @@ def org(make_employee: Callable[..., Employee]) -> dict[str, Employee]:
 
 @pytest.fixture
 def shipped_courses(db: Session) -> dict[str, CourseVersion]:
-    """The two shipped packs, imported and published, by slug."""
+    """The two shipped packs, imported and published (notes for HR deleted), by slug."""
     versions = {}
     for slug in ("social-media-essentials", "social-media-guideline"):
-        pack = read_pack(PROJECT_ROOT / "courses" / slug)
+        pack = without_author_notes(read_pack(PROJECT_ROOT / "courses" / slug))
         versions[slug] = import_pack(db, pack, publish=True).version
     db.commit()
     return versions

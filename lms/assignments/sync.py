@@ -1,7 +1,8 @@
 """Rules into enrollments: one enrollment per person, course and cycle, made idempotently.
 
 `sync_assignments` can run any number of times: it assigns what the rules ask for and is
-missing, starts a new cycle when a completion is due for recertification, and withdraws
+missing, starts a new cycle when a completion is due for recertification (or, for the
+guideline, when a version asks everyone to acknowledge it again), and withdraws
 (never deletes) open enrollments that no rule asks for any more. Completions stay as they are.
 What HR decided for one person is left alone: an exemption is never withdrawn, reinstated or
 renewed, and a "manual" enrollment (assigned or withdrawn by HR) is never withdrawn or
@@ -23,7 +24,8 @@ from lms.assignments.audience import audience
 from lms.assignments.models import AssignmentRule
 from lms.clock import add_months
 from lms.db import serialize
-from lms.learning.models import Enrollment
+from lms.learning.guideline import published_guideline_versions, still_valid
+from lms.learning.models import Attestation, Enrollment
 from lms.people.models import Employee
 
 log = logging.getLogger(__name__)
@@ -74,6 +76,7 @@ def sync_assignments(session: Session) -> SyncSummary:
             known = wanted.get(key)
             wanted[key] = alone if known is None else _stricter(known, rule)
     latest = {(row.employee_id, row.course_id): row for row in session.execute(_latest_cycles())}
+    outdated, acknowledged = _outdated_guideline(session)
     hired = dict(session.execute(select(Employee.id, Employee.hire_date)).all())
     new: list[dict[str, Any]] = []
     reinstate: list[int] = []
@@ -94,6 +97,15 @@ def sync_assignments(session: Session) -> SyncSummary:
             and want.recertify_months
             and add_months(current.completed_at, want.recertify_months) <= now
         ):
+            due = now + timedelta(days=want.due_days)
+            new.append(_enrollment(employee_id, course_id, current.cycle + 1, now, due, want))
+            recertified += 1
+        elif (
+            current.completed_at is not None
+            and current.version_id in outdated
+            and employee_id not in acknowledged
+        ):
+            # A guideline version asked everyone again: their completion no longer counts.
             due = now + timedelta(days=want.due_days)
             new.append(_enrollment(employee_id, course_id, current.cycle + 1, now, due, want))
             recertified += 1
@@ -124,6 +136,20 @@ def sync_assignments(session: Session) -> SyncSummary:
     return summary
 
 
+def _outdated_guideline(session: Session) -> tuple[set[int], set[int]]:
+    """The guideline versions whose acknowledgement no longer counts (a later one asked
+    everyone again), and who holds an acknowledgement that still counts."""
+    versions = published_guideline_versions(session, with_content=False)
+    valid = {version.id for version in still_valid(versions)}
+    outdated = {version.id for version in versions if version.id not in valid}
+    if not outdated:
+        return set(), set()
+    acknowledged = session.scalars(
+        select(Attestation.employee_id).where(Attestation.version_id.in_(valid)).distinct()
+    )
+    return outdated, set(acknowledged)
+
+
 def _latest_cycles() -> Select[Any]:
     """Each person's newest enrollment per course, as plain rows with what the sync needs."""
     newest = (
@@ -139,6 +165,7 @@ def _latest_cycles() -> Select[Any]:
         Enrollment.course_id,
         Enrollment.cycle,
         Enrollment.source,
+        Enrollment.version_id,
         Enrollment.completed_at,
         Enrollment.withdrawn_at,
         Enrollment.exempted_at,

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from lms.authoring.errors import EditConflict, Invalid
 from lms.authoring.services import draft
+from lms.courses.author_notes import publishing_problems
 from lms.courses.models import CourseVersion
 from lms.courses.packs import PackError, pack_files, read_pack_files
 from lms.courses.services import publish_version, version_as_pack
@@ -27,7 +28,16 @@ def publish_problems(version: CourseVersion) -> list[str]:
         read_pack_files(files)
     except PackError as error:
         return [_placed(problem, version, files) for problem in error.problems]
-    return []
+    return [
+        f"{_place(file, line, version, files)}, line {_body_line(files[file], line)}: {message}"
+        for file, line, message in publishing_problems(files)
+    ]
+
+
+def _body_line(lesson_file: bytes, line: int) -> int:
+    """A lesson file's line as a line of the text HR edits (the file less its front matter)."""
+    closing = lesson_file.decode().splitlines().index("---", 1)
+    return line - closing - 1
 
 
 def _placed(problem: str, version: CourseVersion, files: dict[str, bytes]) -> str:
@@ -36,17 +46,20 @@ def _placed(problem: str, version: CourseVersion, files: dict[str, bytes]) -> st
     if match is None:
         return problem
     file, line, message = match["file"], int(match["line"]), match["message"]
+    return f"{_place(file, line, version, files)}: {message}"
+
+
+def _place(file: str, line: int, version: CourseVersion, files: dict[str, bytes]) -> str:
+    """Where a pack file's line is in the editor: the settings, a question or a lesson."""
     if file == "course.yaml":
-        place = "Settings"
-    elif file == "quiz.yaml":
-        place = _question_at(files[file].decode(), line)
-    elif file == "lessons/":
-        place = "Lessons"
-    else:
-        slug = file.removeprefix("lessons/")[3:].removesuffix(".md")
-        title = next((lesson.title for lesson in version.lessons if lesson.slug == slug), slug)
-        place = f"Lesson “{title}”"
-    return f"{place}: {message}"
+        return "Settings"
+    if file == "quiz.yaml":
+        return _question_at(files[file].decode(), line)
+    if file == "lessons/":
+        return "Lessons"
+    slug = file.removeprefix("lessons/")[3:].removesuffix(".md")
+    title = next((lesson.title for lesson in version.lessons if lesson.slug == slug), slug)
+    return f"Lesson “{title}”"
 
 
 def _question_at(quiz_yaml: str, line: int) -> str:

@@ -22,6 +22,7 @@ from werkzeug.exceptions import NotFound
 from wtforms.fields.choices import SelectChoice
 
 from lms.access import hr_required
+from lms.assignments.sync import sync_assignments
 from lms.authoring import services
 from lms.authoring.diffs import compare
 from lms.authoring.errors import DraftInTheWay, EditConflict, Gone, Invalid, NoDraft
@@ -194,10 +195,15 @@ def publish(slug: str) -> ResponseReturnValue:
         except Invalid as error:
             put_errors(form, error.problems)
         else:
+            again = ""
+            if form.requires_reacknowledgement.data:
+                # Completions of the earlier versions stop counting: new cycles, due again.
+                summary = sync_assignments(session)
+                again = f" Everyone must acknowledge it again: {summary.recertified} renewed."
             session.commit()
             flash(
                 f"Version {version.number} is published. Anyone who started an earlier version "
-                "finishes that one; everyone else gets this one.",
+                f"finishes that one; everyone else gets this one.{again}",
                 "success",
             )
             return redirect(url_for(".course", slug=slug))

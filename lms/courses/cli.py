@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
+from lms.assignments.sync import sync_assignments
 from lms.courses.packs import PackError, read_pack, write_pack
 from lms.courses.services import (
     UnknownCourse,
@@ -37,6 +38,18 @@ def import_command(
         raise click.UsageError("--note and --requires-reacknowledgement go with --publish.")
     try:
         pack = read_pack(path)
+        with command_session() as session:
+            result = import_pack(
+                session,
+                pack,
+                publish=publish,
+                note=note,
+                requires_reacknowledgement=requires_reacknowledgement,
+            )
+            number, status = result.version.number, result.version.status
+            if requires_reacknowledgement:
+                # Completions of the earlier versions stop counting: new cycles, due again.
+                click.echo(f"Assignments synced: {sync_assignments(session)}.")
     except PackError as error:
         for problem in error.problems:
             click.echo(f"{path}/{problem}", err=True)
@@ -44,15 +57,6 @@ def import_command(
             f"Nothing was imported: fix the {len(error.problems)} problem(s) above.", err=True
         )
         raise click.exceptions.Exit(1) from None
-    with command_session() as session:
-        result = import_pack(
-            session,
-            pack,
-            publish=publish,
-            note=note,
-            requires_reacknowledgement=requires_reacknowledgement,
-        )
-        number, status = result.version.number, result.version.status
     if result.created:
         click.echo(f"Imported {pack.slug} as version {number} ({status}).")
     else:

@@ -253,7 +253,8 @@ def read_pack_files(files: Mapping[str, bytes]) -> CoursePack:
     check = _Checker()
     course = _read_course(files, check)
     lessons, lesson_slugs = _read_lessons(files, check)
-    questions, entries = _read_quiz(files, check, lesson_slugs)
+    kind = course["kind"] if course is not None else None
+    questions, entries = _read_quiz(files, check, lesson_slugs, kind)
     draw = course["quiz"].draw if course is not None else None
     problem = draw_problem(draw, entries)
     if problem:
@@ -435,9 +436,13 @@ def _read_lesson(
 
 
 def _read_quiz(
-    files: Mapping[str, bytes], check: _Checker, lesson_slugs: set[str]
+    files: Mapping[str, bytes], check: _Checker, lesson_slugs: set[str], kind: str | None
 ) -> tuple[list[QuestionSource], int | None]:
-    """The well-formed questions, and how many the file holds (None if it cannot be read)."""
+    """The well-formed questions, and how many the file holds (None if it cannot be read).
+
+    A guideline is completed by reading and acknowledging it, so its questions can only be
+    knowledge checks: a final quiz would be a second, contradicting rule for completing it.
+    """
     name = "quiz.yaml"
     if name not in files:
         return [], 0
@@ -466,6 +471,13 @@ def _read_quiz(
                 f"the id {parsed.key!r} is already used at line {seen[parsed.key]}",
             )
         seen.setdefault(parsed.key, question.line_of("id"))
+        if kind == "guideline" and not parsed.knowledge_check:
+            check.add(
+                name,
+                line,
+                "a guideline is completed by acknowledging it and has no final quiz: "
+                "add `knowledge_check: true` to this question",
+            )
         questions.append(parsed)
     final_quiz = [
         r for r in raw_questions if not (isinstance(r, dict) and r.get("knowledge_check"))

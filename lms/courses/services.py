@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from lms import clock
 from lms.audit import services as audit
+from lms.courses.author_notes import publishing_problems
 from lms.courses.markdown import render
 from lms.courses.models import (
     DRAFT,
@@ -26,8 +27,10 @@ from lms.courses.packs import (
     ChoiceSource,
     CoursePack,
     LessonSource,
+    PackError,
     QuestionSource,
     QuizSettings,
+    pack_files,
 )
 
 log = logging.getLogger(__name__)
@@ -55,8 +58,11 @@ def import_pack(
     """Make a checked pack the course's newest version: a new draft, or published with `publish`.
 
     An identical pack creates nothing (publishing the draft it matches, if asked). A newer
-    draft replaces an older unpublished draft rather than piling drafts up.
+    draft replaces an older unpublished draft rather than piling drafts up. Publishing
+    refuses (PackError, nothing changed) a pack that still holds a note for HR.
     """
+    if publish and (notes := publishing_problems(pack_files(pack))):
+        raise PackError([f"{file}:{line}: {message}" for file, line, message in notes])
     course = session.scalar(select(Course).where(Course.slug == pack.slug))
     if course is None:
         course = Course(slug=pack.slug, kind=pack.kind)
@@ -339,8 +345,6 @@ def lesson_titles(session: Session) -> dict[str, str]:
     """Titles of the current versions' lessons by "course-slug/lesson-slug", for links."""
     versions = {v.id: v.course.slug for v in current_versions(session, with_content=False).values()}
     rows = session.execute(
-        select(Lesson.version_id, Lesson.slug, Lesson.title).where(
-            Lesson.version_id.in_(versions)
-        )
+        select(Lesson.version_id, Lesson.slug, Lesson.title).where(Lesson.version_id.in_(versions))
     )
     return {f"{versions[version]}/{lesson}": title for version, lesson, title in rows}

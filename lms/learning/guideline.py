@@ -94,6 +94,26 @@ def needs_acknowledgement(session: Session, employee_id: int) -> bool:
     return status is not None and status.must_acknowledge
 
 
+def acknowledged_since(session: Session, employee_id: int, version: CourseVersion) -> bool:
+    """Whether this person acknowledged this guideline version or a later one.
+
+    This is what completes an enrollment in the guideline course: a newer version read and
+    acknowledged covers the one the enrollment started with.
+    """
+    later = select(CourseVersion.id).where(
+        CourseVersion.course_id == version.course_id, CourseVersion.number >= version.number
+    )
+    return bool(
+        session.scalar(
+            select(
+                exists().where(
+                    Attestation.employee_id == employee_id, Attestation.version_id.in_(later)
+                )
+            )
+        )
+    )
+
+
 def acknowledge(
     session: Session, employee_id: int, version: CourseVersion, ip_address: str | None
 ) -> Attestation:

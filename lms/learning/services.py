@@ -24,6 +24,7 @@ from lms.learning import guideline
 from lms.learning.certificates import issue_certificate
 from lms.learning.models import Enrollment, LessonProgress, QuizAttempt
 from lms.learning.statuses import STATUSES, status_of
+from lms.people.models import Employee
 
 log = logging.getLogger(__name__)
 
@@ -268,7 +269,16 @@ def _remaining(
     has_quiz: bool,
 ) -> tuple[str, ...]:
     """The requirements of completion not met yet: every lesson done, the quiz (if any)
-    passed and, if the course asks for it, the current guideline acknowledged."""
+    passed and, if the course asks for it, the current guideline acknowledged.
+
+    The guideline course has one rule of its own: it is complete once the person has read
+    and acknowledged the version they take (or a later one). The acknowledgement page shows
+    the whole text, so acknowledging records every section as read (acknowledge_guideline),
+    and nothing else (a quiz of an older version, sections ticked off one by one) counts.
+    """
+    if version.course.kind == "guideline":
+        acknowledged = guideline.acknowledged_since(session, enrollment.employee_id, version)
+        return () if acknowledged else (GUIDELINE,)
     remaining = []
     if not {lesson.id for lesson in version.lessons} <= done:
         remaining.append(LESSONS)
@@ -348,6 +358,43 @@ def _passing_score(session: Session, enrollment: Enrollment, version: CourseVers
             QuizAttempt.passed.is_(True),
         )
     )
+
+
+def acknowledge_guideline(
+    session: Session, employee_id: int, version: CourseVersion, ip_address: str | None
+) -> None:
+    """Record "I have read version N and will follow it", and everything that follows from it:
+    the person's guideline course taken and completed (every section read, since the page
+    shows them all), and the courses that waited for the acknowledgement completed.
+
+    The person's row is locked first, so a double click takes turns on PostgreSQL instead
+    of both inserting the same acknowledgement.
+    """
+    session.execute(select(Employee.id).where(Employee.id == employee_id).with_for_update())
+    guideline.acknowledge(session, employee_id, version, ip_address)
+    open_guidelines = session.scalars(
+        select(Enrollment)
+        .where(
+            Enrollment.employee_id == employee_id,
+            Enrollment.course_id == version.course_id,
+            Enrollment.completed_at.is_(None),
+            Enrollment.withdrawn_at.is_(None),
+        )
+        .order_by(Enrollment.cycle)
+    )
+    now = clock.now()
+    for enrollment in open_guidelines:
+        if enrollment.version_id is None:
+            enrollment.version_id, enrollment.started_at = version.id, now
+        taken = version_for(session, enrollment, questions=False)
+        done = _done_lessons(session, enrollment)
+        session.add_all(
+            LessonProgress(enrollment_id=enrollment.id, lesson_id=lesson.id, completed_at=now)
+            for lesson in taken.lessons
+            if lesson.id not in done
+        )
+    session.flush()
+    complete_waiting_courses(session, employee_id)
 
 
 def complete_waiting_courses(session: Session, employee_id: int) -> None:

@@ -166,8 +166,7 @@ def acknowledge() -> ResponseReturnValue:
     status = guideline.guideline_status(session, current_user.id)
     if status is None:
         abort(404)
-    guideline.acknowledge(session, current_user.id, status.current, request.remote_addr)
-    services.complete_waiting_courses(session, current_user.id)
+    services.acknowledge_guideline(session, current_user.id, status.current, request.remote_addr)
     session.commit()
     flash(
         f"Thank you: you acknowledged version {status.current.number} of the guideline.", "success"

@@ -63,7 +63,5 @@ def nudge(
         raise NudgeRefused(
             f"{person.name} has already been reminded today. You can nudge them again tomorrow."
         )
-    audit.record(
-        session, "mail.nudged", f"{person.name} about {version.title}", actor_id=sender.id
-    )
+    audit.record(session, "mail.nudged", f"{person.name} about {version.title}", actor_id=sender.id)
     return person

@@ -77,4 +77,3 @@ def delete_draft(session: Session, employee_id: int, draft_id: int) -> bool:
         )
     )
     return bool(result.rowcount)
-

@@ -13,7 +13,7 @@ from lms.audit.services import record
 from tests.helpers import csrf_token
 from tests.people.hris_files import csv_file, person_row
 
-GUIDELINE = PROJECT_ROOT / "courses" / "social-media-guideline"
+ESSENTIALS = PROJECT_ROOT / "courses" / "social-media-essentials"
 
 
 def _events(db) -> list[tuple[str, str, int | None, str | None, str | None]]:
@@ -76,10 +76,13 @@ def test_a_password_link_is_recorded_but_not_the_link(runner, db, make_employee)
 
 
 def test_importing_and_publishing_a_course_are_recorded(runner, db):
-    runner.invoke(args=["courses", "import", str(GUIDELINE), "--publish", "--note", "First issue"])
+    result = runner.invoke(
+        args=["courses", "import", str(ESSENTIALS), "--publish", "--note", "First issue"]
+    )
+    assert result.exit_code == 0, result.output
     assert _events(db) == [
-        ("course.imported", "social-media-guideline v1", None, None, "draft"),
-        ("course.published", "social-media-guideline v1", None, "draft", "published: First issue"),
+        ("course.imported", "social-media-essentials v1", None, None, "draft"),
+        ("course.published", "social-media-essentials v1", None, "draft", "published: First issue"),
     ]
 
 

@@ -70,9 +70,12 @@ def test_lessons_are_stored_with_sanitised_html(db):
 
 @pytest.mark.parametrize("folder", SHIPPED, ids=lambda path: path.name)
 def test_shipped_packs_import_export_reimport_byte_for_byte(runner, db, tmp_path, folder):
-    result = runner.invoke(args=["courses", "import", str(folder), "--publish"])
+    # The guideline is a template with a note for HR: it imports as a draft to edit first.
+    publish = [] if folder.name == "social-media-guideline" else ["--publish"]
+    status = "draft" if not publish else "published"
+    result = runner.invoke(args=["courses", "import", str(folder), *publish])
     assert result.exit_code == 0, result.output
-    assert "as version 1 (published)" in result.output
+    assert f"as version 1 ({status})" in result.output
     out = tmp_path / "exported"
     result = runner.invoke(args=["courses", "export", folder.name, str(out)])
     assert result.exit_code == 0, result.output
@@ -81,7 +84,7 @@ def test_shipped_packs_import_export_reimport_byte_for_byte(runner, db, tmp_path
     assert exported == original
     again = runner.invoke(args=["courses", "import", str(out)])
     assert "already has this content; nothing new" in again.output
-    assert _versions(db) == [(1, "published")]
+    assert _versions(db) == [(1, status)]
 
 
 def test_an_invalid_pack_is_refused_with_file_and_line_and_nothing_is_written(runner, db, tmp_path):

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from lms import PROJECT_ROOT, clock
+from lms.courses.author_notes import without_author_notes
 from lms.courses.models import Question
 from lms.courses.packs import read_pack
 from lms.courses.services import import_pack, publish_version
@@ -170,7 +171,7 @@ def test_not_enrolled_is_not_found_and_the_catalogue_offers_enrolment(
 def test_a_reacknowledgement_shows_what_changed(client, login, learner, db):
     login(learner)
     _acknowledge(client)
-    pack = read_pack(PROJECT_COURSES / GUIDELINE)
+    pack = without_author_notes(read_pack(PROJECT_COURSES / GUIDELINE))
     changed = dataclasses.replace(
         pack.lessons[1], body=pack.lessons[1].body + "\nNew rule: ask before you livestream.\n"
     )
@@ -208,7 +209,7 @@ def test_the_cli_publishes_a_guideline_that_needs_acknowledging_again(
 def test_a_version_not_marked_keeps_acknowledgements_valid(client, login, learner, db):
     login(learner)
     _acknowledge(client)
-    pack = read_pack(PROJECT_COURSES / GUIDELINE)
+    pack = without_author_notes(read_pack(PROJECT_COURSES / GUIDELINE))
     v2 = dataclasses.replace(pack, title="Our social media guideline (typo fixed)")
     import_pack(db, v2, publish=True)
     db.commit()

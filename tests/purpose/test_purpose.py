@@ -68,9 +68,7 @@ def test_answers_are_private_to_their_author(client, login, db, org):
     record(db, org["staff"].id, SPLIT)
     db.commit()
     login(org["lead"])  # their manager
-    assert "Business driven: 6 of 10" not in client.get("/practice/purpose").get_data(
-        as_text=True
-    )
+    assert "Business driven: 6 of 10" not in client.get("/practice/purpose").get_data(as_text=True)
     assert "6 of 10" not in client.get(f"/people/{org['staff'].id}").get_data(as_text=True)
 
 
@@ -91,7 +89,7 @@ def test_hr_sees_only_groups_of_five_or_more(client, login, db, make_employee):
     hr = make_employee(is_hr_admin=True, department="HR")
     login(hr)
     page = client.get("/reports/purpose").get_data(as_text=True)
-    assert "<th scope=\"row\">Sales</th>" in page and "Legal" not in page
+    assert '<th scope="row">Sales</th>' in page and "Legal" not in page
     assert "1 department is left out: fewer than 5 people there have taken it" in page
 
 
