@@ -14,7 +14,9 @@ from collections.abc import Iterator, Mapping
 from lms.courses.packs import CoursePack
 
 # `> **Note for HR (delete this note before you publish).** …`, bold or not, any case.
-_NOTE_START = re.compile(r" {0,3}>\s*(?:\*\*|__)?\s*note for (?:hr|authors?)(?![a-z])", re.IGNORECASE)
+_NOTE_START = re.compile(
+    r" {0,3}>\s*(?:\*\*|__)?\s*note for (?:hr|authors?)(?![a-z])", re.IGNORECASE
+)
 _QUOTE_LINE = re.compile(r" {0,3}>")
 _SHOWN = 60  # characters of the note quoted back in the message
 
