@@ -118,9 +118,14 @@ def my_learning(session: Session, employee_id: int) -> list[CourseProgress]:
 
 
 def catalogue(session: Session, employee_id: int) -> list[CourseVersion]:
-    """Published courses this person is not enrolled in, to take by choice."""
+    """Published courses this person is not enrolled in, to take by choice (a course HR
+    withdrew is offered again)."""
     enrolled = set(
-        session.scalars(select(Enrollment.course_id).where(Enrollment.employee_id == employee_id))
+        session.scalars(
+            select(Enrollment.course_id).where(
+                Enrollment.employee_id == employee_id, Enrollment.withdrawn_at.is_(None)
+            )
+        )
     )
     return sorted(
         (
@@ -133,15 +138,34 @@ def catalogue(session: Session, employee_id: int) -> list[CourseVersion]:
 
 
 def enroll_self(session: Session, employee_id: int, slug: str) -> Enrollment:
-    """Enrol someone in a published course they chose (no due date); idempotent."""
+    """Enrol someone in a published course they chose (no due date); idempotent.
+
+    A course HR withdrew is taken up again where it was left: the same enrollment reopened
+    (its progress kept), now chosen by the person, so no rule or due date applies to it.
+    """
     course = session.scalar(select(Course).where(Course.slug == slug))
     if course is None or course.id not in current_versions(session):
         raise NotAvailable(slug)
-    existing = find_enrollment(session, employee_id, slug)
-    if existing is not None:
-        return existing
+    session.execute(select(Employee.id).where(Employee.id == employee_id).with_for_update())
+    latest = session.scalar(
+        select(Enrollment)
+        .where(Enrollment.employee_id == employee_id, Enrollment.course_id == course.id)
+        .order_by(Enrollment.cycle.desc())
+        .limit(1)
+    )
+    if latest is not None and latest.withdrawn_at is None:
+        return latest
+    if latest is not None and latest.completed_at is None:
+        latest.withdrawn_at, latest.due_at, latest.source = None, None, "self"
+        session.flush()
+        log.info("employee %s took up %s again", employee_id, slug)
+        return latest
     enrollment = Enrollment(
-        employee_id=employee_id, course_id=course.id, source="self", assigned_at=clock.now()
+        employee_id=employee_id,
+        course_id=course.id,
+        cycle=latest.cycle + 1 if latest is not None else 1,
+        source="self",
+        assigned_at=clock.now(),
     )
     session.add(enrollment)
     session.flush()

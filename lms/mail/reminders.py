@@ -213,7 +213,7 @@ def _expiry_reminders(
 
 def _guideline_reminders(session: Session, link: Link) -> Iterator[_Candidate]:
     """Everyone who acknowledged an earlier guideline that no longer counts, once per
-    version that asked everyone again."""
+    version that asked everyone again (unless the guideline course is assigned to them anew)."""
     versions = published_guideline_versions(session, with_content=False)
     valid = still_valid(versions)
     if not versions or valid[0].id == versions[0].id:
@@ -226,9 +226,14 @@ def _guideline_reminders(session: Session, link: Link) -> Iterator[_Candidate]:
     acknowledged_now = exists().where(
         Attestation.employee_id == Employee.id, Attestation.version_id.in_(valid_ids)
     )
+    # Someone the guideline course is assigned to again hears of it through that course's
+    # own reminders (assigned, due soon, overdue): one message, not two.
+    assigned_again = exists().where(
+        Enrollment.employee_id == Employee.id, Enrollment.course_id == current.course_id, _open
+    )
     statement = (
         select(Employee)
-        .where(Employee.is_active, acknowledged_before, ~acknowledged_now)
+        .where(Employee.is_active, acknowledged_before, ~acknowledged_now, ~assigned_again)
         .order_by(Employee.id)
     )
     footer = footer_links(link)

@@ -11,6 +11,7 @@ Proves two promises of lms/learning/quiz.py end to end:
 
 from __future__ import annotations
 
+import dataclasses
 import http.cookiejar
 import os
 import re
@@ -36,9 +37,12 @@ from sqlalchemy.orm import Session
 
 from lms import PROJECT_ROOT
 from lms.courses.models import CourseVersion
+from lms.courses.packs import read_pack
+from lms.courses.services import import_pack
 from lms.learning.models import (
     AttemptAnswer,
     AttemptQuestion,
+    Attestation,
     Enrollment,
     LessonProgress,
     QuizAttempt,
@@ -445,3 +449,51 @@ def test_a_lesson_marked_done_many_times_at_once_is_done_once(
         .where(Enrollment.employee_id == learner.id)
     ).all()
     assert len(done) == 1
+
+
+def test_the_guideline_acknowledged_many_times_at_once_is_recorded_once(
+    live_server: LiveServer,
+    db: Session,
+    learner: Employee,
+    shipped_courses: dict[str, CourseVersion],
+    enrol: Callable[..., Enrollment],
+) -> None:
+    """A double click on "I have read version 1": it answered 500 on PostgreSQL."""
+    guideline = shipped_courses["social-media-guideline"]
+    enrol(learner, guideline, due_at=datetime.now(UTC) + timedelta(days=30))
+    browser = Browser(live_server)
+    browser.sign_in(learner.email)
+    token = [browser.csrf_token("/guideline")]
+
+    replies = race(RACERS, lambda _: browser.post("/guideline/acknowledge", {"csrf_token": token}))
+
+    assert sorted(reply.status for reply in replies) == [302] * RACERS
+    db.rollback()
+    assert len(db.scalars(select(Attestation).filter_by(employee_id=learner.id)).all()) == 1
+    (enrollment,) = db.scalars(
+        select(Enrollment).filter_by(employee_id=learner.id, course_id=guideline.course_id)
+    ).all()
+    assert enrollment.completed_at is not None
+    sections = db.scalars(select(LessonProgress).filter_by(enrollment_id=enrollment.id)).all()
+    assert len(sections) == len(guideline.lessons)
+
+
+def test_a_course_taken_by_choice_many_times_at_once_is_taken_once(
+    live_server: LiveServer, db: Session, learner: Employee
+) -> None:
+    """A double click on "Take this course" in the catalogue."""
+    essentials = read_pack(PROJECT_ROOT / "courses" / COURSE)
+    optional = import_pack(db, dataclasses.replace(essentials, slug="optional"), publish=True)
+    db.commit()
+    browser = Browser(live_server)
+    browser.sign_in(learner.email)
+    token = [browser.csrf_token("/catalogue")]
+
+    replies = race(RACERS, lambda _: browser.post("/courses/optional/enrol", {"csrf_token": token}))
+
+    assert sorted(reply.status for reply in replies) == [302] * RACERS
+    db.rollback()
+    taken = db.scalars(
+        select(Enrollment).filter_by(employee_id=learner.id, course_id=optional.version.course_id)
+    ).all()
+    assert len(taken) == 1

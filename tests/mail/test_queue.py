@@ -201,3 +201,30 @@ def test_a_course_chosen_from_the_catalogue_is_not_announced_but_a_renewal_is(
     assert message.to_address == org["staff2"].email
     assert message.subject == f"Time to renew: {TITLE} (due 16 March 2026)"
     assert "Your certificate for" in message.text_body
+
+
+def test_someone_assigned_the_guideline_again_gets_one_message_not_two(
+    db, org, shipped_courses, mail
+):
+    """A version asking everyone again opens a new cycle of the guideline course: its
+    "assigned" reminder says so, and the separate "read it again" one is not sent too."""
+    from lms.assignments.services import RuleSpec, create_rule
+    from lms.assignments.sync import sync_assignments
+    from lms.courses.author_notes import without_author_notes
+    from lms.learning.services import acknowledge_guideline
+
+    create_rule(db, RuleSpec(GUIDELINE, "everyone", due_days=30), actor_id=None)
+    sync_assignments(db)
+    acknowledge_guideline(db, org["staff"].id, shipped_courses[GUIDELINE], None)
+    db.commit()
+    mail("queue")
+    pack = without_author_notes(read_pack(PROJECT_ROOT / "courses" / GUIDELINE))
+    changed = dataclasses.replace(pack.lessons[0], body=pack.lessons[0].body + "\nNew line.\n")
+    second = import_pack(
+        db, dataclasses.replace(pack, lessons=(changed, *pack.lessons[1:])), publish=False
+    ).version
+    publish_version(db, second, requires_reacknowledgement=True)
+    sync_assignments(db)
+    db.commit()
+    mail("queue")
+    assert kinds_for(db, org["staff"]) == ["assigned"]  # of the new cycle; the first was done
