@@ -115,3 +115,42 @@ def test_demo_serves_the_app(tmp_path: Path):
         server.terminate()
         output = server.communicate(timeout=10)[0]
     assert "Sign in at" in output
+
+
+def test_demo_shows_one_guideline_status_everywhere(runner, db, client):
+    """Everyone who acknowledged the guideline has completed its course, and nobody else has:
+    on My learning, My team, the downloads, the charts and the guideline report alike."""
+    import csv
+    import io
+
+    from lms.demo import DEMO_PASSWORD
+    from lms.reports.guideline_report import ACKNOWLEDGED, GuidelineFilter, guideline_report
+    from tests.helpers import sign_in
+
+    runner.invoke(args=["demo", "--no-serve"])
+    hr = db.scalar(select(Employee).where(Employee.is_hr_admin))
+    sign_in(client, hr.email, DEMO_PASSWORD)
+
+    def rows(path):
+        text = client.get(path).get_data(as_text=True).lstrip("\ufeff")
+        return list(csv.DictReader(io.StringIO(text)))
+
+    acknowledged = {r["email"] for r in rows("/reports/guideline.csv") if r["status"] == ACKNOWLEDGED}
+    guideline_rows = [
+        r for r in rows("/reports/completions.csv") if "guideline" in r["course"].lower()
+    ]
+    completed = {r["email"] for r in guideline_rows if r["status"] == COMPLETED}
+    assert len(guideline_rows) == 51
+    assert 10 < len(acknowledged) < 51
+    assert completed == acknowledged
+    report = guideline_report(db, GuidelineFilter())
+    assert report.acknowledged == len(completed)
+    # The organisation's charts count the same completions.
+    from lms.reports.completions import CompletionFilter
+    from lms.reports.organisation import overview
+
+    (charted,) = [
+        group for group in overview(db, CompletionFilter()).by_course if "guideline" in group.label
+    ]
+    assert charted.by_status.get(COMPLETED, 0) == len(completed)
+    assert client.get("/reports/organisation").status_code == 200
