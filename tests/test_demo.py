@@ -135,7 +135,9 @@ def test_demo_shows_one_guideline_status_everywhere(runner, db, client):
         text = client.get(path).get_data(as_text=True).lstrip("\ufeff")
         return list(csv.DictReader(io.StringIO(text)))
 
-    acknowledged = {r["email"] for r in rows("/reports/guideline.csv") if r["status"] == ACKNOWLEDGED}
+    acknowledged = {
+        r["email"] for r in rows("/reports/guideline.csv") if r["status"] == ACKNOWLEDGED
+    }
     guideline_rows = [
         r for r in rows("/reports/completions.csv") if "guideline" in r["course"].lower()
     ]

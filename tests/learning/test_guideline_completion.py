@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 from datetime import timedelta
 
+import psycopg
 import pytest
-from sqlalchemy import select
+from sqlalchemy import make_url, select
 
 from lms import PROJECT_ROOT, clock, migrations
 from lms.assignments.services import RuleSpec, create_rule
@@ -21,6 +23,7 @@ from lms.learning import guideline
 from lms.learning.models import Certificate, Enrollment, LessonProgress
 from lms.learning.services import GUIDELINE, course_view
 from lms.learning.statuses import COMPLETED, NOT_STARTED, OVERDUE, status_of
+from tests.conftest import PG_URL
 from tests.helpers import csrf_token, sign_in
 
 SLUG = "social-media-guideline"
@@ -172,14 +175,30 @@ def pack_with_new_line(pack):
     return dataclasses.replace(pack, lessons=(pack.lessons[0], changed, *pack.lessons[2:]))
 
 
-def test_the_migration_completes_guideline_enrollments_acknowledged_before(tmp_path):
+@pytest.fixture
+def empty_database(tmp_path):
+    """An empty database of the kind under test (SQLite, or PostgreSQL when configured)."""
+    if not PG_URL:
+        yield f"sqlite:///{tmp_path}/old.sqlite3"
+        return
+    url = make_url(PG_URL)
+    name = f"{url.database}_old_{os.getpid()}"
+    admin = url.set(drivername="postgresql", database="postgres")
+    with psycopg.connect(admin.render_as_string(hide_password=False), autocommit=True) as pg:
+        pg.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        pg.execute(f'CREATE DATABASE "{name}"')
+        yield url.set(database=name).render_as_string(hide_password=False)
+        pg.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def test_the_migration_completes_guideline_enrollments_acknowledged_before(empty_database):
     """A database written by the old rule: acknowledged, yet "not started" and overdue."""
     from sqlalchemy.orm import Session
 
     from lms.learning.models import Attestation
     from lms.people.models import Employee
 
-    engine = make_engine(f"sqlite:///{tmp_path}/old.sqlite3")
+    engine = make_engine(empty_database)
     migrations.upgrade(engine, "0010")
     with Session(engine) as session:
         pack = without_author_notes(read_pack(PROJECT_ROOT / "courses" / SLUG))
