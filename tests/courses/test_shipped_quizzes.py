@@ -51,7 +51,9 @@ def test_every_shipped_pack_is_measured():
     assert len(QUESTIONS) >= 30
 
 
-@pytest.mark.parametrize(("pick", "name"), [(max, "longest"), (min, "shortest")], ids=str)
+@pytest.mark.parametrize(
+    ("pick", "name"), [(max, "longest"), (min, "shortest")], ids=["longest", "shortest"]
+)
 def test_the_extreme_choice_is_right_no_more_often_than_chance(pick, name):
     share, chance = _tell(QUESTIONS, pick)
     assert share <= chance + MARGIN, (
