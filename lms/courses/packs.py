@@ -101,6 +101,20 @@ def draw_problem(draw: int | None, final_questions: int | None) -> str | None:
     return f"quiz draw is {draw} but quiz.yaml has only {final_questions} questions"
 
 
+def lesson_cover_problem(draw: int | None, lessons_in_quiz: int) -> str | None:
+    """Why a quiz drawing this many questions cannot ask about each of its lessons, or None.
+
+    An attempt draws a fair share from every lesson that has final-quiz questions, so it
+    needs at least one question per lesson to cover them all.
+    """
+    if draw is None or draw >= lessons_in_quiz:
+        return None
+    return (
+        f"quiz draw is {draw} but the final quiz has questions from {lessons_in_quiz} "
+        f"lessons; draw at least {lessons_in_quiz} so every attempt asks about each lesson"
+    )
+
+
 @dataclass(frozen=True)
 class QuizSettings:
     pass_mark: int = 80
@@ -254,9 +268,9 @@ def read_pack_files(files: Mapping[str, bytes]) -> CoursePack:
     course = _read_course(files, check)
     lessons, lesson_slugs = _read_lessons(files, check)
     kind = course["kind"] if course is not None else None
-    questions, entries = _read_quiz(files, check, lesson_slugs, kind)
+    questions, entries, quiz_lessons = _read_quiz(files, check, lesson_slugs, kind)
     draw = course["quiz"].draw if course is not None else None
-    problem = draw_problem(draw, entries)
+    problem = draw_problem(draw, entries) or lesson_cover_problem(draw, quiz_lessons)
     if problem:
         assert course is not None
         check.add("course.yaml", course["draw_line"], problem)
@@ -437,25 +451,26 @@ def _read_lesson(
 
 def _read_quiz(
     files: Mapping[str, bytes], check: _Checker, lesson_slugs: set[str], kind: str | None
-) -> tuple[list[QuestionSource], int | None]:
-    """The well-formed questions, and how many the file holds (None if it cannot be read).
+) -> tuple[list[QuestionSource], int | None, int]:
+    """The well-formed questions, how many the final quiz holds (None if the file cannot be
+    read) and how many lessons its questions name.
 
     A guideline is completed by reading and acknowledging it, so its questions can only be
     knowledge checks: a final quiz would be a second, contradicting rule for completing it.
     """
     name = "quiz.yaml"
     if name not in files:
-        return [], 0
+        return [], 0, 0
     raw = _load(files, name, check)
     data = None if raw is _UNREADABLE else check.fields(name, raw, ("questions",))
     if data is None:
-        return [], None
+        return [], None, 0
     raw_questions = data.get("questions")
     if not isinstance(raw_questions, LocatedList) or not raw_questions:
         check.add(
             name, data.line_of("questions"), "questions must be a list with at least one question"
         )
-        return [], 0
+        return [], 0, 0
     questions, seen = [], {}
     for raw_question, line in zip(raw_questions, raw_questions.item_lines, strict=True):
         question = check.fields(name, raw_question, QUESTION_KEYS, line)
@@ -482,7 +497,9 @@ def _read_quiz(
     final_quiz = [
         r for r in raw_questions if not (isinstance(r, dict) and r.get("knowledge_check"))
     ]
-    return questions, len(final_quiz)
+    named = (r.get("lesson") for r in final_quiz if isinstance(r, dict))
+    lessons = {lesson for lesson in named if isinstance(lesson, str) and lesson}
+    return questions, len(final_quiz), len(lessons)
 
 
 def _read_question(

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from lms import clock
 from lms.courses.models import Choice, CourseVersion, Question
 from lms.db import begin_write
+from lms.learning.drawing import draw_by_lesson
 from lms.learning.grading import grade
 from lms.learning.models import AttemptAnswer, AttemptQuestion, Enrollment, QuizAttempt
 from lms.learning.services import NotAvailable, complete_if_done, find_enrollment, version_for
@@ -129,12 +130,14 @@ def start_attempt(
 
 
 def _draw(state: QuizState, rng: random.Random) -> list[AttemptQuestion]:
+    """A fair share of questions from every lesson, shown in a random order if the quiz says so."""
     version = state.version
-    questions = version.quiz_questions
-    if version.shuffle_questions:
-        questions = rng.sample(questions, state.questions_per_attempt)
-    else:
-        questions = questions[: state.questions_per_attempt]
+    shuffle = version.shuffle_questions
+    questions = draw_by_lesson(
+        version.quiz_questions, state.questions_per_attempt, rng if shuffle else None
+    )
+    if shuffle:
+        rng.shuffle(questions)
     drawn = []
     for position, question in enumerate(questions, start=1):
         choice_ids = [choice.id for choice in question.choices]

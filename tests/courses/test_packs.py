@@ -317,6 +317,19 @@ RULES = [
         id="draw more questions than there are",
     ),
     pytest.param(
+        changed(
+            "course.yaml",
+            "draw: 3",
+            "draw: 1",
+            changed("quiz.yaml", "  kind: scenario\n", "  kind: scenario\n  lesson: pitfalls\n"),
+        ),
+        [
+            "course.yaml:12: quiz draw is 1 but the final quiz has questions from 2 lessons; "
+            "draw at least 2 so every attempt asks about each lesson"
+        ],
+        id="draw fewer questions than there are lessons to cover",
+    ),
+    pytest.param(
         changed("course.yaml", "show_answers: after_each_attempt", "show_answers: always"),
         [
             "course.yaml:13: show_answers 'always' must be one of after_each_attempt, "

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import dataclasses
+import random
 import threading
+from collections import Counter
 
 import pytest
 from markupsafe import escape
 from sqlalchemy import func, select, update
 
 from lms import PROJECT_ROOT, clock
-from lms.courses.models import Choice, Question
+from lms.courses.models import Choice, CourseVersion, Question
 from lms.courses.packs import read_pack
 from lms.courses.services import import_pack
 from lms.dbsession import database
@@ -21,6 +23,11 @@ from tests.learning.quiz_helpers import answers, pass_quiz, start, submit
 from tests.learning.test_learning import _acknowledge, _done
 
 COURSE = "social-media-essentials"
+
+
+def seeded(seed: int) -> random.Random:
+    """A repeatable random source, so a draw can be checked again."""
+    return random.Random(seed)  # noqa: S311 - test draws, not secrets
 
 
 @pytest.fixture
@@ -42,6 +49,43 @@ def test_an_attempt_draws_its_questions_once_and_resumes(client, db, learner):
     assert start(client, COURSE) == number  # a closed tab comes back to the same attempt
     db.rollback()
     assert [(d.question_id, d.choice_order) for d in db.scalars(select(AttemptQuestion))] == drawn
+
+
+def _lessons_asked(session, attempt: QuizAttempt) -> Counter[str | None]:
+    ids = [drawn.question_id for drawn in attempt.questions]
+    return Counter(session.scalars(select(Question.lesson_slug).where(Question.id.in_(ids))))
+
+
+def test_every_attempt_asks_about_every_lesson_in_fair_shares(app, db, learner, shipped_courses):
+    """Forty attempts, each drawn with its own seed: the guideline lesson is always among them."""
+    lessons = {question.lesson_slug for question in shipped_courses[COURSE].quiz_questions}
+    assert len(lessons) == 9 and "following-the-guideline" in lessons
+    db.execute(update(CourseVersion).values(max_attempts=None))  # room for forty attempts
+    db.commit()
+    draws = set()
+    with database(app).sessions() as session:
+        for seed in range(40):
+            attempt = quiz.start_attempt(session, learner.id, COURSE, seeded(seed))
+            counts = _lessons_asked(session, attempt)
+            assert len(attempt.questions) == 15
+            assert set(counts) == lessons, seed
+            assert max(counts.values()) - min(counts.values()) <= 1, (seed, counts)
+            draws.add(tuple(sorted(drawn.question_id for drawn in attempt.questions)))
+            quiz.submit_attempt(session, learner.id, COURSE, attempt.number, {})
+            session.commit()
+    assert len(draws) >= 35  # still random from one attempt to the next
+
+
+def test_a_seeded_draw_is_the_same_for_anyone_who_uses_the_seed(app, db, org, learner, enrol):
+    """Tests (and the demo) can repeat a draw exactly: same questions, order and choice order."""
+    enrol(org["staff2"], db.scalars(select(CourseVersion)).first())
+    with database(app).sessions() as session:
+        drawn = []
+        for person in (learner, org["staff2"]):
+            attempt = quiz.start_attempt(session, person.id, COURSE, seeded(11))
+            drawn.append([(d.question_id, d.position, d.choice_order) for d in attempt.questions])
+            session.commit()
+    assert drawn[0] == drawn[1]
 
 
 def test_the_attempt_page_does_not_reveal_the_answers(client, db, learner):
