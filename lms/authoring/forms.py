@@ -34,7 +34,7 @@ SLUG_HELP = "Lower-case letters, digits and hyphens; it becomes part of the web 
 KIND_LABELS = {"course": "Course", "guideline": "Guideline (to read and acknowledge)"}
 SHOW_ANSWER_LABELS = {
     "after_each_attempt": "After each attempt",
-    "after_passing": "After passing, or after the last attempt",
+    "after_passing": "After passing",
     "never": "Never",
 }
 QUESTION_KIND_LABELS = {

@@ -9,6 +9,26 @@ ONE_CORRECT = {"single", "true_false", "scenario"}
 SCENARIO_PROMPT = "What should you do?"
 
 
+def answers_revealed(policy: str, *, passed: bool) -> bool:
+    """Whether a submitted final-quiz attempt may show, question by question, what was right.
+
+    That covers the Correct / Not correct marks, which choice was picked, the picked choice's
+    feedback, the right answers and the explanation: on a true/false question any one of them
+    gives the answer away. "after_each_attempt" shows them on every result; "after_passing"
+    only once the learner has passed (running out of attempts is not enough: a recertification
+    or a new enrolment asks the same pool again); "never" never does. A hidden result keeps
+    the score, passed or not, and the lessons to revisit.
+
+    Knowledge checks are not governed by this: they are practice questions kept out of the
+    final quiz's pool (CourseVersion.quiz_questions), so their feedback gives nothing away.
+    """
+    if policy == "after_each_attempt":
+        return True
+    if policy == "after_passing":
+        return passed
+    return False  # "never", and anything unknown stays hidden
+
+
 def default_prompt_for(kind: object) -> str | None:
     """The prompt a question gets when its author gives none (only scenarios have one)."""
     return SCENARIO_PROMPT if kind == "scenario" else None

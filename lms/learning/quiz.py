@@ -15,8 +15,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from lms import clock
-from lms.courses.models import Choice, CourseVersion, Question
+from lms.courses.models import Choice, CourseVersion, Lesson, Question
+from lms.courses.quiz_rules import answers_revealed
 from lms.db import begin_write
+from lms.ids import InvalidId, parse_id
 from lms.learning.drawing import draw_by_lesson
 from lms.learning.grading import grade
 from lms.learning.models import AttemptAnswer, AttemptQuestion, Enrollment, QuizAttempt
@@ -168,38 +170,46 @@ class ShownQuestion:
 
 @dataclass
 class AttemptView:
+    """One attempt as its page shows it.
+
+    `questions` is filled while the attempt is open (to answer it) and, once submitted, only if
+    the quiz's answer policy reveals answers: a hidden result never carries them to the page.
+    """
+
     state: QuizState
     attempt: QuizAttempt
     questions: list[ShownQuestion] = field(default_factory=list)
+    revisit: list[Lesson] = field(default_factory=list)  # lessons of the questions missed
 
     @property
     def submitted(self) -> bool:
         return self.attempt.submitted_at is not None
 
     @property
-    def show_correct_answers(self) -> bool:
-        """Which choices were right is shown only when the quiz's setting allows it."""
-        policy = self.state.version.show_answers
-        if not self.submitted or policy == "never":
-            return False
-        if policy == "after_each_attempt":
-            return True
-        return self.state.passed or self.state.attempts_left == 0
+    def reveals_answers(self) -> bool:
+        """Per question results are shown only when the quiz's answer policy allows it."""
+        return self.submitted and answers_revealed(
+            self.state.version.show_answers, passed=self.state.passed
+        )
 
 
 def attempt_view(session: Session, employee_id: int, slug: str, number: int) -> AttemptView:
-    """One of this person's attempts, with its questions in the order drawn."""
+    """One of this person's attempts: its questions in the order drawn, as far as it may show."""
     state = quiz_state(session, employee_id, slug)
     attempt = next((a for a in state.attempts if a.number == number), None)
     if attempt is None:
         raise NotAvailable(f"attempt {number}")
+    view = AttemptView(state, attempt)
+    questions = {q.id: q for q in state.version.questions}
+    if view.submitted and not attempt.passed:
+        view.revisit = _lessons_to_revisit(state.version, attempt, questions)
+    if view.submitted and not view.reveals_answers:
+        return view
     selected = set(
         session.scalars(
             select(AttemptAnswer.choice_id).where(AttemptAnswer.attempt_id == attempt.id)
         )
     )
-    questions = {q.id: q for q in state.version.questions}
-    view = AttemptView(state, attempt)
     for drawn in attempt.questions:
         question = questions[drawn.question_id]
         by_id = {choice.id: choice for choice in question.choices}
@@ -212,6 +222,18 @@ def attempt_view(session: Session, employee_id: int, slug: str, number: int) -> 
             )
         )
     return view
+
+
+def _lessons_to_revisit(
+    version: CourseVersion, attempt: QuizAttempt, questions: dict[int, Question]
+) -> list[Lesson]:
+    """The lessons behind the questions answered wrongly, in course order."""
+    missed = {
+        questions[drawn.question_id].lesson_slug
+        for drawn in attempt.questions
+        if not drawn.is_correct
+    }
+    return [lesson for lesson in version.lessons if lesson.slug in missed]
 
 
 def submit_attempt(
@@ -261,16 +283,26 @@ class CheckResult:
     correct: dict[int, bool]
     selected: dict[int, frozenset[int]]
 
+    @property
+    def right(self) -> int:
+        """How many questions were answered right."""
+        return sum(self.correct.values())
+
 
 def check_knowledge(questions: list[Question], selections: dict[str, list[str]]) -> CheckResult:
-    """Score a lesson's knowledge check on the server, without recording anything."""
+    """Score a lesson's knowledge check on the server, without recording anything.
+
+    Its feedback (right or not, the picked choice's feedback, the explanation) is always shown,
+    whatever the course's answer policy: that policy protects the final quiz, and knowledge
+    checks are practice questions never drawn into it (CourseVersion.quiz_questions leaves
+    them out), so showing their answers teaches without giving any final answer away.
+    """
     by_id = {question.id: question for question in questions}
     answers: dict[int, frozenset[int]] = {question_id: frozenset() for question_id in by_id}
-    for raw_question, raw_choices in selections.items():
-        question = by_id.get(_as_id(raw_question))
+    for question_id, choice_ids in _parsed(selections).items():
+        question = by_id.get(question_id)
         if question is None:
             raise QuizRefused("The answers sent name a question that is not in this check.")
-        choice_ids = frozenset(_as_id(raw) for raw in raw_choices)
         if not choice_ids <= {choice.id for choice in question.choices}:
             raise QuizRefused(
                 "The answers sent name a choice that does not belong to its question."
@@ -290,11 +322,9 @@ def _checked_answers(
     drawn = {d.question_id: {int(c) for c in d.choice_order.split(",")} for d in attempt.questions}
     kinds = {q.id: q.kind for q in state.version.questions}
     answers: dict[int, frozenset[int]] = {question_id: frozenset() for question_id in drawn}
-    for raw_question, raw_choices in selections.items():
-        question_id = _as_id(raw_question)
+    for question_id, choice_ids in _parsed(selections).items():
         if question_id not in drawn:
             raise QuizRefused("The answers sent name a question that is not in this attempt.")
-        choice_ids = frozenset(_as_id(raw) for raw in raw_choices)
         if not choice_ids <= drawn[question_id]:
             raise QuizRefused(
                 "The answers sent name a choice that does not belong to its question."
@@ -305,7 +335,16 @@ def _checked_answers(
     return answers
 
 
-def _as_id(raw: str) -> int:
-    if not raw.isdigit():
-        raise QuizRefused("The answers sent are not in the form this page sends them.")
-    return int(raw)
+def _parsed(selections: dict[str, list[str]]) -> dict[int, frozenset[int]]:
+    """The posted answers as ids, read strictly (see lms.ids); QuizRefused names a bad field."""
+    parsed: dict[int, frozenset[int]] = {}
+    try:
+        for raw_question, raw_choices in selections.items():
+            field = f"q{raw_question}"
+            question_id = parse_id(raw_question, field=field, what="question")
+            parsed[question_id] = frozenset(
+                parse_id(raw, field=field, what="choice") for raw in raw_choices
+            )
+    except InvalidId as invalid:
+        raise QuizRefused(str(invalid)) from None
+    return parsed

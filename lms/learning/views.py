@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
 from lms.dbsession import db_session
+from lms.errors import render_error
 from lms.learning import guideline, quiz, services
 from lms.learning.services import NotAvailable
 from lms.web_security import safe_next_url
@@ -74,7 +75,11 @@ def _lesson_page(
         try:
             result = quiz.check_knowledge(questions, selections)
         except quiz.QuizRefused as refused:
-            abort(400, str(refused))
+            return render_error(
+                400,
+                "Your answers were not checked",
+                f"{refused} Open the lesson again and answer on its page.",
+            )
     return render_template(
         "learning/lesson.html",
         view=view,

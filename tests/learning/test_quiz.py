@@ -125,16 +125,18 @@ def test_a_double_submit_records_one_result(client, db, learner):
     assert _count(db, AttemptAnswer) == sum(len(v) for v in right.values())
 
 
-def test_feedback_and_explanations_after_submitting(client, db, learner):
+def test_a_failed_attempt_shows_its_score_and_what_to_do_next(client, db, learner):
     number = start(client, COURSE)
     submit(client, COURSE, number, answers(db, number, right=False))
     page = client.get(f"/courses/{COURSE}/quiz/attempts/{number}").get_data(as_text=True)
     assert "Not passed" in page
     assert "You scored 0%" in page
-    assert "Why:" in page
-    assert "Your answer" in page
-    # show_answers is after_passing: a failed attempt with attempts left hides the right ones
-    assert "Right answer" not in page
+    assert "Lessons to revisit" in page
+    assert f'action="/courses/{COURSE}/quiz/attempts"' in page  # Try again, with its CSRF token
+    assert "Try again" in page and "2 attempts left." in page
+    # show_answers is after_passing (tests/learning/test_answer_policy.py covers each policy)
+    for hidden in ("Why:", "Your answer", "Right answer", "Not correct"):
+        assert hidden not in page
 
 
 @pytest.mark.parametrize(
@@ -143,7 +145,7 @@ def test_feedback_and_explanations_after_submitting(client, db, learner):
         ("choice of another question", "does not belong to its question"),
         ("question not drawn", "not in this attempt"),
         ("two answers to a single question", "takes one answer"),
-        ("not an id", "not in the form"),
+        ("not an id", "which is not a choice id"),
     ],
 )
 def test_tampered_answers_are_refused_and_nothing_is_recorded(client, db, learner, tamper, message):
@@ -199,7 +201,9 @@ def test_the_attempt_limit_holds(client, db, learner):
     assert response.status_code == 302
     assert _count(db, QuizAttempt) == 3
     page = client.get(f"/courses/{COURSE}/quiz/attempts/3").get_data(as_text=True)
-    assert "Right answer" in page  # after_passing shows them once attempts run out
+    # after_passing keeps them hidden even now: a recertification asks the same pool again
+    assert "Right answer" not in page
+    assert "You have used every attempt" in page
 
 
 def test_two_attempts_started_at_once_cannot_pass_the_limit(app, db, learner):
