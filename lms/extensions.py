@@ -31,7 +31,9 @@ def init_sign_in_throttle(app: Flask) -> None:
     throttle = None
     if config["SIGN_IN_THROTTLE_ENABLED"]:
         storage = storage_from_string(
-            config["RATELIMIT_STORAGE_URI"], **config.get("RATELIMIT_STORAGE_OPTIONS", {})
+            config["RATELIMIT_STORAGE_URI"],
+            wrap_exceptions=True,
+            **config.get("RATELIMIT_STORAGE_OPTIONS", {}),
         )
         delays = {
             "first": timedelta(minutes=config["LOCKOUT_FIRST_MINUTES"]),

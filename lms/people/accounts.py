@@ -45,7 +45,7 @@ def authenticate(session: Session, email: str, password: str) -> Employee | None
     """The employee if the email and password are right and the account may sign in.
 
     Every failure looks the same to the caller and costs the same time. How often one may
-    try is lms.people.sign_in's business.
+    try is lms.people.sign_ins' business.
     """
     employee = find_by_email(session, email)
     if verify_password(employee.password_hash if employee else None, password):

@@ -16,14 +16,19 @@ removes keys nobody will read again.
 from __future__ import annotations
 
 import hashlib
+import ipaddress
+import logging
 import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum
 
+from limits.errors import StorageError
 from limits.storage import Storage
 
 from lms import clock
+
+log = logging.getLogger(__name__)
 
 
 class ScopeKind(Enum):
@@ -51,7 +56,16 @@ class Scope:
 
     @classmethod
     def address(cls, address: str) -> Scope:
-        return cls(ScopeKind.ADDRESS, address)
+        """One IPv6 client holds a whole /64, so its addresses count as one."""
+        try:
+            parsed = ipaddress.ip_address(address)
+        except ValueError:
+            return cls(ScopeKind.ADDRESS, address)
+        if isinstance(parsed, ipaddress.IPv6Address):
+            if parsed.ipv4_mapped:
+                return cls(ScopeKind.ADDRESS, str(parsed.ipv4_mapped))
+            return cls(ScopeKind.ADDRESS, str(ipaddress.ip_network(f"{parsed}/64", strict=False)))
+        return cls(ScopeKind.ADDRESS, str(parsed))
 
 
 @dataclass(frozen=True)
@@ -94,7 +108,31 @@ class SignInThrottle:
         self.prefix = prefix
 
     def wait(self, scopes: list[Scope]) -> Wait | None:
-        """The longest wait among these scopes, or None when each may try now."""
+        """The longest wait among these scopes, or None when each may try now (also when the
+        storage does not answer: an outage must not keep everyone out)."""
+        try:
+            return self._wait(scopes)
+        except StorageError as error:
+            log.error("sign-in counts unavailable, not applied: %s", error)
+            return None
+
+    def failed(self, scopes: list[Scope]) -> None:
+        """Count one failure in each scope; a scope past its limit starts waiting now."""
+        try:
+            self._failed(scopes)
+        except StorageError as error:
+            log.error("sign-in failure not counted, storage unavailable: %s", error)
+
+    def succeeded(self, scopes: list[Scope]) -> None:
+        """The right password: these scopes start counting again from nothing."""
+        now = clock.now()
+        try:
+            for scope in scopes:
+                self.storage.clear(self._failures_key(scope, now))
+        except StorageError as error:
+            log.error("sign-in counts not reset, storage unavailable: %s", error)
+
+    def _wait(self, scopes: list[Scope]) -> Wait | None:
         now = clock.now()
         waits = []
         for scope in scopes:
@@ -106,10 +144,8 @@ class SignInThrottle:
                 waits.append(Wait(scope.kind, datetime.fromtimestamp(until, now.tzinfo)))
         return max(waits, key=lambda w: w.until, default=None)
 
-    def failed(self, scopes: list[Scope]) -> None:
-        """Count one failure in each scope; a scope past its limit starts waiting now.
-
-        The increment is atomic, so each failure number belongs to one request, which alone
+    def _failed(self, scopes: list[Scope]) -> None:
+        """The increment is atomic, so each failure number belongs to one request, which alone
         writes that number's end of wait: concurrent processes never add up their times.
         """
         now = clock.now()
@@ -125,12 +161,6 @@ class SignInThrottle:
             self.storage.incr(
                 key, int(delay.total_seconds()) + 60, amount=math.ceil((now + delay).timestamp())
             )
-
-    def succeeded(self, scopes: list[Scope]) -> None:
-        """The right password: these scopes start counting again from nothing."""
-        now = clock.now()
-        for scope in scopes:
-            self.storage.clear(self._failures_key(scope, now))
 
     def _failures_key(self, scope: Scope, now: datetime) -> str:
         """Counts are kept per period of `forget_after` on lms.clock, so they start again

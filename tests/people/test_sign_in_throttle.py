@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import timedelta
@@ -25,6 +26,7 @@ from tests.helpers import PASSWORD, csrf_token, fresh, sign_in
 REDIS_URL = os.environ.get("LMS_TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
 WRONG = "wrong-password-guess"
 NEW_PASSWORD = "another-long-password-for-the-test"
+SIGN_IN_FAILED_START = "That email and password do not match"
 
 
 def _text(response: Any) -> str:
@@ -197,7 +199,7 @@ def test_attacks_on_one_process_do_not_keep_a_known_browser_out_of_another(
     person = make_employee(is_hr_admin=True)
     cookie = _known_browser(first, person).get_cookie(COOKIE_NAME)
     attacker = _from_address(first.test_client(), "203.0.113.66")
-    for _ in range(50):
+    for _ in range(20):
         sign_in(attacker, person.email, WRONG)
     assert "Try again in" in _text(
         sign_in(_from_address(second.test_client(), "203.0.113.66"), person.email)
@@ -225,3 +227,47 @@ def test_with_mail_set_up_the_wait_points_to_forgot_your_password(make_app, make
         page = _text(sign_in(client, person.email, WRONG))
     assert "Try again in 1 minute, or use \u201cForgot your password?\u201d below" in page
     assert 'href="/forgot-password"' in page
+
+
+def test_setting_a_new_password_from_a_link_makes_that_browser_known(app, runner, make_employee):
+    person = make_employee()
+    attacker = _from_address(app.test_client(), "203.0.113.66")
+    for _ in range(10):
+        sign_in(attacker, person.email, WRONG)
+    result = runner.invoke(args=["people", "invite", person.email])
+    path = re.search(r"http://postwise\.test(/invite/\S+)", result.output).group(1)
+    browser = app.test_client()
+    token = csrf_token(browser, path)
+    form = {"password": NEW_PASSWORD, "confirm": NEW_PASSWORD, "csrf_token": token}
+    assert browser.post(path, data=form).status_code == 302
+    browser.post("/sign-out", data={"csrf_token": csrf_token(browser, "/")})
+    for _ in range(10):
+        sign_in(attacker, person.email, WRONG)
+    assert "Try again in" in _text(sign_in(attacker, person.email, NEW_PASSWORD))
+    assert sign_in(browser, person.email, NEW_PASSWORD).status_code == 302
+
+
+def test_addresses_in_one_ipv6_slash_64_count_as_one(app, make_employee):
+    people = [make_employee() for _ in range(6)]
+    for n, person in enumerate(people[:5]):
+        sprayer = _from_address(app.test_client(), f"2001:db8:1:2::{n + 1:x}")
+        for _ in range(4):
+            sign_in(sprayer, person.email, WRONG)
+    same_network = _from_address(app.test_client(), "2001:db8:1:2:ffff::9")
+    page = _text(sign_in(same_network, people[5].email))
+    assert "Too many wrong passwords from your network address" in page
+    next_network = _from_address(app.test_client(), "2001:db8:1:3::1")
+    assert sign_in(next_network, people[5].email).status_code == 302
+
+
+def test_when_the_shared_storage_does_not_answer_people_still_sign_in(
+    make_app, make_employee, caplog
+):
+    pytest.importorskip("redis")
+    app = make_app(RATELIMIT_STORAGE_URL="redis://127.0.0.1:1/0")  # nothing listens there
+    person = make_employee()
+    client = app.test_client()
+    with caplog.at_level(logging.ERROR, logger="lms.people.throttle"):
+        assert SIGN_IN_FAILED_START in _text(sign_in(client, person.email, WRONG))
+        assert sign_in(client, person.email).status_code == 302
+    assert "sign-in counts unavailable, not applied" in caplog.text
