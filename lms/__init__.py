@@ -18,7 +18,7 @@ from lms.assignments.views import bp as assignments_bp
 from lms.authoring.views import bp as authoring_bp
 from lms.config import load_settings
 from lms.courses.markdown import sanitized
-from lms.extensions import csrf, limiter, login_manager
+from lms.extensions import csrf, init_sign_in_throttle, limiter, login_manager
 from lms.health import bp as health_bp
 from lms.home import bp as home_bp
 from lms.learning.certificate_views import bp as certificates_bp
@@ -76,6 +76,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     dbsession.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
+    init_sign_in_throttle(app)
     login_manager.init_app(app)
     login_manager.user_loader(_load_viewer)
     web_security.init_app(app)

@@ -25,8 +25,16 @@ DEFAULTS: dict[str, Any] = {
     "SESSION_IDLE_MINUTES": 30,
     "SESSION_MAX_HOURS": 12,
     "INVITE_MAX_AGE_HOURS": 72,
-    "LOCKOUT_ATTEMPTS": 5,
-    "LOCKOUT_MINUTES": 15,
+    # Wrong passwords (lms.people.throttle): counted in the rate limiter's storage, so use
+    # Redis (RATELIMIT_STORAGE_URL) when several processes or hosts serve the app.
+    "SIGN_IN_THROTTLE_ENABLED": True,
+    "SIGN_IN_THROTTLE_PREFIX": "postwise-sign-in",  # keys in that storage start with this
+    "LOCKOUT_ATTEMPTS": 5,  # per account from unknown browsers, and per known browser
+    "LOCKOUT_ADDRESS_ATTEMPTS": 20,  # per client address, whatever accounts it tries
+    "LOCKOUT_FIRST_MINUTES": 1,  # the first wait; each further wrong password doubles it
+    "LOCKOUT_MAX_MINUTES": 60,
+    "LOCKOUT_FORGET_HOURS": 24,  # counts start again from nothing every this many hours
+    "KNOWN_BROWSER_DAYS": 180,  # how long a browser stays known to an account it signed in to
     "IMPORT_MAX_MB": 20,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",

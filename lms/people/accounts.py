@@ -1,28 +1,19 @@
-"""Signing in, lockout, passwords and HR rights: the account rules shared by web and CLI."""
+"""Signing in, passwords and HR rights: the account rules shared by web and CLI."""
 
 from __future__ import annotations
 
 import hashlib
 import logging
-from dataclasses import dataclass
-from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lms import clock
 from lms.audit import services as audit
 from lms.people.models import Employee
 from lms.people.passwords import hash_password, password_problems, verify_password
 
 log = logging.getLogger(__name__)
 security_log = logging.getLogger("lms.security")
-
-
-@dataclass(frozen=True)
-class LockoutPolicy:
-    attempts: int = 5
-    window: timedelta = timedelta(minutes=15)
 
 
 class PasswordRejected(ValueError):
@@ -50,53 +41,24 @@ def get_by_email(session: Session, email: str) -> Employee:
     return employee
 
 
-def authenticate(
-    session: Session, email: str, password: str, policy: LockoutPolicy
-) -> Employee | None:
+def authenticate(session: Session, email: str, password: str) -> Employee | None:
     """The employee if the email and password are right and the account may sign in.
 
-    Every failure looks the same to the caller. After `policy.attempts` failures within
-    `policy.window`, the account refuses even the right password until the window passes.
+    Every failure looks the same to the caller and costs the same time. How often one may
+    try is lms.people.sign_ins' business.
     """
     employee = find_by_email(session, email)
-    now = clock.now()
-    if employee is not None and employee.locked_until and employee.locked_until > now:
-        verify_password(None, password)  # same cost as any other attempt
-        security_log.warning("sign-in refused: account %s is locked", employee.id)
-        return None
     if verify_password(employee.password_hash if employee else None, password):
         assert employee is not None
         if employee.is_active:
-            employee.failed_sign_ins = 0
-            employee.failed_sign_in_since = None
-            employee.locked_until = None
             return employee
         security_log.warning("sign-in refused: account %s is inactive", employee.id)
         return None
     if employee is None:
         security_log.warning("sign-in failed: unknown email")
-        return None
-    _count_failure(employee, policy, now)
-    return None
-
-
-def _count_failure(employee: Employee, policy: LockoutPolicy, now: datetime) -> None:
-    since = employee.failed_sign_in_since
-    if since is None or now - since > policy.window:
-        employee.failed_sign_in_since = now
-        employee.failed_sign_ins = 1
     else:
-        employee.failed_sign_ins += 1
-    security_log.warning(
-        "sign-in failed: wrong password for account %s (%d in a row)",
-        employee.id,
-        employee.failed_sign_ins,
-    )
-    if employee.failed_sign_ins >= policy.attempts:
-        employee.locked_until = now + policy.window
-        employee.failed_sign_ins = 0
-        employee.failed_sign_in_since = None
-        security_log.warning("account %s locked until %s", employee.id, employee.locked_until)
+        security_log.warning("sign-in failed: wrong password for account %s", employee.id)
+    return None
 
 
 def set_password(session: Session, employee: Employee, password: str) -> None:
@@ -107,8 +69,6 @@ def set_password(session: Session, employee: Employee, password: str) -> None:
     if reasons:
         raise PasswordRejected(reasons)
     employee.password_hash = hash_password(password)
-    employee.locked_until = None
-    employee.failed_sign_ins = 0
     end_sessions(employee)
     log.info("password set for employee %s", employee.id)
 

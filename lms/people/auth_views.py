@@ -16,58 +16,86 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required, login_user, logout_user
+from werkzeug.wrappers import Response as BaseResponse
 
-from lms.access import Viewer, load_viewer
+from lms.access import load_viewer
 from lms.dbsession import db_session
-from lms.extensions import limiter
+from lms.extensions import limiter, sign_in_throttle
 from lms.mail.links import link_builder
-from lms.people.accounts import (
-    LockoutPolicy,
-    PasswordRejected,
-    authenticate,
-    end_sessions,
-    set_password,
-)
+from lms.people import known_devices
+from lms.people.accounts import PasswordRejected, end_sessions, set_password
 from lms.people.forms import ForgotPasswordForm, SetPasswordForm, SignInForm
 from lms.people.invites import InviteExpired, InviteInvalid, InviteUsed, redeem_invite_token
+from lms.people.models import Employee
 from lms.people.password_mail import LinkMail, request_password_reset
+from lms.people.sign_ins import SignInAttempt, attempt_sign_in
+from lms.people.throttle import ScopeKind, Wait
 from lms.web_security import safe_next_url, start_session_clock
 
 bp = Blueprint("auth", __name__)
 
 SIGN_IN_FAILED = (
     "That email and password do not match an account that can sign in. "
-    "Check both and try again; after 5 wrong tries an account waits 15 minutes."
+    "Check both and try again; after a few wrong tries, sign-in waits a while."
 )
+# What a person is told when a counter makes them wait: the same for an unknown email.
+WAITS = {
+    ScopeKind.ACCOUNT: (
+        "Too many wrong passwords have been typed for this account in browsers it has not "
+        "signed in from before, so this browser must wait. Try again in {when}{or_reset} "
+        "A browser or device you have signed in with before can still sign in now."
+    ),
+    ScopeKind.DEVICE: (
+        "Too many wrong passwords for this account from this browser. Try again in {when}{or_reset}"
+    ),
+    ScopeKind.ADDRESS: (
+        "Too many wrong passwords from your network address, for one account or several. "
+        "Try again in {when}{or_reset} A browser or device you have signed in with before "
+        "can still sign in now."
+    ),
+}
 
 
 def _sign_in_limit() -> str:
     return current_app.config["SIGN_IN_RATE_LIMIT"]
 
 
+def _known_browser() -> bool:
+    """A browser with a valid known-browser cookie has its own counter, so the per-address
+    rate limit (shared with everyone behind the same address) does not hold it back."""
+    return bool(_devices())
+
+
 @bp.route("/sign-in", methods=["GET", "POST"])
-@limiter.limit(_sign_in_limit, methods=["POST"])
+@limiter.limit(_sign_in_limit, methods=["POST"], exempt_when=_known_browser)
 def sign_in() -> ResponseReturnValue:
-    """Email and password; any failure gets the same message."""
+    """Email and password; any failure gets the same message, any wait says how long."""
     next_url = safe_next_url(request.args.get("next"))
     if current_user.is_authenticated:
         return redirect(next_url or url_for("home.index"))
     form = SignInForm()
+    wait_message = None
     if form.validate_on_submit():
-        config = current_app.config
-        policy = LockoutPolicy(
-            attempts=config["LOCKOUT_ATTEMPTS"], window=timedelta(minutes=config["LOCKOUT_MINUTES"])
-        )
         session_db = db_session()
-        employee = authenticate(session_db, form.email.data or "", form.password.data or "", policy)
+        attempt = SignInAttempt(
+            email=form.email.data or "",
+            password=form.password.data or "",
+            address=request.remote_addr or "unknown",
+            devices=_devices(),
+        )
+        outcome = attempt_sign_in(session_db, sign_in_throttle(current_app), attempt)
         session_db.commit()
-        if employee is not None:
-            viewer = load_viewer(session_db, f"{employee.id}:{employee.session_version}")
-            assert viewer is not None
-            _start_session(viewer)
-            return redirect(next_url or url_for("home.index"))
-        form.password.errors.append(SIGN_IN_FAILED)
-    return render_template("auth/sign_in.html", form=form, next_url=next_url)
+        if outcome.employee is not None:
+            response = redirect(next_url or url_for("home.index"))
+            _sign_in_as(outcome.employee, response)
+            return response
+        if outcome.wait is not None:
+            wait_message = _wait_message(outcome.wait)
+        else:
+            form.password.errors.append(SIGN_IN_FAILED)
+    return render_template(
+        "auth/sign_in.html", form=form, next_url=next_url, wait_message=wait_message
+    )
 
 
 @bp.post("/sign-out")
@@ -105,11 +133,10 @@ def accept_invite(token: str) -> ResponseReturnValue:
             form.password.errors.extend(rejected.reasons)
         else:
             session_db.commit()
-            viewer = load_viewer(session_db, f"{employee.id}:{employee.session_version}")
-            assert viewer is not None
-            _start_session(viewer)
+            response = redirect(url_for("home.index"))
+            _sign_in_as(employee, response)
             flash("Your password is set and you are signed in.", "success")
-            return redirect(url_for("home.index"))
+            return response
     return render_template("auth/set_password.html", form=form, employee=employee)
 
 
@@ -135,12 +162,43 @@ def forgot_password() -> ResponseReturnValue:
     return render_template("auth/forgot_password.html", form=form)
 
 
-def _start_session(viewer: Viewer) -> None:
-    """A fresh session at every sign-in: nothing from before it survives."""
+def _sign_in_as(employee: Employee, response: BaseResponse) -> None:
+    """A fresh session (nothing from before it survives), and this browser is known to the
+    account from now on."""
+    viewer = load_viewer(db_session(), f"{employee.id}:{employee.session_version}")
+    assert viewer is not None
     session.clear()
     session.permanent = True
     login_user(viewer)
     start_session_clock()
+    config = current_app.config
+    response.set_cookie(
+        known_devices.COOKIE_NAME,
+        known_devices.remember(config["SECRET_KEY"], _devices(), employee),
+        max_age=timedelta(days=config["KNOWN_BROWSER_DAYS"]),
+        httponly=True,
+        secure=config["SESSION_COOKIE_SECURE"] or request.is_secure,
+        samesite="Lax",
+    )
+
+
+def _devices() -> list[known_devices.KnownDevice]:
+    config = current_app.config
+    return known_devices.read(
+        config["SECRET_KEY"],
+        request.cookies.get(known_devices.COOKIE_NAME),
+        timedelta(days=config["KNOWN_BROWSER_DAYS"]),
+    )
+
+
+def _wait_message(wait: Wait) -> str:
+    minutes = wait.minutes_left()
+    when = "1 minute" if minutes == 1 else f"{minutes} minutes"
+    if current_app.config["SMTP_HOST"]:
+        or_reset = ", or use \u201cForgot your password?\u201d below to set a new one."
+    else:
+        or_reset = ", or ask your HR admin for a link to set a new password."
+    return WAITS[wait.kind].format(when=when, or_reset=or_reset)
 
 
 def _invite_problem(problem: InviteInvalid) -> str:
