@@ -61,6 +61,11 @@ def test_an_employee_saves_a_draft_to_their_practice_history(
     expect(page.get_by_text("So proud of what the team shipped this week.")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("button", name=re.compile("Delete the draft saved")).click()
+    heading = page.get_by_role("heading", level=1, name=re.compile("Delete the draft you saved on"))
+    expect(heading).to_be_visible()
+    expect(page.get_by_text("It cannot be brought back.")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Delete the draft").click()
     expect(page.get_by_text("You have not saved any drafts yet.")).to_be_visible()
 
 
