@@ -25,7 +25,9 @@ Span = tuple[int, int]
 
 # A sentence ends at . ! or ? followed by a space or the end, or at a blank line: "£2.10",
 # "v2.10.3", "example.com/x" and a post wrapped over several lines stay whole.
-SENTENCE = re.compile(r"(?:[^.!?\n]|[.!?]+(?![\s.!?]|$)|\n(?![ \t]*\n))+(?:[.!?]+|\n[ \t]*\n|\n?$)")
+SENTENCE = re.compile(
+    r"(?:[^.!?\n]|[.!?]+(?![\s.!?]|$)|\n(?![ \t]*\n))+(?:[.!?]+|\n[ \t]*\n|\n?$)"
+)
 EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 CARD = re.compile(r"(?<![\d-])\d(?:[ -]?\d){12,18}(?![\d-])")
 IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}\b")
