@@ -13,12 +13,14 @@ from flask_login import current_user
 from sqlalchemy.orm import Session
 from wtforms.fields.choices import SelectChoice
 
+from lms import confirm
 from lms.access import get_visible_employee, hr_required
 from lms.assignments import individual
 from lms.assignments.individual import ChangeRefused
 from lms.assignments.person_forms import PERSON_FORMS
 from lms.clock import long_date
 from lms.dbsession import db_session
+from lms.learning.statuses import COMPLETED, COMPLETED_ELSEWHERE, EXEMPTED
 from lms.people.hooks import PersonSection
 from lms.people.models import Employee
 from lms.people.views import render_detail
@@ -31,6 +33,9 @@ DONE = {
     "exempt": "{name} is exempted from {title}.",
     "record": "{title} is recorded as completed elsewhere by {name} on {when}.",
 }
+
+
+SETTLED = (EXEMPTED, COMPLETED, COMPLETED_ELSEWHERE)
 
 
 def course_section(
@@ -46,10 +51,14 @@ def course_section(
         open_courses = [SelectChoice("", "Choose a course")] + [
             SelectChoice(course.slug, course.title) for course in courses if course.is_open
         ]
+        # Nothing to exempt from where the person is exempted already or has completed.
+        settled = {course.slug for course in courses if course.status in SETTLED}
+        exemptible = [choice for choice in choices if choice.value not in settled]
+        menus = {"withdraw": open_courses, "exempt": exemptible}
         forms = {}
         for name, form_class in PERSON_FORMS.items():
             form = submitted.get(name) or form_class(prefix=name, formdata=None)
-            form.course.choices = open_courses if name == "withdraw" else choices
+            form.course.choices = menus.get(name, choices)
             forms[name] = form
     return PersonSection(TEMPLATE, {"courses": courses, "forms": forms, "person": employee})
 
@@ -89,6 +98,10 @@ def _change(employee_id: int, change: str) -> ResponseReturnValue:
     form = PERSON_FORMS[change](prefix=change)
     if form.validate_on_submit():
         slug = form.course.data
+        if change == "withdraw" and not confirm.is_confirmed():
+            asked = _ask_to_withdraw(session, employee, slug)
+            if asked is not None:
+                return asked
         try:
             when = _apply(session, change, employee.id, slug, form.data)
         except ChangeRefused as refused:
@@ -101,6 +114,32 @@ def _change(employee_id: int, change: str) -> ResponseReturnValue:
             flash(DONE[change].format(name=employee.name, title=title, when=when), "success")
             return redirect(url_for("people.detail", employee_id=employee.id))
     return render_detail(session, employee, {change: form})
+
+
+def _ask_to_withdraw(session: Session, employee: Employee, slug: str) -> str | None:
+    """The confirmation page for withdrawing an open course (None if it is not open: the
+    service then says why it cannot be withdrawn)."""
+    course = next(
+        (c for c in individual.person_courses(session, employee.id) if c.slug == slug), None
+    )
+    if course is None or not course.is_open:
+        return None
+    first = employee.first_name
+    attempts = f"{course.attempts} quiz attempt{'s' if course.attempts != 1 else ''}"
+    return confirm.ask(
+        f"Withdraw “{course.title}” from {employee.name}?",
+        [
+            f"{course.title} will no longer be due for {first}"
+            + (f" (it is due {long_date(course.due_at)})" if course.due_at else "")
+            + ", and no reminders are sent for it.",
+            f"It stays in {first}'s history with their progress and {attempts}; "
+            "assigning it again picks up where they left off.",
+            f"Assignment rules will not give it back to {first}: only HR can, by assigning it.",
+        ],
+        "Withdraw the course",
+        url_for("people.detail", employee_id=employee.id),
+        {"withdraw-course": slug},
+    )
 
 
 def _apply(session: Session, change: str, employee_id: int, slug: str, data: dict) -> str:

@@ -19,7 +19,8 @@ from lms.assignments.models import AUDIENCES, AssignmentRule
 from lms.assignments.sync import SyncSummary, sync_after_import, sync_assignments
 from lms.audit import services as audit
 from lms.clock import add_months
-from lms.courses.models import Course
+from lms.courses.models import PUBLISHED, Course, CourseVersion
+from lms.learning.models import Enrollment
 from lms.people.models import Employee
 
 log = logging.getLogger(__name__)
@@ -208,6 +209,78 @@ def remove_rule(session: Session, rule_id: int, *, actor_id: int | None) -> Assi
     )
     log.info("rule %s removed", rule.id)
     return rule
+
+
+@dataclass(frozen=True)
+class RemovalPreview:
+    """What removing a rule would do: its name, the open enrollments it would withdraw,
+    and the completions that stay on record."""
+
+    name: str
+    withdrawn: int
+    completed: int
+
+
+def rule_name(session: Session, rule: AssignmentRule) -> str:
+    """A rule as people know it: "Everyone: Social media essentials"."""
+    title = session.scalar(
+        select(CourseVersion.title)
+        .where(CourseVersion.course_id == rule.course_id, CourseVersion.status == PUBLISHED)
+        .order_by(CourseVersion.number.desc())
+        .limit(1)
+    )
+    if title is None:
+        course = session.get(Course, rule.course_id)
+        title = course.slug if course else f"course {rule.course_id}"
+    manager = session.get(Employee, rule.manager_id) if rule.manager_id else None
+    who = audience_in_words(rule, _email(manager))
+    return f"{who[:1].upper()}{who[1:]}: {title}"
+
+
+def removal_preview(session: Session, rule_id: int) -> RemovalPreview:
+    """What `remove_rule` and the sync after it would change, counted the sync's way:
+    open enrollments of the course that the rule gave and no other active rule covers."""
+    rule = active_rule(session, rule_id)
+    others = session.scalars(
+        select(AssignmentRule).where(
+            AssignmentRule.is_active,
+            AssignmentRule.course_id == rule.course_id,
+            AssignmentRule.id != rule.id,
+        )
+    ).all()
+    covered = audience(rule)
+    newest = (
+        select(Enrollment.employee_id, func.max(Enrollment.cycle).label("cycle"))
+        .where(Enrollment.course_id == rule.course_id)
+        .group_by(Enrollment.employee_id)
+        .subquery()
+    )
+    still_wanted = [Enrollment.employee_id.not_in(audience(other)) for other in others]
+    withdrawn = session.scalar(
+        select(func.count())
+        .select_from(Enrollment)
+        .join(
+            newest,
+            (Enrollment.employee_id == newest.c.employee_id) & (Enrollment.cycle == newest.c.cycle),
+        )
+        .where(
+            Enrollment.course_id == rule.course_id,
+            Enrollment.employee_id.in_(covered),
+            Enrollment.completed_at.is_(None),
+            Enrollment.withdrawn_at.is_(None),
+            Enrollment.exempted_at.is_(None),
+            Enrollment.source == "assigned",
+            *still_wanted,
+        )
+    )
+    completed = session.scalar(
+        select(func.count(func.distinct(Enrollment.employee_id))).where(
+            Enrollment.course_id == rule.course_id,
+            Enrollment.employee_id.in_(covered),
+            Enrollment.completed_at.is_not(None),
+        )
+    )
+    return RemovalPreview(rule_name(session, rule), withdrawn or 0, completed or 0)
 
 
 def preview_rule(session: Session, spec: RuleSpec) -> RulePreview:

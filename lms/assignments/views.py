@@ -12,6 +12,7 @@ from flask_login import current_user
 from sqlalchemy.orm import Session
 from wtforms.fields.choices import SelectChoice
 
+from lms import confirm
 from lms.access import hr_required
 from lms.assignments.forms import RuleForm
 from lms.assignments.overview import rules_overview
@@ -24,6 +25,7 @@ from lms.assignments.services import (
     create_rule,
     describe_rule,
     preview_rule,
+    removal_preview,
     remove_rule,
     spec_of,
     update_rule,
@@ -62,16 +64,35 @@ def edit(rule_id: int) -> ResponseReturnValue:
 @bp.post("/<int:rule_id>/remove")
 @hr_required
 def remove(rule_id: int) -> ResponseReturnValue:
-    """Stop a rule: open enrollments no other rule covers are withdrawn, completions stay."""
+    """Stop a rule once HR has seen what it withdraws: open enrollments no other rule
+    covers are withdrawn, completions stay."""
     session = db_session()
     try:
-        remove_rule(session, rule_id, actor_id=current_user.id)
+        preview = removal_preview(session, rule_id)
     except RuleNotFound:
         abort(404)
+    if not confirm.is_confirmed():
+        return confirm.ask(
+            f"Remove the rule “{preview.name}”?",
+            [
+                f"{_people(preview.withdrawn, 'open enrollment')} will be withdrawn: "
+                "the course is no longer due for them, and their progress is kept.",
+                f"{_people(preview.completed, 'completion')} of this course "
+                "stay on record, with their certificates.",
+                "Courses HR gave or excused one person at a time stay as they are.",
+            ],
+            "Remove the rule",
+            url_for("assignments.index"),
+        )
+    remove_rule(session, rule_id, actor_id=current_user.id)
     summary = sync_assignments(session)
     session.commit()
-    flash(f"Rule {rule_id} removed. Assignments synced: {summary}.", "success")
+    flash(f"The rule “{preview.name}” is removed. Assignments synced: {summary}.", "success")
     return redirect(url_for("assignments.index"))
+
+
+def _people(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 def _rule_page(rule_id: int | None) -> ResponseReturnValue:

@@ -142,4 +142,10 @@ def delete(slug: str, lesson_slug: str) -> ResponseReturnValue:
         "lesson",
         url_for("authoring.course", slug=slug) + "#lessons",
         url_for(".edit", slug=slug, lesson_slug=lesson_slug),
+        lambda: _named(slug, lesson_slug),
     )
+
+
+def _named(slug: str, lesson_slug: str) -> tuple[str, str]:
+    version, lesson = lessons.get_lesson(db_session(), slug, lesson_slug)
+    return lesson.title, version.title

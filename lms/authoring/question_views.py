@@ -161,4 +161,11 @@ def delete(slug: str, key: str) -> ResponseReturnValue:
         "question",
         url_for("authoring.course", slug=slug) + "#questions",
         url_for(".edit", slug=slug, key=key),
+        lambda: _named(slug, key),
     )
+
+
+def _named(slug: str, key: str) -> tuple[str, str]:
+    version, question = questions.get_question(db_session(), slug, key)
+    prompt = " ".join(question.prompt.split())
+    return (prompt if len(prompt) <= 80 else prompt[:79].rstrip() + "…"), version.title

@@ -9,6 +9,7 @@ from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
 from wtforms.fields import FieldList
 
+from lms import confirm
 from lms.authoring.errors import EditConflict, Gone, Invalid
 from lms.authoring.forms import MoveForm, TokenForm
 from lms.dbsession import db_session
@@ -53,12 +54,34 @@ def move_item(move: Callable[[int], None], noun: str, back: str) -> ResponseRetu
 
 
 def delete_item(
-    delete: Callable[[str], None], noun: str, back: str, edit: str
+    delete: Callable[[str], None],
+    noun: str,
+    back: str,
+    edit: str,
+    describe: Callable[[], tuple[str, str]],
 ) -> ResponseReturnValue:
-    """Delete a lesson or question unless it changed since its page was opened."""
+    """Delete a lesson or question unless it changed since its page was opened; the first
+    post asks, naming the item (`describe` gives its name and the draft's course title)."""
     form = TokenForm()
     if not form.validate_on_submit():
         return redirect(back)
+    if not confirm.is_confirmed():
+        try:
+            name, course = describe()
+        except Gone:
+            flash(f"That {noun} was deleted already.", "success")
+            return redirect(back)
+        return confirm.ask(
+            f"Delete the {noun} “{name}” from the draft?",
+            [
+                f"It is removed from the draft of {course} only: people taking the published "
+                "version keep seeing it until you publish the draft.",
+                f"Deleting cannot be undone: to have the {noun} back, add it again.",
+            ],
+            f"Delete the {noun}",
+            edit,
+            {"token": form.token.data or ""},
+        )
     try:
         delete(form.token.data or "")
     except Gone:

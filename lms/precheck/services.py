@@ -69,6 +69,15 @@ def drafts_of(session: Session, employee_id: int, limit: int = 50) -> list[Pract
     )
 
 
+def draft_of(session: Session, employee_id: int, draft_id: int) -> PracticeDraft | None:
+    """One of a person's own drafts; None if they have no such draft."""
+    return session.scalar(
+        select(PracticeDraft).where(
+            PracticeDraft.id == draft_id, PracticeDraft.employee_id == employee_id
+        )
+    )
+
+
 def delete_draft(session: Session, employee_id: int, draft_id: int) -> bool:
     """Delete one of a person's own drafts; False if they have no such draft."""
     result = session.execute(

@@ -14,6 +14,7 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
+from lms import confirm
 from lms.access import hr_required
 from lms.courses.services import lesson_titles
 from lms.db import write_transaction
@@ -73,7 +74,24 @@ def drafts() -> ResponseReturnValue:
 @bp.post("/practice/drafts/<int:draft_id>/delete")
 @login_required
 def delete_draft(draft_id: int) -> ResponseReturnValue:
+    """Delete one of one's own saved drafts, once the person has confirmed it."""
     session = db_session()
+    if not confirm.is_confirmed():
+        draft = services.draft_of(session, current_user.id, draft_id)
+        if draft is None:
+            abort(404)
+        saved = draft.created_at.strftime("%-d %B %Y, %H:%M")
+        start = draft.text if len(draft.text) <= 80 else draft.text[:79].rstrip() + "…"
+        return confirm.ask(
+            f"Delete the draft you saved on {saved}?",
+            [
+                f"The draft “{start}” and what the check found in it are deleted "
+                "from your practice history.",
+                "It cannot be brought back. Nobody else ever saw it.",
+            ],
+            "Delete the draft",
+            url_for("precheck.drafts"),
+        )
     if not services.delete_draft(session, current_user.id, draft_id):
         abort(404)  # someone else's draft does not exist for this person
     session.commit()

@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from lms.access import hr_required
 from lms.courses.services import lesson_titles
 from lms.dbsession import db_session
-from lms.purpose import services
+from lms.purpose import services, snapshots
 from lms.purpose.forms import PurposeForm
 from lms.purpose.profiles import (
     ESSENTIALS,
@@ -62,10 +62,16 @@ def page() -> ResponseReturnValue:
 @bp.get("/reports/purpose")
 @hr_required
 def report() -> ResponseReturnValue:
-    """Average splits by department, only for groups of 5 people or more."""
+    """The latest closed quarter's figures, frozen when it closed (see `snapshots`)."""
+    session = db_session()
+    quarter = snapshots.due(session)
+    if quarter is not None:  # the first view after a quarter closes publishes it, once
+        session.commit()  # end the read: publishing takes the writer's lock from the start
+        snapshots.publish(session, quarter)
+        session.commit()
     return render_template(
         "purpose/report.html",
-        aggregate=services.department_averages(db_session()),
+        report=snapshots.report(session),
         purposes=PURPOSES,
-        smallest=services.SMALLEST_GROUP,
+        smallest=snapshots.SMALLEST_GROUP,
     )

@@ -3,6 +3,7 @@ withdraw. Each is audited, shown as such, and left alone by the sync."""
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import date, timedelta
 
@@ -23,9 +24,11 @@ COURSE = "social-media-essentials"
 TITLE = "Social media essentials for professionals"
 
 
-def _post(client, person, change: str, prefix: str, **fields: str):
+def _post(client, person, change: str, prefix: str, confirmed: bool = False, **fields: str):
     token = csrf_token(client, f"/people/{person.id}")
     data = {f"{prefix}-{name}": value for name, value in fields.items()}
+    if confirmed:  # as from the confirmation page
+        data["confirmed"] = "yes"
     return client.post(f"/people/{person.id}/courses/{change}", data={**data, "csrf_token": token})
 
 
@@ -166,6 +169,15 @@ def test_manual_assignment_and_withdrawal_are_audited_and_left_alone_by_the_sync
 
     _rule_for_staff(db)
     response = _post(client, org["staff"], "withdraw", "withdraw", course=COURSE)
+    assert response.status_code == 200  # the first post asks, and changes nothing
+    page = html.unescape(response.get_data(as_text=True))
+    assert "Withdraw “Social media essentials for professionals” from Sia Staff?" in page
+    assert "will no longer be due for Sia (it is due 16 March 2026)" in page
+    assert "It stays in Sia's history with their progress and 0 quiz attempts" in page
+    assert 'name="withdraw-course" value="social-media-essentials"' in page
+    assert _events(db, "enrollment.withdrawn") == []
+    assert _latest(db, org["staff"]).withdrawn_at is None
+    response = _post(client, org["staff"], "withdraw", "withdraw", True, course=COURSE)
     assert response.status_code == 302
     (withdrawn,) = _events(db, "enrollment.withdrawn")
     assert (withdrawn.before, withdrawn.after) == ("not started, due 16 March 2026", "withdrawn")
@@ -247,3 +259,22 @@ def test_only_hr_sees_the_forms(client, login, db, org, shipped_courses):
     ):
         assert heading in page
     assert "Withdraw a course" in page
+
+
+def test_the_exempt_menu_offers_only_what_the_person_can_be_exempted_from(
+    client, login, db, org, shipped_courses
+):
+    individual.exempt(db, org["staff"].id, COURSE, "Joined from a partner firm", actor_id=None)
+    guideline = "social-media-guideline"
+    individual.record_completion(
+        db, org["staff"].id, guideline, date(2026, 3, 1), "Classroom session", actor_id=None
+    )
+    db.commit()
+    login(org["hr"])
+    page = client.get(f"/people/{org['staff'].id}").get_data(as_text=True)
+    menu = re.search(r'<select[^>]*name="exempt-course".*?</select>', page, re.S)
+    assert menu is not None
+    assert COURSE not in menu.group(0) and guideline not in menu.group(0)
+    other = client.get(f"/people/{org['staff2'].id}").get_data(as_text=True)
+    menu = re.search(r'<select[^>]*name="exempt-course".*?</select>', other, re.S)
+    assert menu is not None and COURSE in menu.group(0) and guideline in menu.group(0)

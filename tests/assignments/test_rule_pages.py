@@ -147,16 +147,33 @@ def test_change_is_audited_in_words_and_synced(client, login, db, org, shipped_c
     )
 
 
-def test_remove_stops_the_rule_withdraws_and_is_audited(client, login, db, org, shipped_courses):
+def test_remove_asks_first_then_stops_the_rule_withdraws_and_is_audited(
+    client, login, db, org, shipped_courses, make_employee
+):
     rule = create_rule(db, RuleSpec(COURSE, "departments", ("Sales",)), actor_id=None)
+    make_employee(department="Sales")
+    done = make_employee(department="Sales")
     sync_assignments(db)
+    enrollment = db.scalars(select(Enrollment).where(Enrollment.employee_id == done.id)).one()
+    enrollment.completed_at = enrollment.assigned_at
     db.commit()
     login(org["hr"])
+    before = _snapshot(db)
     response = _post(client, f"/admin/rules/{rule.id}/remove", {})
+    assert response.status_code == 200  # the first post only asks
+    page = response.get_data(as_text=True)
+    name = "Departments Sales: Social media essentials for professionals"
+    assert f"Remove the rule “{name}”?" in page
+    assert "2 open enrollments will be withdrawn" in page
+    assert "1 completion of this course stay on record" in page
+    assert 'name="confirmed" value="yes"' in page
+    assert _snapshot(db) == before and fresh(db, AssignmentRule, rule.id).is_active
+
+    response = _post(client, f"/admin/rules/{rule.id}/remove", {"confirmed": "yes"})
     assert response.status_code == 302
     page = client.get("/admin/rules/").get_data(as_text=True)
-    assert f"Rule {rule.id} removed. Assignments synced:" in page
-    assert "withdrawn 1" in page
+    assert f"The rule “{name}” is removed. Assignments synced:" in page
+    assert "withdrawn 2" in page  # as the confirmation said
     assert "There are no rules yet" in page
     assert fresh(db, AssignmentRule, rule.id).is_active is False
     removed = db.scalars(select(AuditEvent).where(AuditEvent.action == "rule.removed")).one()
@@ -166,6 +183,20 @@ def test_remove_stops_the_rule_withdraws_and_is_audited(client, login, db, org, 
     )
     assert client.get(f"/admin/rules/{rule.id}/edit").status_code == 404
     assert _post(client, f"/admin/rules/{rule.id}/remove", {}).status_code == 404
+
+
+def test_removing_a_rule_another_rule_overlaps_withdraws_only_what_nobody_else_gives(
+    client, login, db, org, shipped_courses
+):
+    rule = create_rule(db, RuleSpec(COURSE, "departments", ("Sales",)), actor_id=None)
+    create_rule(db, RuleSpec(COURSE, "everyone"), actor_id=None)
+    sync_assignments(db)
+    db.commit()
+    login(org["hr"])
+    page = _post(client, f"/admin/rules/{rule.id}/remove", {}).get_data(as_text=True)
+    assert "0 open enrollments will be withdrawn" in page
+    _post(client, f"/admin/rules/{rule.id}/remove", {"confirmed": "yes"})
+    assert "withdrawn 0" in client.get("/admin/rules/").get_data(as_text=True)
 
 
 def test_the_rules_page_shows_coverage_and_completion(client, login, db, org, shipped_courses):

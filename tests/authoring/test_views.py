@@ -155,7 +155,8 @@ def test_a_second_admin_saving_a_stale_lesson_sees_the_newer_text_and_overwrites
 def test_saving_a_lesson_deleted_meanwhile_offers_to_add_it_again(hr, db, draft_course):
     second = draft_course.lessons[1]
     token = lesson_token(second)
-    assert post(hr, f"{BASE}/lessons/second/delete", {"token": token}, BASE).status_code == 302
+    delete = {"token": token, "confirmed": "yes"}
+    assert post(hr, f"{BASE}/lessons/second/delete", delete, BASE).status_code == 302
     response = post(
         hr,
         f"{BASE}/lessons/second/edit",
@@ -329,3 +330,33 @@ def test_edit_pages_without_a_draft_say_how_to_start_one(hr, db, shipped_courses
     assert response.headers["Location"] == "/admin/courses/social-media-essentials"
     assert "Press “Edit” to start a new draft" in text(hr.get(response.headers["Location"]))
     assert hr.get("/admin/courses/no-such-course").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("path", "token_of", "title"),
+    [
+        (
+            "lessons/second",
+            lambda v: lesson_token(v.lessons[1]),
+            "Delete the lesson “Second lesson”",
+        ),
+        ("questions/q-two", lambda v: question_token(v.questions[1]), "Delete the question “"),
+    ],
+)
+def test_deleting_a_lesson_or_question_asks_first_and_names_it(
+    hr, db, draft_course, path, token_of, title
+):
+    token = token_of(draft_course)
+    lessons, questions = len(draft_course.lessons), len(draft_course.questions)
+    asked = post(hr, f"{BASE}/{path}/delete", {"token": token}, BASE)
+    assert asked.status_code == 200
+    page = text(asked)
+    assert f"{title}" in page and "from the draft?" in page
+    assert "It is removed from the draft of Posting well only" in page
+    assert f'name="token" value="{token}"' in page and 'name="confirmed" value="yes"' in page
+    version = fresh(db, CourseVersion, draft_course.id)
+    assert (len(version.lessons), len(version.questions)) == (lessons, questions)
+    done = post(hr, f"{BASE}/{path}/delete", {"token": token, "confirmed": "yes"}, BASE)
+    assert done.status_code == 302
+    version = fresh(db, CourseVersion, draft_course.id)
+    assert len(version.lessons) + len(version.questions) == lessons + questions - 1

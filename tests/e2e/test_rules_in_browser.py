@@ -72,3 +72,29 @@ def test_hr_exempts_a_person_from_their_page(page: Page, db, org, shipped_course
     row = page.get_by_role("row").filter(has_text=COURSE_TITLE)
     expect(row.get_by_text("Exempted")).to_be_visible()
     assert_accessible(page)
+
+
+def test_hr_removes_a_rule_after_reading_what_it_withdraws(
+    page: Page, db, org, shipped_courses
+) -> None:
+    from lms.assignments.services import RuleSpec, create_rule
+    from lms.assignments.sync import sync_assignments
+
+    create_rule(db, RuleSpec("social-media-essentials", "everyone"), actor_id=None)
+    sync_assignments(db)
+    db.commit()
+    sign_in(page, org["hr"].email, PASSWORD)
+    page.goto("/admin/rules/")
+    page.get_by_role("button", name=re.compile("Remove the rule for")).click()
+    name = f"Everyone: {COURSE_TITLE}"
+    expect(page.get_by_role("heading", level=1, name=f"Remove the rule “{name}”?")).to_be_visible()
+    expect(page.get_by_text("6 open enrollments will be withdrawn")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="Cancel and keep it as it is").click()  # changes nothing
+    expect(page.get_by_role("cell", name="Everyone", exact=True)).to_be_visible()
+
+    page.get_by_role("button", name=re.compile("Remove the rule for")).click()
+    page.get_by_role("button", name="Remove the rule", exact=True).click()
+    expect(page.get_by_text(f"The rule “{name}” is removed.")).to_be_visible()
+    expect(page.get_by_text(re.compile("withdrawn 6"))).to_be_visible()
+    expect(page.get_by_text("There are no rules yet.")).to_be_visible()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import io
 import logging
 import sqlite3
@@ -82,7 +83,17 @@ def test_saving_to_the_practice_history_and_deleting(client, login, db, org, shi
     client.post("/sign-out", data={"csrf_token": csrf_token(client, "/")})
     login(org["staff"])
     token = csrf_token(client, "/practice/drafts")
-    client.post(f"/practice/drafts/{draft_id}/delete", data={"csrf_token": token})
+    asked = client.post(f"/practice/drafts/{draft_id}/delete", data={"csrf_token": token})
+    assert asked.status_code == 200  # the first post asks, and deletes nothing
+    page = html.unescape(asked.get_data(as_text=True))
+    assert "Delete the draft you saved on 2 March 2026, 09:00?" in page
+    assert "The draft “This is confidential, don't share it.” and what the check found" in page
+    assert "It cannot be brought back." in page
+    db.rollback()
+    assert db.scalar(select(func.count()).select_from(PracticeDraft)) == 1
+    client.post(
+        f"/practice/drafts/{draft_id}/delete", data={"csrf_token": token, "confirmed": "yes"}
+    )
     db.rollback()
     assert db.scalar(select(func.count()).select_from(PracticeDraft)) == 0
 

@@ -8,7 +8,8 @@ from sqlalchemy import func, select
 
 from lms import clock
 from lms.purpose.models import PurposeAssessment
-from lms.purpose.services import department_averages, record
+from lms.purpose.services import record
+from lms.purpose.snapshots import Report, due, publish, report
 from tests.helpers import csrf_token
 
 SPLIT = {"business": 6, "community": 2, "learning": 2, "job_seeking": 0, "vanity": 0}
@@ -72,6 +73,16 @@ def test_answers_are_private_to_their_author(client, login, db, org):
     assert "6 of 10" not in client.get(f"/people/{org['staff'].id}").get_data(as_text=True)
 
 
+def _publish_q1(db) -> Report:
+    """Close the first quarter of 2026 and publish it, as the first view after it does."""
+    clock.advance(timedelta(days=31))  # 2 April 2026
+    quarter = due(db)
+    assert quarter is not None and quarter.key == "2026-Q1"
+    publish(db, quarter)
+    db.commit()
+    return report(db)
+
+
 def test_hr_sees_only_groups_of_five_or_more(client, login, db, make_employee):
     sales = [make_employee(department="Sales") for _ in range(5)]
     legal = [make_employee(department="Legal") for _ in range(2)]
@@ -80,17 +91,29 @@ def test_hr_sees_only_groups_of_five_or_more(client, login, db, make_employee):
     for person in legal:
         record(db, person.id, {**SPLIT, "business": 0, "vanity": 6})
     db.commit()
-    aggregate = department_averages(db)
-    assert [(g.label, g.people) for g in aggregate.departments] == [("Sales", 5)]
-    assert aggregate.departments[0].averages["business"] == 6.0
-    assert aggregate.hidden_departments == 1
-    # The overall figure leaves the small group out too, or it could be worked out.
-    assert aggregate.everyone is not None and aggregate.everyone.people == 5
+    published = _publish_q1(db)
+    # Everyone would be Sales plus the two in Legal: shown, it would give Legal away.
+    assert [(f.label, f.people) for f in published.figures] == [("Sales", 5)]
+    assert published.figures[0].averages["business"] == 6.0
+    assert published.left_out == 1
     hr = make_employee(is_hr_admin=True, department="HR")
     login(hr)
     page = client.get("/reports/purpose").get_data(as_text=True)
+    assert "<h2>January to March 2026</h2>" in page
     assert '<th scope="row">Sales</th>' in page and "Legal" not in page
-    assert "1 department is left out: fewer than 5 people there have taken it" in page
+    assert "1 department has no row of its own" in page
+    assert "The next figures appear on 1 July 2026" in page
+
+
+def test_nothing_is_shown_before_the_first_quarter_closes(client, login, db, make_employee):
+    for _ in range(5):
+        record(db, make_employee(department="Sales").id, SPLIT)
+    db.commit()
+    login(make_employee(is_hr_admin=True, department="HR"))
+    page = client.get("/reports/purpose").get_data(as_text=True)
+    # The quarter before (October to December 2025) had no answers yet.
+    assert "No group could be shown for this quarter" in page
+    assert "Sales" not in page
 
 
 def test_small_groups_are_shown_together_when_there_are_enough(db, make_employee):
@@ -99,11 +122,10 @@ def test_small_groups_are_shown_together_when_there_are_enough(db, make_employee
     departed = make_employee(department="Ops", is_active=False)
     record(db, departed.id, SPLIT)  # people who left do not count
     db.commit()
-    aggregate = department_averages(db)
-    assert [(g.label, g.people) for g in aggregate.departments] == [
-        ("Other departments together", 5)
-    ]
-    assert aggregate.hidden_departments == 0
+    published = _publish_q1(db)
+    # Everyone is the same five people: shown once.
+    assert [(f.label, f.people) for f in published.figures] == [("Other departments together", 5)]
+    assert published.left_out == 2
 
 
 def test_only_each_persons_latest_split_counts(db, make_employee):
@@ -112,7 +134,7 @@ def test_only_each_persons_latest_split_counts(db, make_employee):
         record(db, person.id, SPLIT)
         record(db, person.id, {**SPLIT, "business": 2, "job_seeking": 4})
     db.commit()
-    [sales] = department_averages(db).departments
+    [sales] = _publish_q1(db).figures
     assert (sales.people, sales.averages["job_seeking"]) == (5, 4.0)
 
 
