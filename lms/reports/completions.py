@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cached_property
 
 from sqlalchemy import ColumnElement, Select, case, exists, func, literal, select
 from sqlalchemy.orm import Session, aliased
@@ -24,6 +25,7 @@ from lms.learning.statuses import DONE, EXEMPTED, STATUSES, status_sql
 from lms.paging import page_within
 from lms.people.models import Employee
 from lms.people.org import Scope
+from lms.percentages import share, shares
 from lms.reports.exports import FileLayout
 
 PAGE_SIZE = 50
@@ -70,6 +72,11 @@ class CompletionFilter:
     include_inactive: bool = False  # leavers are left out unless asked for
 
 
+def _status_rank(status: str) -> tuple[int, str]:
+    """Most pressing first (overdue): a tie for a rounding point never flatters completion."""
+    return (STATUSES.index(status) if status in STATUSES else len(STATUSES), status)
+
+
 @dataclass(frozen=True)
 class StatusCounts:
     """How far a group of the report's rows (a course, a department) has got."""
@@ -90,14 +97,20 @@ class StatusCounts:
     def done(self) -> int:
         return sum(self.by_status.get(status, 0) for status in DONE)
 
+    @cached_property
+    def _percents(self) -> dict[str, int]:
+        statuses = sorted(self.by_status, key=_status_rank)
+        return dict(zip(statuses, shares([self.by_status[s] for s in statuses]), strict=True))
+
     def percent(self, status: str) -> int:
-        """Share of the group's rows with this status, rounded down."""
-        return self.by_status.get(status, 0) * 100 // self.total if self.total else 0
+        """Share of the group's rows with this status; a group's shares sum to 100."""
+        return self._percents.get(status, 0)
 
     @property
     def percent_done(self) -> int:
-        """Completed (here or elsewhere) of those required, rounded down: 99.6% is not done."""
-        return self.done * 100 // self.required if self.required else 0
+        """Completed (here or elsewhere) of those required, to the nearest whole number,
+        but 99.6% is not done: only everyone reads 100%."""
+        return share(self.done, self.required)
 
 
 @dataclass(frozen=True)
