@@ -17,8 +17,9 @@ from functools import cached_property
 
 from sqlalchemy import ColumnElement, Select, case, exists, func, literal, select
 from sqlalchemy.orm import Session, aliased
+from sqlalchemy.sql import Subquery
 
-from lms.courses.models import Course, CourseVersion
+from lms.courses.models import PUBLISHED, Course, CourseVersion
 from lms.db import iso_day
 from lms.learning.models import Enrollment, QuizAttempt
 from lms.learning.statuses import DONE, EXEMPTED, STATUSES, status_sql
@@ -150,17 +151,17 @@ _urgency = case(
 )
 
 
-# The row's first columns, the same on the page and in the files (see COLUMNS).
-_WHO_AND_WHAT: list[ColumnElement[object]] = [
+# The row's first columns, the same on the page and in the files (see COLUMNS), except the
+# course: the page links by its slug and shows the titles it already holds, while the files
+# write the course's title (see export_statement).
+_WHO: list[ColumnElement[object]] = [
     Employee.hris_id,
     _full_name,
     Employee.email,
     Employee.department,
     _manager.first_name + " " + _manager.last_name,
-    Course.slug,
-    CourseVersion.number,
-    _status,
 ]
+_WHO_AND_WHAT: list[ColumnElement[object]] = [*_WHO, Course.slug, CourseVersion.number, _status]
 
 # What each column header sorts by; ties go by name (last, first), then course.
 SORTS: dict[str, tuple[str, ...]] = {
@@ -366,8 +367,12 @@ def export_statement(scope: Scope, filters: CompletionFilter) -> Select[tuple[ob
         .group_by(QuizAttempt.enrollment_id)
         .subquery("attempt_counts")
     )
+    titles = _course_titles()
     columns = [
-        *_WHO_AND_WHAT,
+        *_WHO,
+        func.coalesce(titles.c.title, CourseVersion.title, Course.slug),
+        CourseVersion.number,
+        _status,
         iso_day(Enrollment.assigned_at),
         iso_day(Enrollment.due_at),
         iso_day(Enrollment.completed_at),
@@ -376,8 +381,29 @@ def export_statement(scope: Scope, filters: CompletionFilter) -> Select[tuple[ob
     ]
     return (
         _with_people(_report(columns, scope, filters))
+        .outerjoin(titles, titles.c.course_id == Course.id)
         .outerjoin(attempts, attempts.c.enrollment_id == Enrollment.id)
         .order_by(Employee.last_name, Employee.first_name, Employee.id, Course.slug)
+    )
+
+
+def _course_titles() -> Subquery:
+    """Each course's title as people know it: its newest published version's (one row per
+    course, joined once rather than looked up per row)."""
+    newest = (
+        select(CourseVersion.course_id, func.max(CourseVersion.number).label("number"))
+        .where(CourseVersion.status == PUBLISHED)
+        .group_by(CourseVersion.course_id)
+        .subquery("newest_published")
+    )
+    return (
+        select(CourseVersion.course_id, CourseVersion.title)
+        .join(
+            newest,
+            (newest.c.course_id == CourseVersion.course_id)
+            & (newest.c.number == CourseVersion.number),
+        )
+        .subquery("course_titles")
     )
 
 
