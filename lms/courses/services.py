@@ -80,7 +80,7 @@ def import_pack(
         audit.record(
             session,
             "course.imported",
-            f"{pack.slug} v{number}",
+            f"{pack.title}, version {number}",
             actor_id=published_by,
             after="draft",
         )
@@ -131,7 +131,7 @@ def publish_version(
     audit.record(
         session,
         "course.published",
-        f"{version.course.slug} v{version.number}",
+        f"{version.title}, version {version.number}",
         actor_id=published_by,
         before="draft",
         after=f"published{reack}{retiring}" + (f": {note}" if note else ""),
@@ -339,8 +339,6 @@ def lesson_titles(session: Session) -> dict[str, str]:
     """Titles of the current versions' lessons by "course-slug/lesson-slug", for links."""
     versions = {v.id: v.course.slug for v in current_versions(session, with_content=False).values()}
     rows = session.execute(
-        select(Lesson.version_id, Lesson.slug, Lesson.title).where(
-            Lesson.version_id.in_(versions)
-        )
+        select(Lesson.version_id, Lesson.slug, Lesson.title).where(Lesson.version_id.in_(versions))
     )
     return {f"{versions[version]}/{lesson}": title for version, lesson, title in rows}
