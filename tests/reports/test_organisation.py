@@ -15,7 +15,7 @@ from lms.learning.guideline import acknowledge
 from lms.learning.models import Enrollment
 from lms.reports import charts
 from lms.reports.completions import CompletionFilter, StatusCounts
-from lms.reports.guideline_report import GuidelineFilter, guideline_report
+from lms.reports.guideline_report import DepartmentLine, GuidelineFilter, guideline_report
 from lms.reports.organisation import overview
 
 ESSENTIALS, GUIDELINE = "social-media-essentials", "social-media-guideline"
@@ -131,6 +131,12 @@ def test_a_bars_percentages_add_up_to_100(by_status, percents):
 def test_percent_done_rounds_to_nearest_but_never_to_all_or_nothing(done, required, percent):
     counts = StatusCounts("Team", {"completed": done, "not started": required - done})
     assert counts.percent_done == percent
+
+
+def test_guideline_shares_round_to_nearest_but_only_everyone_is_100():
+    assert DepartmentLine("Sales", acknowledged=2, pending=1).percent == 67  # not 66
+    assert DepartmentLine("Sales", acknowledged=199, pending=1).percent == 99
+    assert DepartmentLine("Sales", acknowledged=1, pending=999).percent == 1
 
 
 def test_columns_scale_to_a_round_top_and_date_every_fourth_week():
