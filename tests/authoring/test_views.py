@@ -329,3 +329,9 @@ def test_edit_pages_without_a_draft_say_how_to_start_one(hr, db, shipped_courses
     assert response.headers["Location"] == "/admin/courses/social-media-essentials"
     assert "Press “Edit” to start a new draft" in text(hr.get(response.headers["Location"]))
     assert hr.get("/admin/courses/no-such-course").status_code == 404
+
+
+def test_questions_name_their_lesson_by_its_title(hr, draft_course):
+    page = text(hr.get(BASE))
+    assert "about “First lesson”" in page
+    assert "about “first”" not in page  # the lesson's slug is for URLs and packs
