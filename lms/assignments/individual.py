@@ -294,6 +294,7 @@ def _record(
     before: str,
     after: str,
 ) -> None:
-    target = f"{slug} for employee {employee.hris_id} ({employee.email})"
+    title = _titles(session).get(slug, slug)  # the course as people know it, not its slug
+    target = f"{title} for employee {employee.hris_id} ({employee.email})"
     audit.record(session, action, target, actor_id=actor_id, before=before, after=after)
     log.info("%s: %s by %s", action, target, actor_id)

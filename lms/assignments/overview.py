@@ -17,6 +17,7 @@ from lms.assignments.services import audience_in_words
 from lms.courses.models import Course
 from lms.learning.models import Enrollment
 from lms.people.models import Employee
+from lms.percentages import share
 
 
 @dataclass(frozen=True)
@@ -33,8 +34,8 @@ class RuleRow:
 
     @property
     def percent(self) -> int:
-        """Completed of assigned, rounded down, so 99.6% never shows as done."""
-        return self.completed * 100 // self.assigned if self.assigned else 0
+        """Completed of assigned, to the nearest whole number; 99.6% never shows as done."""
+        return share(self.completed, self.assigned)
 
 
 def rules_overview(session: Session) -> list[RuleRow]:

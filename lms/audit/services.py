@@ -32,6 +32,33 @@ ACTIONS = (
     "precheck.settings_changed",
 )
 
+# What each action is called where people read the log: the codes above stay for filters,
+# files and scripts; these are the words on the page.
+ACTION_LABELS = {
+    "people.imported": "Imported people from an HRIS file",
+    "role.granted": "Made an HR admin",
+    "role.revoked": "No longer an HR admin",
+    "password_link.issued": "Gave a link to set a password",
+    "course.created": "Created a course",
+    "course.imported": "Uploaded a course",
+    "course.published": "Published a course version",
+    "rule.created": "Added an assignment rule",
+    "rule.changed": "Changed an assignment rule",
+    "rule.removed": "Removed an assignment rule",
+    "enrollment.assigned": "Assigned a course",
+    "enrollment.withdrawn": "Withdrew a course",
+    "enrollment.exempted": "Exempted from a course",
+    "enrollment.completion_recorded": "Recorded a course completed elsewhere",
+    "mail.retried": "Tried failed emails again",
+    "mail.nudged": "Sent a reminder",
+    "precheck.settings_changed": "Changed the pre-check settings",
+}
+
+
+def action_label(action: str) -> str:
+    """An action in words; an action without a label reads as its code in plain words."""
+    return ACTION_LABELS.get(action) or action.replace(".", " ").replace("_", " ").capitalize()
+
 
 def record(
     session: Session,

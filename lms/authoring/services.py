@@ -180,7 +180,8 @@ def create_course(session: Session, new: NewCourse, *, actor_id: int | None) -> 
     session.add(version)
     refresh(version)
     session.flush()
-    audit.record(session, "course.created", f"{new.slug} v1", actor_id=actor_id, after="draft")
+    target = f"{new.title}, version 1"  # the course as people know it, not its slug
+    audit.record(session, "course.created", target, actor_id=actor_id, after="draft")
     log.info("course %s created by %s", new.slug, actor_id)
     return version
 

@@ -86,7 +86,7 @@ def import_pack(
         audit.record(
             session,
             "course.imported",
-            f"{pack.slug} v{number}",
+            f"{pack.title}, version {number}",
             actor_id=published_by,
             after="draft",
         )
@@ -137,7 +137,7 @@ def publish_version(
     audit.record(
         session,
         "course.published",
-        f"{version.course.slug} v{version.number}",
+        f"{version.title}, version {version.number}",
         actor_id=published_by,
         before="draft",
         after=f"published{reack}{retiring}" + (f": {note}" if note else ""),

@@ -9,22 +9,28 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
 from lms.precheck.engine import MAX_LENGTH
-from lms.precheck.profile import INDUSTRIES, LIST_KEYS, CompanyProfile
+from lms.precheck.profile import INDUSTRIES, LIST_KEYS, SETTING_NAMES, CompanyProfile
 
 LIST_LABELS = {
-    "employer_names": ("Employer names", "The company's names as people write them."),
-    "handles": ("Social handles", "For example @exampleco."),
-    "products": ("Product names", "Posts promoting these need a clear disclosure."),
-    "competitors": ("Competitor names", "Running these down, or comparing without a source."),
-    "codenames": ("Internal codenames", "Any mention is flagged as confidential."),
-    "email_domains": ("Employer email domains", "For example example.com."),
+    "employer_names": (
+        SETTING_NAMES["employer_names"],
+        "The company's names as people write them.",
+    ),
+    "handles": (SETTING_NAMES["handles"], "For example @exampleco."),
+    "products": (SETTING_NAMES["products"], "Posts promoting these need a clear disclosure."),
+    "competitors": (
+        SETTING_NAMES["competitors"],
+        "Running these down, or comparing without a source.",
+    ),
+    "codenames": (SETTING_NAMES["codenames"], "Any mention is flagged as confidential."),
+    "email_domains": (SETTING_NAMES["email_domains"], "For example example.com."),
     "role_mailboxes": (
-        "Role mailboxes that may be shared",
+        SETTING_NAMES["role_mailboxes"],
         "The part before the @, such as careers or press, at the domains above.",
     ),
-    "disclosure_hashtags": ("Accepted disclosure hashtags", "For example #employee."),
+    "disclosure_hashtags": (SETTING_NAMES["disclosure_hashtags"], "For example #employee."),
     "approved_clients": (
-        "Clients approved for public reference",
+        SETTING_NAMES["approved_clients"],
         "These may be named together with the work done for them.",
     ),
 }
@@ -53,7 +59,9 @@ class SettingsForm(FlaskForm):
 
     employer_names = TextAreaField(LIST_LABELS["employer_names"][0])
     handles = TextAreaField(LIST_LABELS["handles"][0])
-    ticker = StringField("Stock ticker", description="Leave empty if the company is not listed.")
+    ticker = StringField(
+        SETTING_NAMES["ticker"], description="Leave empty if the company is not listed."
+    )
     products = TextAreaField(LIST_LABELS["products"][0])
     competitors = TextAreaField(LIST_LABELS["competitors"][0])
     codenames = TextAreaField(LIST_LABELS["codenames"][0])
@@ -62,10 +70,10 @@ class SettingsForm(FlaskForm):
     disclosure_hashtags = TextAreaField(LIST_LABELS["disclosure_hashtags"][0])
     approved_clients = TextAreaField(LIST_LABELS["approved_clients"][0])
     phone_region = StringField(
-        "Default phone region", description="Two letters, such as GB, US or DE."
+        SETTING_NAMES["phone_region"], description="Two letters, such as GB, US or DE."
     )
     industry = SelectField(
-        "Industry",
+        SETTING_NAMES["industry"],
         choices=[SelectChoice(name, name.capitalize()) for name in INDUSTRIES],
         description="Finance makes promised returns a 'do not post'; health does the same for "
         "someone else's health.",

@@ -32,6 +32,22 @@ LIST_KEYS = (
 TEXT_KEYS = ("ticker", "phone_region", "industry")
 KEYS = (*LIST_KEYS, *TEXT_KEYS, "require_disclaimer")
 MAX_ITEMS, MAX_LENGTH = 200, 100
+# Each setting as HR knows it from the settings page, for the form and the audit log.
+SETTING_NAMES = {
+    "employer_names": "Employer names",
+    "handles": "Social handles",
+    "products": "Product names",
+    "competitors": "Competitor names",
+    "codenames": "Internal codenames",
+    "email_domains": "Employer email domains",
+    "role_mailboxes": "Role mailboxes that may be shared",
+    "disclosure_hashtags": "Accepted disclosure hashtags",
+    "approved_clients": "Clients approved for public reference",
+    "ticker": "Stock ticker",
+    "phone_region": "Default phone region",
+    "industry": "Industry",
+    "require_disclaimer": "Ask for \u201cviews are my own\u201d",
+}
 
 
 @dataclass(frozen=True)
@@ -170,3 +186,34 @@ def load_profile(text: str, *, where: str) -> CompanyProfile:
 def dump_profile(profile: CompanyProfile) -> str:
     """The profile as a YAML file that load_profile reads back unchanged."""
     return yaml_lines.dump(profile.as_mapping())
+
+
+@dataclass(frozen=True)
+class SettingChange:
+    name: str  # as on the settings page
+    before: str  # in words
+    after: str
+
+
+def setting_changes(before: str, after: str) -> list[SettingChange] | None:
+    """What differs between two saved profiles (their YAML text), setting by setting in
+    words, in the settings page's order; None when either text is not a profile."""
+    try:
+        old, new = load_profile(before, where="before"), load_profile(after, where="after")
+    except ProfileProblems:
+        return None
+    return [
+        SettingChange(
+            SETTING_NAMES[key], _in_words(getattr(old, key)), _in_words(getattr(new, key))
+        )
+        for key in SETTING_NAMES
+        if getattr(old, key) != getattr(new, key)
+    ]
+
+
+def _in_words(value: object) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, tuple):
+        return ", ".join(value) if value else "none"
+    return str(value) or "none"

@@ -10,11 +10,24 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from lms.audit.models import AuditEvent
+from lms.audit.services import action_label
 from lms.paging import page_within
 from lms.people.models import Employee
+from lms.precheck.profile import setting_changes
 
 PAGE_SIZE = 50
-CSV_HEADER = ["time_utc", "actor", "action", "target", "before", "after"]
+# The first six columns are as recorded (for scripts); the last three say it in words.
+CSV_HEADER = [
+    "time_utc",
+    "actor",
+    "action",
+    "target",
+    "before",
+    "after",
+    "what_happened",
+    "before_in_words",
+    "after_in_words",
+]
 
 
 @dataclass(frozen=True)
@@ -26,9 +39,50 @@ class AuditFilter:
 
 
 @dataclass(frozen=True)
+class Detail:
+    """One line of a before or after: a setting's name and value, or words alone."""
+
+    name: str  # "" when the value says it all
+    value: str
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.value}" if self.name else self.value
+
+
+@dataclass(frozen=True)
 class AuditRow:
     event: AuditEvent
     actor: str  # "the command line" when no person acted
+    before: list[Detail]
+    after: list[Detail]
+
+    @property
+    def what(self) -> str:
+        """The action as a person says it ("Exempted from a course")."""
+        return action_label(self.event.action)
+
+
+def readable(event: AuditEvent) -> tuple[list[Detail], list[Detail]]:
+    """An event's before and after for people: the settings that changed, by the names on
+    the settings page, rather than whole YAML files; other events are already in words."""
+    if event.action == "precheck.settings_changed":
+        changes = setting_changes(event.before or "", event.after or "")
+        if changes is not None:
+            if not changes:
+                return [Detail("", "no setting changed")], [Detail("", "no setting changed")]
+            return (
+                [Detail(change.name, change.before) for change in changes],
+                [Detail(change.name, change.after) for change in changes],
+            )
+    return _words(event.before), _words(event.after)
+
+
+def _words(text: str | None) -> list[Detail]:
+    return [Detail("", text)] if text else []
+
+
+def _in_one_line(details: list[Detail]) -> str:
+    return "; ".join(str(detail) for detail in details)
 
 
 @dataclass(frozen=True)
@@ -66,7 +120,10 @@ def audit_page(session: Session, filters: AuditFilter, page: int = 1) -> AuditPa
         .offset((page - 1) * PAGE_SIZE)
     )
     return AuditPage(
-        [AuditRow(event, email or "the command line") for event, email in rows], total, page, pages
+        [AuditRow(event, email or "the command line", *readable(event)) for event, email in rows],
+        total,
+        page,
+        pages,
     )
 
 
@@ -77,6 +134,7 @@ def audit_rows(session: Session, filters: AuditFilter) -> Iterator[list[object]]
     )
     with rows:  # a download stopped half way (the browser went away) closes its cursor
         for event, email in rows:
+            before, after = readable(event)
             yield [
                 event.at.strftime("%Y-%m-%d %H:%M:%S"),
                 email or "command line",
@@ -84,4 +142,7 @@ def audit_rows(session: Session, filters: AuditFilter) -> Iterator[list[object]]
                 event.target,
                 event.before or "",
                 event.after or "",
+                action_label(event.action),
+                _in_one_line(before),
+                _in_one_line(after),
             ]

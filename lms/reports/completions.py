@@ -13,17 +13,20 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cached_property
 
 from sqlalchemy import ColumnElement, Select, case, exists, func, literal, select
 from sqlalchemy.orm import Session, aliased
+from sqlalchemy.sql import Subquery
 
-from lms.courses.models import Course, CourseVersion
+from lms.courses.models import PUBLISHED, Course, CourseVersion
 from lms.db import iso_day
 from lms.learning.models import Enrollment, QuizAttempt
 from lms.learning.statuses import DONE, EXEMPTED, STATUSES, status_sql
 from lms.paging import page_within
 from lms.people.models import Employee
 from lms.people.org import Scope
+from lms.percentages import share, shares
 from lms.reports.exports import FileLayout
 
 PAGE_SIZE = 50
@@ -70,6 +73,11 @@ class CompletionFilter:
     include_inactive: bool = False  # leavers are left out unless asked for
 
 
+def _status_rank(status: str) -> tuple[int, str]:
+    """Most pressing first (overdue): a tie for a rounding point never flatters completion."""
+    return (STATUSES.index(status) if status in STATUSES else len(STATUSES), status)
+
+
 @dataclass(frozen=True)
 class StatusCounts:
     """How far a group of the report's rows (a course, a department) has got."""
@@ -90,14 +98,20 @@ class StatusCounts:
     def done(self) -> int:
         return sum(self.by_status.get(status, 0) for status in DONE)
 
+    @cached_property
+    def _percents(self) -> dict[str, int]:
+        statuses = sorted(self.by_status, key=_status_rank)
+        return dict(zip(statuses, shares([self.by_status[s] for s in statuses]), strict=True))
+
     def percent(self, status: str) -> int:
-        """Share of the group's rows with this status, rounded down."""
-        return self.by_status.get(status, 0) * 100 // self.total if self.total else 0
+        """Share of the group's rows with this status; a group's shares sum to 100."""
+        return self._percents.get(status, 0)
 
     @property
     def percent_done(self) -> int:
-        """Completed (here or elsewhere) of those required, rounded down: 99.6% is not done."""
-        return self.done * 100 // self.required if self.required else 0
+        """Completed (here or elsewhere) of those required, to the nearest whole number,
+        but 99.6% is not done: only everyone reads 100%."""
+        return share(self.done, self.required)
 
 
 @dataclass(frozen=True)
@@ -137,17 +151,17 @@ _urgency = case(
 )
 
 
-# The row's first columns, the same on the page and in the files (see COLUMNS).
-_WHO_AND_WHAT: list[ColumnElement[object]] = [
+# The row's first columns, the same on the page and in the files (see COLUMNS), except the
+# course: the page links by its slug and shows the titles it already holds, while the files
+# write the course's title (see export_statement).
+_WHO: list[ColumnElement[object]] = [
     Employee.hris_id,
     _full_name,
     Employee.email,
     Employee.department,
     _manager.first_name + " " + _manager.last_name,
-    Course.slug,
-    CourseVersion.number,
-    _status,
 ]
+_WHO_AND_WHAT: list[ColumnElement[object]] = [*_WHO, Course.slug, CourseVersion.number, _status]
 
 # What each column header sorts by; ties go by name (last, first), then course.
 SORTS: dict[str, tuple[str, ...]] = {
@@ -353,8 +367,12 @@ def export_statement(scope: Scope, filters: CompletionFilter) -> Select[tuple[ob
         .group_by(QuizAttempt.enrollment_id)
         .subquery("attempt_counts")
     )
+    titles = _course_titles()
     columns = [
-        *_WHO_AND_WHAT,
+        *_WHO,
+        func.coalesce(titles.c.title, CourseVersion.title, Course.slug),
+        CourseVersion.number,
+        _status,
         iso_day(Enrollment.assigned_at),
         iso_day(Enrollment.due_at),
         iso_day(Enrollment.completed_at),
@@ -363,8 +381,29 @@ def export_statement(scope: Scope, filters: CompletionFilter) -> Select[tuple[ob
     ]
     return (
         _with_people(_report(columns, scope, filters))
+        .outerjoin(titles, titles.c.course_id == Course.id)
         .outerjoin(attempts, attempts.c.enrollment_id == Enrollment.id)
         .order_by(Employee.last_name, Employee.first_name, Employee.id, Course.slug)
+    )
+
+
+def _course_titles() -> Subquery:
+    """Each course's title as people know it: its newest published version's (one row per
+    course, joined once rather than looked up per row)."""
+    newest = (
+        select(CourseVersion.course_id, func.max(CourseVersion.number).label("number"))
+        .where(CourseVersion.status == PUBLISHED)
+        .group_by(CourseVersion.course_id)
+        .subquery("newest_published")
+    )
+    return (
+        select(CourseVersion.course_id, CourseVersion.title)
+        .join(
+            newest,
+            (newest.c.course_id == CourseVersion.course_id)
+            & (newest.c.number == CourseVersion.number),
+        )
+        .subquery("course_titles")
     )
 
 

@@ -7,7 +7,7 @@ from wtforms import BooleanField, DateField, EmailField, IntegerField, SelectFie
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 
-from lms.audit.services import ACTIONS
+from lms.audit.services import ACTIONS, action_label
 from lms.learning.statuses import STATUSES
 from lms.reports.completions import SORTS
 from lms.reports.guideline_report import ACKNOWLEDGED, PENDING
@@ -20,7 +20,8 @@ class AuditFilterForm(FlaskForm):
     actor = EmailField("Done by (email)", validators=[Optional()])
     action = SelectField(
         "Action",
-        choices=[SelectChoice("", "All actions")] + [SelectChoice(a, a) for a in ACTIONS],
+        choices=[SelectChoice("", "All actions")]
+        + [SelectChoice(a, action_label(a)) for a in ACTIONS],
         validators=[Optional()],
     )
     since = DateField("From", validators=[Optional()])

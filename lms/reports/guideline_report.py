@@ -19,6 +19,7 @@ from lms.learning.guideline import published_guideline_versions, still_valid
 from lms.learning.models import Attestation
 from lms.paging import page_within
 from lms.people.models import Employee
+from lms.percentages import share
 
 PAGE_SIZE = 50
 ACKNOWLEDGED, PENDING = "acknowledged", "not acknowledged"
@@ -44,7 +45,8 @@ class DepartmentLine:
 
     @property
     def percent(self) -> int:
-        return self.acknowledged * 100 // self.total if self.total else 0
+        """Who has acknowledged, to the nearest whole number (only everyone reads 100%)."""
+        return share(self.acknowledged, self.total)
 
     def matching(self, status: str) -> int:
         """How many people the status filter keeps ("" keeps everyone)."""
@@ -81,8 +83,8 @@ class GuidelineReport:
 
     @property
     def percent(self) -> int:
-        everyone = self.acknowledged + self.pending
-        return self.acknowledged * 100 // everyone if everyone else 0
+        """Who has acknowledged, to the nearest whole number (only everyone reads 100%)."""
+        return share(self.acknowledged, self.acknowledged + self.pending)
 
 
 def _people(valid_ids: list[int], filters: GuidelineFilter, *, by_status: bool = True) -> Select:

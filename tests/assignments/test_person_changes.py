@@ -66,7 +66,7 @@ def test_exemption_is_audited_shown_as_such_and_never_overdue(
     assert "On leave" in page
     (event,) = _events(db, "enrollment.exempted")
     assert event.actor_id == org["hr"].id
-    assert event.target == f"{COURSE} for employee T0004 ({org['staff'].email})"
+    assert event.target == f"{TITLE} for employee T0004 ({org['staff'].email})"
     assert event.before == "not started, due 16 March 2026"
     assert event.after == "exempted (On leave)"
     clock.advance(timedelta(days=30))  # long past the due date

@@ -14,6 +14,7 @@ from tests.helpers import csrf_token
 from tests.people.hris_files import csv_file, person_row
 
 ESSENTIALS = PROJECT_ROOT / "courses" / "social-media-essentials"
+TITLE = "Social media essentials for professionals"  # the audit log names courses as people do
 
 
 def _events(db) -> list[tuple[str, str, int | None, str | None, str | None]]:
@@ -75,14 +76,14 @@ def test_a_password_link_is_recorded_but_not_the_link(runner, db, make_employee)
     assert all(token not in str(event) for event in events)
 
 
-def test_importing_and_publishing_a_course_are_recorded(runner, db):
+def test_importing_and_publishing_a_course_are_recorded_by_title(runner, db):
     result = runner.invoke(
         args=["courses", "import", str(ESSENTIALS), "--publish", "--note", "First issue"]
     )
     assert result.exit_code == 0, result.output
     assert _events(db) == [
-        ("course.imported", "social-media-essentials v1", None, None, "draft"),
-        ("course.published", "social-media-essentials v1", None, "draft", "published: First issue"),
+        ("course.imported", f"{TITLE}, version 1", None, None, "draft"),
+        ("course.published", f"{TITLE}, version 1", None, "draft", "published: First issue"),
     ]
 
 

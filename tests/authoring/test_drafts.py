@@ -36,7 +36,7 @@ def test_a_new_course_is_an_audited_draft_that_round_trips_through_the_importer(
     pack = version_as_pack(draft_course)
     assert read_pack_files(pack_files(pack)) == pack  # exactly what an import would accept
     event = db.scalar(select(AuditEvent).where(AuditEvent.action == "course.created"))
-    assert (event.target, event.after) == (f"{SLUG} v1", "draft")
+    assert (event.target, event.after) == (f"{draft_course.title}, version 1", "draft")
 
 
 @pytest.mark.parametrize(

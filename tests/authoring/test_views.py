@@ -360,3 +360,9 @@ def test_deleting_a_lesson_or_question_asks_first_and_names_it(
     assert done.status_code == 302
     version = fresh(db, CourseVersion, draft_course.id)
     assert len(version.lessons) + len(version.questions) == lessons + questions - 1
+
+
+def test_questions_name_their_lesson_by_its_title(hr, draft_course):
+    page = text(hr.get(BASE))
+    assert "about “First lesson”" in page
+    assert "about “first”" not in page  # the lesson's slug is for URLs and packs

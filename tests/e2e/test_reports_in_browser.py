@@ -45,7 +45,9 @@ def team(db, org, make_employee, shipped_courses, enrol):
     return org, sorted(p.email for p in people if p.id in overdue and p is not org["outsider"])
 
 
-def test_a_manager_downloads_their_overdue_people(page: Page, team, tmp_path) -> None:
+def test_a_manager_downloads_their_overdue_people(
+    page: Page, team, tmp_path, shipped_courses
+) -> None:
     org, overdue_emails = team
     sign_in(page, org["lead"].email, PASSWORD)
     main_nav(page).get_by_role("link", name="My team").click()
@@ -74,7 +76,8 @@ def test_a_manager_downloads_their_overdue_people(page: Page, team, tmp_path) ->
         header, *csv_rows = list(csv.reader(file))
     assert tuple(header) == COLUMNS
     assert sorted(row[2] for row in csv_rows) == overdue_emails
-    assert {(row[5], row[7]) for row in csv_rows} == {(ESSENTIALS, "overdue")}
+    title = shipped_courses[ESSENTIALS].title
+    assert {(row[5], row[7]) for row in csv_rows} == {(title, "overdue")}
 
     with page.expect_download(timeout=TIMEOUT_MS) as xlsx_download:
         page.get_by_role("link", name="Excel (XLSX)").click()

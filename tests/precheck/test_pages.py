@@ -55,6 +55,7 @@ def test_a_draft_gets_its_findings_marked_with_lesson_links(
     assert '<mark class="mark-high"><a href="#finding-' in page
     assert 'href="/courses/social-media-guideline/lessons/protect-other-peoples-privacy"' in page
     assert "Protect other people" in page  # the lesson's own title
+    assert "PRIV-HEALTH" not in page and "PRIV-CONTACT" not in page  # rule codes are HR's
     assert db.scalar(select(func.count()).select_from(PracticeDraft)) == 0  # nothing kept
 
 
@@ -72,6 +73,7 @@ def test_saving_to_the_practice_history_and_deleting(client, login, db, org, shi
     history = client.get("/practice/drafts").get_data(as_text=True)
     assert "This is confidential, don&#39;t share it." in history
     assert "Confidential or internal information" in history
+    assert "CONF-MARKER" not in page and "CONF-MARKER" not in history
     draft_id = db.scalar(select(PracticeDraft.id))
     # Someone else's draft does not exist for them.
     client.post("/sign-out", data={"csrf_token": csrf_token(client, "/")})

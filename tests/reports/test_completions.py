@@ -9,6 +9,9 @@ import pytest
 from sqlalchemy import select
 
 from lms import clock
+from lms.authoring.services import start_draft
+from lms.courses.models import Course, CourseVersion
+from lms.courses.services import publish_version
 from lms.learning.models import Enrollment
 from lms.people.org import EVERYONE, Scope
 from lms.reports.completions import (
@@ -28,9 +31,13 @@ NO_FILTER = CompletionFilter()
 
 
 def _everything(db, scope, filters=NO_FILTER):
-    """Every exported row as (employee_id, course, status)."""
+    """Every exported row as (employee_id, course slug, status); the file holds the title."""
+    titles = select(CourseVersion.title, Course.slug).join(CourseVersion.course)
+    slugs = {title: slug for title, slug in db.execute(titles)}
     return sorted(
-        (row[0], row[5], row[7]) for batch in export_rows(db, scope, filters) for row in batch
+        (row[0], slugs[row[5]], row[7])
+        for batch in export_rows(db, scope, filters)
+        for row in batch
     )
 
 
@@ -117,6 +124,21 @@ def test_one_row_per_person_and_course_the_latest_cycle_not_withdrawn(
     assert _everything(db, EVERYONE) == [(org["staff"].hris_id, ESSENTIALS, "not started")]
 
 
+def test_the_files_name_each_course_by_its_current_published_title(db, org, shipped_courses, enrol):
+    """A learner on version 1 of a course since renamed shows the name HR uses now; a draft's
+    new title is not public yet, so it is not used."""
+    started = enrol(org["staff"], shipped_courses[ESSENTIALS])
+    started.version_id = shipped_courses[ESSENTIALS].id
+    renamed, _ = start_draft(db, ESSENTIALS)
+    renamed.title = "Posting at work"
+    publish_version(db, renamed, published_by=None)
+    unpublished, _ = start_draft(db, ESSENTIALS)
+    unpublished.title = "Not public yet"
+    db.commit()
+    (row,) = [row for batch in export_rows(db, EVERYONE, NO_FILTER) for row in batch]
+    assert (row[5], row[6]) == ("Posting at work", 1)  # the title now, the version taken
+
+
 def test_people_who_left_are_left_out_unless_asked_for(db, enrolled):
     enrolled["staff"].is_active = False
     db.commit()
@@ -181,7 +203,16 @@ def test_score_and_attempts_come_with_each_row(db, org, shipped_courses, enrol):
     enrollment = enrol(org["staff"], course)
     complete_after_attempts(db, enrollment, course, [40, 90])
     [[row]] = list(export_rows(db, EVERYONE, CompletionFilter()))
-    assert row[5:] == (ESSENTIALS, 1, "completed", "2026-03-02", "2026-03-16", "2026-03-02", 90, 2)
+    assert row[5:] == (
+        course.title,
+        1,
+        "completed",
+        "2026-03-02",
+        "2026-03-16",
+        "2026-03-02",
+        90,
+        2,
+    )
     [page_row] = report_page(db, EVERYONE, CompletionFilter()).rows
     assert (page_row.score, page_row.attempts, page_row.version) == (90, 2, 1)
 

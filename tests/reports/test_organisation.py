@@ -15,7 +15,7 @@ from lms.learning.guideline import acknowledge
 from lms.learning.models import Enrollment
 from lms.reports import charts
 from lms.reports.completions import CompletionFilter, StatusCounts
-from lms.reports.guideline_report import GuidelineFilter, guideline_report
+from lms.reports.guideline_report import DepartmentLine, GuidelineFilter, guideline_report
 from lms.reports.organisation import overview
 
 ESSENTIALS, GUIDELINE = "social-media-essentials", "social-media-guideline"
@@ -41,7 +41,7 @@ def test_overview_counts_by_department_and_course(db, enrolled):
     }
     assert [(group.label, group.total) for group in picture.by_course] == [(ESSENTIALS, 6)]
     assert picture.overdue_by_department == [("Marketing", 1)]
-    assert picture.total.percent_done == 16  # 1 of 6, rounded down
+    assert picture.total.percent_done == 17  # 1 of 6 is 16.7%: to the nearest
 
 
 def test_weekly_completions_count_every_cycle_in_its_week(db, enrolled, shipped_courses):
@@ -83,7 +83,7 @@ def test_the_page_draws_every_chart_with_a_table(client, login, enrolled):
     assert page.count('<svg class="chart-svg"') == 4
     assert 'role="img"' in page
     assert "Marketing: 1 overdue (25%)" in page  # a segment's own description
-    assert "16%</strong> completed" in page
+    assert "17%</strong> completed" in page
 
 
 def test_an_empty_organisation_says_so(client, login, org):
@@ -107,6 +107,38 @@ def test_stacked_bars_fill_the_same_width_whatever_the_group_size():
     assert big[1].x == pytest.approx(big[0].x + big[0].width, abs=0.1)
 
 
+@pytest.mark.parametrize(
+    ("by_status", "percents"),
+    [
+        ({"completed": 1, "overdue": 1, "not started": 1}, [33, 33, 34]),
+        ({"completed": 1, "in progress": 1, "not started": 1, "overdue": 3}, [16, 17, 17, 50]),
+        ({"completed": 2, "in progress": 1}, [67, 33]),
+    ],
+)
+def test_a_bars_percentages_add_up_to_100(by_status, percents):
+    """Rounded down each, thirds read 33% + 33% + 33% = 99%; the largest remainders get the
+    point left over, ties to the more pressing status (overdue first), so a tie never
+    flatters completion. Segments run completed, in progress, not started, overdue."""
+    (bar,) = charts.stacked([StatusCounts("Team", by_status)]).bars
+    assert [segment.percent for segment in bar.segments] == percents
+    assert sum(segment.percent for segment in bar.segments) == 100
+
+
+@pytest.mark.parametrize(
+    ("done", "required", "percent"),
+    [(2, 3, 67), (1, 6, 17), (199, 200, 99), (1, 1000, 1), (0, 5, 0), (5, 5, 100), (0, 0, 0)],
+)
+def test_percent_done_rounds_to_nearest_but_never_to_all_or_nothing(done, required, percent):
+    counts = StatusCounts("Team", {"completed": done, "not started": required - done})
+    assert counts.percent_done == percent
+
+
+def test_guideline_shares_round_to_nearest_but_only_everyone_is_100():
+    assert DepartmentLine("Sales", acknowledged=2, pending=1).percent == 67  # not 66
+    assert DepartmentLine("Sales", acknowledged=199, pending=1).percent == 99
+    assert DepartmentLine("Sales", acknowledged=1, pending=999).percent == 1
+
+
 def test_columns_scale_to_a_round_top_and_date_every_fourth_week():
     weeks = [(date(2026, 1, 5) + timedelta(weeks=n), n * 7) for n in range(9)]
     chart = charts.columns(weeks)
@@ -126,6 +158,8 @@ def test_guideline_report_counts_who_has_acknowledged_the_current_version(db, or
     db.commit()
     report = guideline_report(db, GuidelineFilter())
     assert (report.acknowledged, report.pending, report.percent) == (2, 4, 33)
+    marketing = next(line for line in report.departments if line.department == "Marketing")
+    assert marketing.percent == 50
     assert {line.department: (line.acknowledged, line.pending) for line in report.departments} == {
         "Marketing": (2, 2),
         "Ops": (0, 1),

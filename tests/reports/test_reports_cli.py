@@ -58,7 +58,7 @@ def test_writes_everyone_as_xlsx_with_filters(runner, enrolled, tmp_path):
     rows = list(openpyxl.load_workbook(out).active.iter_rows(values_only=True))
     assert rows[0] == COLUMNS
     assert [(row[0], row[5]) for row in rows[1:]] == [
-        (enrolled["outsider"].hris_id, "social-media-guideline")
+        (enrolled["outsider"].hris_id, "Our social media guideline")
     ]
 
 

@@ -96,7 +96,7 @@ def test_the_counts_show_each_course_with_its_progress(client, login, enrolled):
     assert '1 <span class="muted">(50%)</span>' in page  # one of two overdue
 
 
-def test_downloads_hold_exactly_the_rows_the_page_shows(client, login, enrolled):
+def test_downloads_hold_exactly_the_rows_the_page_shows(client, login, enrolled, shipped_courses):
     org = enrolled
     login(org["senior"])
     page = client.get("/reports/team?status=overdue").get_data(as_text=True)
@@ -112,6 +112,7 @@ def test_downloads_hold_exactly_the_rows_the_page_shows(client, login, enrolled)
     assert response.headers["Cache-Control"] == "no-store"
     header, *rows = _csv_rows(response)
     assert tuple(header) == COLUMNS
+    assert header[5] == "course"
     assert rows == [
         [
             org["staff"].hris_id,
@@ -119,7 +120,7 @@ def test_downloads_hold_exactly_the_rows_the_page_shows(client, login, enrolled)
             org["staff"].email,
             "Marketing",
             "Lee Lead",
-            ESSENTIALS,
+            shipped_courses[ESSENTIALS].title,  # the title people know, not the slug
             "",
             "overdue",
             "2026-03-02",
