@@ -73,6 +73,13 @@ ACCESS_TABLE = [
     Row(
         "people.import_file", "POST", lambda o: "/people/import", _outcomes(SIGN_IN, 403, 403, 200)
     ),
+    # No preview to confirm: HR is sent back to the upload with a message.
+    Row(
+        "people.confirm_import",
+        "POST",
+        lambda o: "/people/import/confirm",
+        _outcomes(SIGN_IN, 403, 403, 302),
+    ),
     # Learning: everyone signed in takes their own courses (all three roles are enrolled).
     Row(
         "learning.course", "GET", lambda o: f"/courses/{COURSE}", _outcomes(SIGN_IN, 200, 200, 200)

@@ -4,8 +4,16 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, EmailField, IntegerField, PasswordField, SearchField, SelectField
-from wtforms.validators import DataRequired, EqualTo, Optional
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    IntegerField,
+    PasswordField,
+    SearchField,
+    SelectField,
+)
+from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 
 class SignInForm(FlaskForm):
@@ -42,6 +50,17 @@ class ImportPeopleForm(FlaskForm):
     deactivate_missing = BooleanField(
         "Deactivate people who are not in this file",
         description="Use this with a complete export, so leavers can no longer sign in.",
+    )
+
+
+class ConfirmImportForm(FlaskForm):
+    """Confirms one previewed import, named by the key its file is kept under."""
+
+    key = HiddenField(validators=[DataRequired(), Length(max=64)])
+    deactivations = IntegerField(
+        "Type the number of people this import deactivates",
+        validators=[Optional()],
+        description="A check that this many people really are leaving.",
     )
 
 
