@@ -270,6 +270,24 @@ ACCESS_TABLE = [
         lambda o: f"/people/{o['outsider'].id}/invite",
         _outcomes(SIGN_IN, 403, 403, 302),
     ),
+    # Invite links without email. The outsider has a password: HR is told so and sent back.
+    Row(
+        "invites.create_link",
+        "POST",
+        lambda o: f"/people/{o['outsider'].id}/invite-link",
+        _outcomes(SIGN_IN, 403, 403, 302),
+    ),
+    # Nobody ticked: HR is asked to tick someone.
+    Row(
+        "invites.invite_many", "POST", lambda o: "/people/invite", _outcomes(SIGN_IN, 403, 403, 302)
+    ),
+    # No batch of links posted: HR is sent back to the list.
+    Row(
+        "invites.links_file",
+        "POST",
+        lambda o: "/people/invite-links.csv",
+        _outcomes(SIGN_IN, 403, 403, 302),
+    ),
     Row("mail.outbox_page", "GET", lambda o: "/mail/outbox", _outcomes(SIGN_IN, 403, 403, 200)),
     Row(
         "mail.retry",

@@ -12,8 +12,16 @@ from wtforms import (
     PasswordField,
     SearchField,
     SelectField,
+    SelectMultipleField,
 )
-from wtforms.validators import DataRequired, EqualTo, Length, Optional
+from wtforms.validators import AnyOf, DataRequired, EqualTo, Length, Optional, ValidationError
+
+MAX_ID = 2**31 - 1  # the largest id either database stores
+
+
+def _ids_in_range(_form: FlaskForm, field: SelectMultipleField) -> None:
+    if any(not 0 < value <= MAX_ID for value in field.data or ()):
+        raise ValidationError("One of the people ticked does not exist; tick them again.")
 
 
 class SignInForm(FlaskForm):
@@ -73,3 +81,18 @@ class PeopleFilterForm(FlaskForm):
     q = SearchField("Search", validators=[Optional()], description="Name, email or employee id")
     department = SelectField("Department", validate_choice=False)
     page = IntegerField("Page", default=1, validators=[Optional()])
+
+
+class InviteManyForm(FlaskForm):
+    """Invite the people ticked on the list, or everyone who has no password yet."""
+
+    person = SelectMultipleField(
+        "People to invite", coerce=int, validate_choice=False, validators=[_ids_in_range]
+    )
+    scope = HiddenField(validators=[Optional(), AnyOf(["ticked", "everyone"])])
+
+
+class InviteLinksFileForm(FlaskForm):
+    """The signed note of a batch of invite links, to write the same links as a CSV file."""
+
+    batch = HiddenField(validators=[DataRequired(), Length(max=400_000)])

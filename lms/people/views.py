@@ -76,7 +76,7 @@ def email_invite(employee_id: int) -> ResponseReturnValue:
     session = db_session()
     employee = get_visible_employee(session, current_user, employee_id)
     if not current_app.config["SMTP_HOST"]:
-        flash("Email is not set up here: print a link with `lms people invite EMAIL`.", "error")
+        flash("Email is not set up here: use “Create an invite link” instead.", "error")
     elif not employee.is_active:
         flash(f"{employee.name} has left, so they cannot be invited.", "error")
     elif queue_password_link(
