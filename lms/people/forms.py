@@ -14,7 +14,15 @@ from wtforms import (
     SelectField,
     SelectMultipleField,
 )
-from wtforms.validators import AnyOf, DataRequired, EqualTo, Length, Optional, ValidationError
+from wtforms.validators import (
+    AnyOf,
+    DataRequired,
+    EqualTo,
+    Length,
+    Optional,
+    Regexp,
+    ValidationError,
+)
 
 MAX_ID = 2**31 - 1  # the largest id either database stores
 
@@ -64,7 +72,7 @@ class ImportPeopleForm(FlaskForm):
 class ConfirmImportForm(FlaskForm):
     """Confirms one previewed import, named by the key its file is kept under."""
 
-    key = HiddenField(validators=[DataRequired(), Length(max=64)])
+    key = HiddenField(validators=[DataRequired(), Length(max=64), Regexp(r"^[A-Za-z0-9_-]+$")])
     deactivations = IntegerField(
         "Type the number of people this import deactivates",
         validators=[Optional()],

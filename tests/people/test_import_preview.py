@@ -23,7 +23,7 @@ from lms.people.hris import read_hris_csv
 from lms.people.import_plan import StoredPerson, plan_import
 from lms.people.import_preview import preview_plan
 from lms.people.models import Employee, PendingImport
-from tests.helpers import sign_in
+from tests.helpers import csrf_token, sign_in
 from tests.people.hris_files import MAX_BYTES, csv_file, person_row
 from tests.people.test_import import (
     confirm,
@@ -234,6 +234,17 @@ def test_a_preview_is_confirmed_once_by_the_admin_who_saw_it_within_two_hours(
     sign_in(client, company["hana"].email)
     assert "That preview is no longer available" in page_text(confirm(client, later))
     assert people(db)["S000"].title == "Analyst"
+
+
+@pytest.mark.parametrize("key", ["", "not-a-key", "x" * 65, "bad\x00key", "../../etc"])
+def test_a_confirmation_without_a_real_preview_is_sent_back_to_the_upload(db, company, login, key):
+    client = login(company["hana"])
+    before = employee_rows(db)
+    data = {"key": key, "csrf_token": csrf_token(client, "/people/import")}
+    response = client.post("/people/import/confirm", data=data, follow_redirects=True)
+    assert response.request.path == "/people/import"
+    assert "That preview is no longer available" in page_text(response)
+    assert employee_rows(db) == before
 
 
 def test_another_admin_cannot_confirm_a_preview(db, company, app, make_employee):
