@@ -28,6 +28,7 @@ from lms.mail.views import bp as mail_bp
 from lms.migrations import upgrade_sqlite_if_needed
 from lms.people.auth_views import bp as auth_bp
 from lms.people.hooks import register_after_people_import, register_person_section
+from lms.people.invite_views import bp as invites_bp
 from lms.people.views import bp as people_bp
 from lms.precheck.views import bp as precheck_bp
 from lms.purpose.views import bp as purpose_bp
@@ -41,6 +42,7 @@ BLUEPRINTS = (
     home_bp,
     auth_bp,
     people_bp,
+    invites_bp,
     learning_bp,
     quiz_bp,
     certificates_bp,

@@ -73,6 +73,13 @@ ACCESS_TABLE = [
     Row(
         "people.import_file", "POST", lambda o: "/people/import", _outcomes(SIGN_IN, 403, 403, 200)
     ),
+    # No preview to confirm: HR is sent back to the upload with a message.
+    Row(
+        "people.confirm_import",
+        "POST",
+        lambda o: "/people/import/confirm",
+        _outcomes(SIGN_IN, 403, 403, 302),
+    ),
     # Learning: everyone signed in takes their own courses (all three roles are enrolled).
     Row(
         "learning.course", "GET", lambda o: f"/courses/{COURSE}", _outcomes(SIGN_IN, 200, 200, 200)
@@ -276,6 +283,24 @@ ACCESS_TABLE = [
         "people.email_invite",
         "POST",
         lambda o: f"/people/{o['outsider'].id}/invite",
+        _outcomes(SIGN_IN, 403, 403, 302),
+    ),
+    # Invite links without email. The outsider has a password: HR is told so and sent back.
+    Row(
+        "invites.create_link",
+        "POST",
+        lambda o: f"/people/{o['outsider'].id}/invite-link",
+        _outcomes(SIGN_IN, 403, 403, 302),
+    ),
+    # Nobody ticked: HR is asked to tick someone.
+    Row(
+        "invites.invite_many", "POST", lambda o: "/people/invite", _outcomes(SIGN_IN, 403, 403, 302)
+    ),
+    # No batch of links posted: HR is sent back to the list.
+    Row(
+        "invites.links_file",
+        "POST",
+        lambda o: "/people/invite-links.csv",
         _outcomes(SIGN_IN, 403, 403, 302),
     ),
     Row("mail.outbox_page", "GET", lambda o: "/mail/outbox", _outcomes(SIGN_IN, 403, 403, 200)),

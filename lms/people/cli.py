@@ -22,7 +22,13 @@ from lms.people.accounts import (
 )
 from lms.people.hooks import after_people_import
 from lms.people.hris import HrisFileError
-from lms.people.importer import import_people
+from lms.people.import_preview import (
+    CONFIRM_PEOPLE,
+    CONFIRM_SHARE,
+    describe_preview,
+    share_warning,
+)
+from lms.people.importer import ConfirmationNeeded, import_people, preview_import
 from lms.people.invites import issue_invite
 from lms.people.models import Employee
 from lms.people.password_mail import INVITE, LinkMail, queue_password_link
@@ -65,26 +71,66 @@ def fail(lines: list[str]) -> NoReturn:
     is_flag=True,
     help="Deactivate active people who are not in the file (leavers).",
 )
-def import_command(path: Path, deactivate_missing: bool) -> None:
+@click.option("--dry-run", is_flag=True, help="Show what the import would do; change nothing.")
+@click.option(
+    "--confirm-deactivations",
+    type=int,
+    metavar="COUNT",
+    help="The number of people the import deactivates, as --dry-run shows it: needed when "
+    f"that is more than {CONFIRM_SHARE:.0%} of the active people or more than "
+    f"{CONFIRM_PEOPLE}.",
+)
+def import_command(
+    path: Path, deactivate_missing: bool, dry_run: bool, confirm_deactivations: int | None
+) -> None:
     """Create and update people from an HRIS CSV export."""
     progress = ClickProgress()
+    options = {
+        "deactivate_missing": deactivate_missing,
+        "max_bytes": current_app.config["IMPORT_MAX_MB"] * 1_048_576,
+        "progress": progress,
+    }
     try:
-        with command_session() as session:
-            summary = import_people(
-                session,
-                path.read_bytes(),
-                deactivate_missing=deactivate_missing,
-                max_bytes=current_app.config["IMPORT_MAX_MB"] * 1_048_576,
-                progress=progress,
-            )
-            follow_ups = [follow_up(session) for follow_up in after_people_import(current_app)]
+        if dry_run:
+            with command_session(write=False) as session:
+                preview = preview_import(session, path.read_bytes(), **options)
+        else:
+            with command_session() as session:
+                summary = import_people(
+                    session,
+                    path.read_bytes(),
+                    confirmed_deactivations=confirm_deactivations,
+                    **options,
+                )
+                follow_ups = [follow_up(session) for follow_up in after_people_import(current_app)]
     except HrisFileError as error:
         progress.close()
         fail(
             [f"{path}: nothing was imported; fix these problems and run the import again:"]
             + [f"  {problem}" for problem in error.problems]
         )
+    except ConfirmationNeeded as needed:
+        progress.close()
+        count = needed.preview.deactivated.count
+        fail(
+            [f"{path}: nothing was imported. What the import would do:"]
+            + [f"  {line}" for line in describe_preview(needed.preview)]
+            + [
+                f"{share_warning(needed.preview)} If that is right, run the import again with "
+                f"--confirm-deactivations {count}."
+            ]
+        )
     progress.close()
+    if dry_run:
+        click.echo(f"{path.name}: what the import would do (dry run: nothing was changed):")
+        for line in describe_preview(preview):
+            click.echo(f"  {line}")
+        if preview.needs_typed_count:
+            click.echo(
+                f"{share_warning(preview)} The import needs "
+                f"--confirm-deactivations {preview.deactivated.count}."
+            )
+        return
     click.echo(" ".join([f"Imported {path.name}: {summary}.", *follow_ups]))
 
 

@@ -4,8 +4,32 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, EmailField, IntegerField, PasswordField, SearchField, SelectField
-from wtforms.validators import DataRequired, EqualTo, Optional
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    IntegerField,
+    PasswordField,
+    SearchField,
+    SelectField,
+    SelectMultipleField,
+)
+from wtforms.validators import (
+    AnyOf,
+    DataRequired,
+    EqualTo,
+    Length,
+    Optional,
+    Regexp,
+    ValidationError,
+)
+
+MAX_ID = 2**31 - 1  # the largest id either database stores
+
+
+def _ids_in_range(_form: FlaskForm, field: SelectMultipleField) -> None:
+    if any(not 0 < value <= MAX_ID for value in field.data or ()):
+        raise ValidationError("One of the people ticked does not exist; tick them again.")
 
 
 class SignInForm(FlaskForm):
@@ -45,6 +69,17 @@ class ImportPeopleForm(FlaskForm):
     )
 
 
+class ConfirmImportForm(FlaskForm):
+    """Confirms one previewed import, named by the key its file is kept under."""
+
+    key = HiddenField(validators=[DataRequired(), Length(max=64), Regexp(r"^[A-Za-z0-9_-]+$")])
+    deactivations = IntegerField(
+        "Type the number of people this import deactivates",
+        validators=[Optional()],
+        description="A check that this many people really are leaving.",
+    )
+
+
 class PeopleFilterForm(FlaskForm):
     """Read from the query string; a GET form needs no CSRF token."""
 
@@ -54,3 +89,18 @@ class PeopleFilterForm(FlaskForm):
     q = SearchField("Search", validators=[Optional()], description="Name, email or employee id")
     department = SelectField("Department", validate_choice=False)
     page = IntegerField("Page", default=1, validators=[Optional()])
+
+
+class InviteManyForm(FlaskForm):
+    """Invite the people ticked on the list, or everyone who has no password yet."""
+
+    person = SelectMultipleField(
+        "People to invite", coerce=int, validate_choice=False, validators=[_ids_in_range]
+    )
+    scope = HiddenField(validators=[Optional(), AnyOf(["ticked", "everyone"])])
+
+
+class InviteLinksFileForm(FlaskForm):
+    """The signed note of a batch of invite links, to write the same links as a CSV file."""
+
+    batch = HiddenField(validators=[DataRequired(), Length(max=400_000)])

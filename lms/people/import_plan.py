@@ -16,6 +16,7 @@ class StoredPerson:
 
     id: int
     record: PersonRecord
+    is_hr_admin: bool = False
 
     @property
     def is_active(self) -> bool:

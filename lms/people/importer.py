@@ -18,8 +18,9 @@ from sqlalchemy.orm import Session
 from lms import clock
 from lms.audit import services as audit
 from lms.db import serialize
-from lms.people.hris import PersonRecord, read_hris_csv
+from lms.people.hris import HrisFile, HrisFileError, PersonRecord, read_hris_csv
 from lms.people.import_plan import ImportPlan, StoredPerson, plan_import
+from lms.people.import_preview import PlanPreview, preview_plan, protection_problems
 from lms.people.models import Employee
 from lms.progress import NoProgress, Progress
 
@@ -43,6 +44,43 @@ class ImportSummary:
         )
 
 
+class PlanChanged(Exception):
+    """The file or the people in Postwise changed since the preview that was confirmed."""
+
+    def __init__(self, preview: PlanPreview) -> None:
+        super().__init__("the import plan changed since it was previewed")
+        self.preview = preview
+
+
+class ConfirmationNeeded(Exception):
+    """The plan deactivates so many people that their number must be confirmed."""
+
+    def __init__(self, preview: PlanPreview) -> None:
+        super().__init__(
+            f"the import deactivates {preview.deactivated.count} people; confirm that number"
+        )
+        self.preview = preview
+
+
+def preview_import(
+    session: Session,
+    data: bytes,
+    *,
+    deactivate_missing: bool = False,
+    max_bytes: int,
+    progress: Progress | None = None,
+    actor_id: int | None = None,
+) -> PlanPreview:
+    """What importing the file would do, checked as the import checks it; writes nothing.
+
+    Raises HrisFileError for a file the import would refuse (the safeguards included).
+    """
+    hris_file, existing, plan = _checked_plan(
+        session, data, deactivate_missing, max_bytes, progress or NoProgress(), actor_id
+    )
+    return preview_plan(plan, existing, hris_file.records, deactivate_missing=deactivate_missing)
+
+
 def import_people(
     session: Session,
     data: bytes,
@@ -51,16 +89,31 @@ def import_people(
     max_bytes: int,
     progress: Progress | None = None,
     actor_id: int | None = None,
+    expected_plan: str | None = None,
+    confirmed_deactivations: int | None = None,
 ) -> ImportSummary:
     """Check an HRIS file against the database and apply it; HrisFileError if anything is wrong.
 
-    Flushes only: the caller commits, so a failure part-way leaves nothing written.
+    `expected_plan` is the digest of the preview HR confirmed: PlanChanged if the plan is not
+    that one any more. Deactivating more than a share of the organisation needs the number
+    of deactivations in `confirmed_deactivations`, else ConfirmationNeeded. Flushes only:
+    the caller commits, so a failure part-way leaves nothing written.
     """
     progress = progress or NoProgress()
-    hris_file = read_hris_csv(data, max_bytes=max_bytes, progress=progress)
-    serialize(session, "people import")
-    existing = _existing_people(session, hris_file.records)
-    plan = plan_import(hris_file, existing, deactivate_missing=deactivate_missing)
+    hris_file, existing, plan = _checked_plan(
+        session, data, deactivate_missing, max_bytes, progress, actor_id, serialized=True
+    )
+    preview = preview_plan(
+        plan,
+        existing,
+        hris_file.records,
+        deactivate_missing=deactivate_missing,
+        digest=expected_plan is not None,  # hashing every row costs; only a check needs it
+    )
+    if expected_plan is not None and preview.digest != expected_plan:
+        raise PlanChanged(preview)
+    if preview.needs_typed_count and confirmed_deactivations != preview.deactivated.count:
+        raise ConfirmationNeeded(preview)
     progress.stage(
         "Saving changes", len(plan.creates) + len(plan.updates) + len(plan.deactivations)
     )
@@ -76,6 +129,30 @@ def import_people(
     )
     log.info("people imported: %s", summary)
     return summary
+
+
+def _checked_plan(
+    session: Session,
+    data: bytes,
+    deactivate_missing: bool,
+    max_bytes: int,
+    progress: Progress,
+    actor_id: int | None,
+    *,
+    serialized: bool = False,
+) -> tuple[HrisFile, dict[str, StoredPerson], ImportPlan]:
+    """Read the file, plan it against the people stored, and apply the safeguards.
+
+    `serialized`: take the import lock once the file is read, before the people are.
+    """
+    hris_file = read_hris_csv(data, max_bytes=max_bytes, progress=progress)
+    if serialized:
+        serialize(session, "people import")
+    existing = _existing_people(session, hris_file.records)
+    plan = plan_import(hris_file, existing, deactivate_missing=deactivate_missing)
+    if problems := protection_problems(plan, existing, hris_file, actor_id=actor_id):
+        raise HrisFileError(problems)
+    return hris_file, existing, plan
 
 
 def _existing_people(session: Session, records: list[PersonRecord]) -> dict[str, StoredPerson]:
@@ -94,6 +171,7 @@ def _existing_people(session: Session, records: list[PersonRecord]) -> dict[str,
             manager.c.hris_id,
             employees.c.hire_date,
             employees.c.is_active,
+            employees.c.is_hr_admin,
         )
         .select_from(employees.outerjoin(manager, employees.c.manager_id == manager.c.id))
         .execution_options(yield_per=BATCH)
@@ -103,11 +181,13 @@ def _existing_people(session: Session, records: list[PersonRecord]) -> dict[str,
     in_file = {record.hris_id: record for record in records}
     share: dict[object, Any] = {}
     people = {}
-    for person_id, hris_id, email, *rest in rows:
+    for person_id, hris_id, email, *rest, is_hr_admin in rows:
         if (record := in_file.get(hris_id)) is not None:
             hris_id, email = record.hris_id, record.email if record.email == email else email
         values = (share.setdefault(value, value) for value in rest)
-        people[hris_id] = StoredPerson(person_id, PersonRecord(hris_id, email, *values, row=0))
+        people[hris_id] = StoredPerson(
+            person_id, PersonRecord(hris_id, email, *values, row=0), is_hr_admin
+        )
     return people
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, String, true
+from sqlalchemy import ForeignKey, LargeBinary, String, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lms.db import Base, created_at, email_address, intpk, short_text, updated_at
@@ -44,3 +44,18 @@ class Employee(Base):
 
     def __repr__(self) -> str:
         return f"<Employee {self.hris_id} {self.email}>"
+
+
+class PendingImport(Base):
+    """An uploaded HRIS file between its preview and HR's confirmation, kept in the database
+    so any app process can finish it; removed once applied, and when it is old."""
+
+    __tablename__ = "pending_imports"
+
+    id: Mapped[intpk]
+    key: Mapped[str] = mapped_column(String(64), unique=True)  # random: names it in the form
+    actor_id: Mapped[int] = mapped_column(ForeignKey("employees.id"), index=True)
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    deactivate_missing: Mapped[bool]
+    plan_digest: Mapped[str] = mapped_column(String(64))  # of the plan last shown
+    created_at: Mapped[created_at]

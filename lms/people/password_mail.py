@@ -6,7 +6,7 @@ stranger typing someone's address again and again, does not fill their inbox.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -52,19 +52,35 @@ def queue_password_link(
 ) -> bool:
     """Queue an invite (or reset) email with a new link; False if one was queued for this
     person within the last 15 minutes, in which case nothing is issued."""
+    return queue_password_links(session, [employee], kind, settings, actor_id=actor_id) == 1
+
+
+def queue_password_links(
+    session: Session,
+    employees: Sequence[Employee],
+    kind: str,
+    settings: LinkMail,
+    *,
+    actor_id: int | None = None,
+) -> int:
+    """Queue a link email for each person, skipping anyone sent one within the last 15
+    minutes (no link is issued for them); how many were queued."""
     window = int(clock.now().timestamp()) // WINDOW_SECONDS
-    key = f"password_link:{employee.id}:{window}"
-    if queued_keys(session, [key]):
-        return False
-    token = issue_invite(session, settings.secret_key, employee, actor_id=actor_id)
-    content = render(
-        kind,
-        person=employee,
-        link_url=settings.link("auth.accept_invite", token=token),
-        hours=settings.hours,
-    )
-    draft = Draft(key, kind, employee.email, employee.id, content)
-    return enqueue(session, [draft], sender=settings.sender) == 1
+    keys = {employee.id: f"password_link:{employee.id}:{window}" for employee in employees}
+    recent = queued_keys(session, list(keys.values()))
+    drafts = []
+    for employee in employees:
+        if keys[employee.id] in recent:
+            continue
+        token = issue_invite(session, settings.secret_key, employee, actor_id=actor_id)
+        content = render(
+            kind,
+            person=employee,
+            link_url=settings.link("auth.accept_invite", token=token),
+            hours=settings.hours,
+        )
+        drafts.append(Draft(keys[employee.id], kind, employee.email, employee.id, content))
+    return enqueue(session, drafts, sender=settings.sender)
 
 
 def request_password_reset(session: Session, email: str, settings: LinkMail) -> None:

@@ -15,12 +15,14 @@ from lms.access import get_visible_employee, hr_required, listed_employees, mana
 from lms.dbsession import db_session
 from lms.mail.links import link_builder
 from lms.people import services
-from lms.people.forms import ImportPeopleForm, PeopleFilterForm
+from lms.people.forms import ConfirmImportForm, ImportPeopleForm, PeopleFilterForm
 from lms.people.hooks import after_people_import, person_sections
 from lms.people.hris import HrisFileError
-from lms.people.importer import import_people
+from lms.people.import_preview import KINDS, PlanPreview, share_warning
+from lms.people.importer import ConfirmationNeeded, PlanChanged, import_people, preview_import
 from lms.people.models import Employee
 from lms.people.password_mail import INVITE, LinkMail, queue_password_link
+from lms.people.pending_imports import MAX_AGE, discard, stage_upload, staged_upload
 
 bp = Blueprint("people", __name__, url_prefix="/people")
 PROBLEMS_SHOWN = 100
@@ -74,7 +76,7 @@ def email_invite(employee_id: int) -> ResponseReturnValue:
     session = db_session()
     employee = get_visible_employee(session, current_user, employee_id)
     if not current_app.config["SMTP_HOST"]:
-        flash("Email is not set up here: print a link with `lms people invite EMAIL`.", "error")
+        flash("Email is not set up here: use “Create an invite link” instead.", "error")
     elif not employee.is_active:
         flash(f"{employee.name} has left, so they cannot be invited.", "error")
     elif queue_password_link(
@@ -102,30 +104,122 @@ def email_invite(employee_id: int) -> ResponseReturnValue:
 @bp.route("/import", methods=["GET", "POST"])
 @hr_required
 def import_file() -> ResponseReturnValue:
-    """Upload an HRIS export; every problem is listed and nothing changes until there are none."""
+    """Upload an HRIS export: every problem is listed, or a preview of what it would do.
+
+    Nothing changes until HR confirms the preview (confirm_import).
+    """
     form = ImportPeopleForm()
     problems: list[str] = []
     if form.validate_on_submit():
         session = db_session()
+        data = form.file.data.read()
         try:
-            summary = import_people(
+            preview = preview_import(
                 session,
-                form.file.data.read(),
+                data,
                 deactivate_missing=form.deactivate_missing.data,
-                max_bytes=current_app.config["IMPORT_MAX_MB"] * 1_048_576,
+                max_bytes=_max_bytes(),
                 actor_id=current_user.id,
             )
         except HrisFileError as error:
             session.rollback()
             problems = [str(problem) for problem in error.problems]
         else:
-            follow_ups = [follow_up(session) for follow_up in after_people_import(current_app)]
+            key = stage_upload(
+                session,
+                data,
+                deactivate_missing=form.deactivate_missing.data,
+                plan_digest=preview.digest,
+                actor_id=current_user.id,
+            )
             session.commit()
-            flash(" ".join([f"Import finished: {summary}.", *follow_ups]), "success")
-            return redirect(url_for("people.index"))
+            return _preview_page(preview, key, deactivate_missing=form.deactivate_missing.data)
+    return _import_page(form, problems)
+
+
+@bp.post("/import/confirm")
+@hr_required
+def confirm_import() -> ResponseReturnValue:
+    """Apply the previewed import, exactly as previewed; a changed plan is shown again."""
+    form = ConfirmImportForm()
+    session = db_session()
+    pending = (
+        staged_upload(session, form.key.data, actor_id=current_user.id)
+        if form.validate_on_submit()
+        else None
+    )
+    if pending is None:
+        flash(
+            "That preview is no longer available: it was imported already, or is more than "
+            f"{MAX_AGE.seconds // 3600} hours old. Upload the file again to see what it would do.",
+            "error",
+        )
+        return redirect(url_for(".import_file"))
+    try:
+        summary = import_people(
+            session,
+            pending.content,
+            deactivate_missing=pending.deactivate_missing,
+            max_bytes=_max_bytes(),
+            actor_id=current_user.id,
+            expected_plan=pending.plan_digest,
+            confirmed_deactivations=form.deactivations.data,
+        )
+    except PlanChanged as changed:
+        pending.plan_digest = changed.preview.digest
+        session.commit()
+        return _preview_page(
+            changed.preview, pending.key, deactivate_missing=pending.deactivate_missing, stale=True
+        )
+    except ConfirmationNeeded as needed:
+        session.rollback()
+        form.deactivations.errors = [
+            f"Type {needed.preview.deactivated.count}, the number of people this import "
+            "deactivates, to confirm it."
+        ]
+        return _preview_page(
+            needed.preview, form.key.data, deactivate_missing=pending.deactivate_missing, form=form
+        )
+    except HrisFileError as error:  # Postwise changed since the preview, and now it cannot run
+        session.rollback()
+        discard(session, pending)
+        session.commit()
+        return _import_page(ImportPeopleForm(formdata=None), [str(p) for p in error.problems])
+    discard(session, pending)
+    follow_ups = [follow_up(session) for follow_up in after_people_import(current_app)]
+    session.commit()
+    flash(" ".join([f"Import finished: {summary}.", *follow_ups]), "success")
+    return redirect(url_for(".index"))
+
+
+def _max_bytes() -> int:
+    return int(current_app.config["IMPORT_MAX_MB"]) * 1_048_576
+
+
+def _import_page(form: ImportPeopleForm, problems: list[str]) -> str:
     return render_template(
         "people/import.html",
         form=form,
         problems=problems[:PROBLEMS_SHOWN],
         more_problems=max(0, len(problems) - PROBLEMS_SHOWN),
+    )
+
+
+def _preview_page(
+    preview: PlanPreview,
+    key: str,
+    *,
+    deactivate_missing: bool,
+    stale: bool = False,
+    form: ConfirmImportForm | None = None,
+) -> str:
+    form = form or ConfirmImportForm(formdata=None, key=key)
+    return render_template(
+        "people/import_preview.html",
+        preview=preview,
+        form=form,
+        deactivate_missing=deactivate_missing,
+        stale=stale,
+        kinds=KINDS,
+        warning=share_warning(preview),
     )

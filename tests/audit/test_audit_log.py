@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import io
-
 import pytest
 from sqlalchemy import select
 
 from lms import PROJECT_ROOT, clock
 from lms.audit.models import AuditEvent
 from lms.audit.services import record
-from tests.helpers import csrf_token
 from tests.people.hris_files import csv_file, person_row
+from tests.people.test_import import confirm, upload
 
 ESSENTIALS = PROJECT_ROOT / "courses" / "social-media-essentials"
 TITLE = "Social media essentials for professionals"  # the audit log names courses as people do
@@ -42,9 +40,9 @@ def test_a_people_import_on_the_command_line_is_recorded_with_its_counts(runner,
 
 def test_a_people_import_on_the_web_names_the_hr_admin(client, login, db, org):
     login(org["hr"])
-    token = csrf_token(client, "/people/import")
-    data = {"file": (io.BytesIO(csv_file(person_row("N1"))), "people.csv"), "csrf_token": token}
-    client.post("/people/import", data=data)
+    preview = upload(client, csv_file(person_row("N1")))
+    assert _events(db) == []  # a preview records nothing: nothing happened yet
+    confirm(client, preview)
     (event,) = _events(db)
     assert event[:3] == ("people.imported", "HRIS file of 1 people", org["hr"].id)
 

@@ -326,6 +326,7 @@ def test_skip_link_is_the_first_tab_stop(
 
 # ---------------------------------------------------------------- importing in the browser
 
+HEADER = "employee_id,email,first_name,last_name,department,title,manager_id,hire_date\n"
 GOOD_CSV = (
     "employee_id,email,first_name,last_name,department,title,manager_id,hire_date\n"
     "N100,new.lead@example.com,Nia,Lead,Support,Support Lead,,2024-01-15\n"
@@ -345,7 +346,7 @@ def upload(page: Page, name: str, content: str) -> None:
     page.get_by_label("HRIS export (CSV)").set_input_files(
         files=[{"name": name, "mimeType": "text/csv", "buffer": content.encode()}]
     )
-    page.get_by_role("button", name="Check and import").click()
+    page.get_by_role("button", name="Check the file").click()
 
 
 def test_hr_admin_uploads_an_hris_file_and_sees_the_counts(
@@ -361,6 +362,14 @@ def test_hr_admin_uploads_an_hris_file_and_sees_the_counts(
     sign_in(page, hr_email, PASSWORD)
     upload(page, "hris.csv", GOOD_CSV + changed)
 
+    # First what it would do; nothing is written until HR confirms.
+    expect(page.get_by_role("heading", name="Check the import before it runs")).to_be_visible()
+    expect(page.get_by_role("heading", name="Added: 2 people")).to_be_visible()
+    expect(page.get_by_role("list", name="Added: 2 people")).to_contain_text("Noor Agent (N101)")
+    expect(page.get_by_role("heading", name="Changed: 1 person")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Import these changes").click()
+
     expect(page.get_by_role("status")).to_contain_text(
         "Import finished: created 2, updated 1, deactivated 0, unchanged 0."
     )
@@ -374,6 +383,49 @@ def test_hr_admin_uploads_an_hris_file_and_sees_the_counts(
     assert_accessible(page)
 
 
+def test_a_one_row_file_that_deactivates_most_people_needs_the_count_typed(
+    page: Page, org: dict[str, Employee], db: Session
+) -> None:
+    """The incident: HR's own row alone, "Deactivate people who are not in this file" ticked."""
+    hr = org["hr"]
+    row = f"{hr.hris_id},{hr.email},{hr.first_name},{hr.last_name},Ops,,,\n"
+    db.rollback()
+    sign_in(page, hr.email, PASSWORD)
+    page.goto("/people/import")
+    page.get_by_label("HRIS export (CSV)").set_input_files(
+        files=[{"name": "one-row.csv", "mimeType": "text/csv", "buffer": (HEADER + row).encode()}]
+    )
+    page.get_by_label("Deactivate people who are not in this file").check()
+    page.get_by_role("button", name="Check the file").click()
+
+    expect(page.get_by_role("heading", name="Deactivated: 5 people")).to_be_visible()
+    expect(page.get_by_role("list", name="Deactivated: 5 people")).to_contain_text(
+        f"{org['outsider'].name} ({org['outsider'].hris_id}): not in the file"
+    )
+    expect(
+        page.get_by_role("heading", name="This import deactivates 5 of the 6 active people (83%).")
+    ).to_be_visible()
+    assert_accessible(page)
+
+    # A click alone does not do it: the number must be typed.
+    page.get_by_role("button", name="Import these changes").click()
+    count = page.get_by_label("Type the number of people this import deactivates")
+    expect(count).to_have_accessible_description(
+        re.compile("Type 5, the number of people this import deactivates, to confirm it.")
+    )
+    assert_accessible(page)
+    db.rollback()
+    assert db.scalar(select(func.count()).where(Employee.is_active)) == 6
+
+    count.fill("5")
+    page.get_by_role("button", name="Import these changes").click()
+    expect(page.get_by_role("status")).to_contain_text(
+        "Import finished: created 0, updated 0, deactivated 5, unchanged 1."
+    )
+    db.rollback()
+    assert db.scalar(select(func.count()).where(Employee.is_active)) == 1
+
+
 def test_a_bad_hris_file_lists_every_problem_and_changes_nothing(
     page: Page, org: dict[str, Employee], db: Session
 ) -> None:
@@ -384,7 +436,7 @@ def test_a_bad_hris_file_lists_every_problem_and_changes_nothing(
 
     # No file at all: the field says so.
     page.goto("/people/import")
-    page.get_by_role("button", name="Check and import").click()
+    page.get_by_role("button", name="Check the file").click()
     expect(page.get_by_label("HRIS export (CSV)")).to_have_accessible_description(
         re.compile("Choose the CSV file exported from your HRIS.")
     )

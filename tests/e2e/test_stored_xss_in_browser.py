@@ -238,7 +238,7 @@ def test_hr_sees_people_reports_audit_and_outbox_as_text(
     page.get_by_label("HRIS export (CSV)").set_input_files(
         files=[{"name": "bad.csv", "mimeType": "text/csv", "buffer": bad}]
     )
-    page.get_by_role("button", name="Check and import").click()
+    page.get_by_role("button", name="Check the file").click()
     expect(page.get_by_role("alert")).to_contain_text("Nothing was imported")
     assert_inert(page, watch, [p.IMG_ONERROR.lower()])
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import io
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -48,8 +49,16 @@ def people(db: Session) -> dict[str, Employee]:
     return {person.hris_id: person for person in db.scalars(select(Employee))}
 
 
-def run_import(db: Session, data: bytes, *, deactivate_missing: bool = False) -> ImportSummary:
-    summary = import_people(db, data, deactivate_missing=deactivate_missing, max_bytes=MAX_BYTES)
+def run_import(
+    db: Session, data: bytes, *, deactivate_missing: bool = False, confirm: int | None = None
+) -> ImportSummary:
+    summary = import_people(
+        db,
+        data,
+        deactivate_missing=deactivate_missing,
+        max_bytes=MAX_BYTES,
+        confirmed_deactivations=confirm,
+    )
     db.commit()
     return summary
 
@@ -171,7 +180,8 @@ def test_an_update_keeps_sign_in_and_hr_rights(db, make_employee):
 
 
 def test_status_inactive_deactivates_and_active_brings_back(db, staff):
-    summary = run_import(db, csv_file(MARIA, KIM.replace(",E100,,", ",E100,,inactive")))
+    # One of the two active people: above the share, so the count is confirmed.
+    summary = run_import(db, csv_file(MARIA, KIM.replace(",E100,,", ",E100,,inactive")), confirm=1)
     assert str(summary) == "created 0, updated 0, deactivated 1, unchanged 1"
     assert not people(db)["E101"].is_active
     summary = run_import(db, csv_file(MARIA, KIM, OLD.replace("inactive", "active")))
@@ -186,7 +196,7 @@ def test_people_missing_from_the_file_stay_active_without_the_flag(db, staff):
 
 
 def test_deactivate_missing_deactivates_active_people_not_in_the_file(db, staff):
-    summary = run_import(db, csv_file(MARIA, person_row("E1")), deactivate_missing=True)
+    summary = run_import(db, csv_file(MARIA, person_row("E1")), deactivate_missing=True, confirm=1)
     # Kim is missing and deactivated; Olle is missing but was already inactive.
     assert str(summary) == "created 1, updated 0, deactivated 1, unchanged 1"
     found = people(db)
@@ -438,7 +448,9 @@ def test_cli_import_prints_one_summary_line(db, staff, runner, tmp_path):
 
 
 def test_cli_deactivate_missing(db, staff, runner, tmp_path):
-    result = import_with_cli(runner, tmp_path, csv_file(MARIA), "--deactivate-missing")
+    result = import_with_cli(
+        runner, tmp_path, csv_file(MARIA), "--deactivate-missing", "--confirm-deactivations", "1"
+    )
     assert result.exit_code == 0, result.output
     assert "created 0, updated 0, deactivated 1, unchanged 1" in result.stdout
     assert not people(db)["E101"].is_active
@@ -541,6 +553,7 @@ HANA = person_row("E900", "hana@example.com", "Hana", "Rao", department="Ops")
 
 
 def upload(client: FlaskClient, data: bytes, *, deactivate_missing: bool = False) -> Any:
+    """Send a file: the answer is its preview, or the page listing its problems."""
     form: dict[str, Any] = {
         "file": (io.BytesIO(data), "people.csv"),
         "csrf_token": csrf_token(client, "/people/import"),
@@ -550,6 +563,17 @@ def upload(client: FlaskClient, data: bytes, *, deactivate_missing: bool = False
     return client.post(
         "/people/import", data=form, content_type="multipart/form-data", follow_redirects=True
     )
+
+
+_KEY = re.compile(r'name="key" type="hidden" value="([^"]+)"')
+
+
+def confirm(client: FlaskClient, preview: Any, **fields: str) -> Any:
+    """Press "Import these changes" on a preview page, with whatever else was typed."""
+    match = _KEY.search(preview.get_data(as_text=True))
+    assert match, "no confirm form on the page"
+    data = {"key": match.group(1), "csrf_token": csrf_token(client, "/"), **fields}
+    return client.post("/people/import/confirm", data=data, follow_redirects=True)
 
 
 def upload_large(client: FlaskClient, data: bytes) -> Any:
@@ -569,7 +593,8 @@ def page_text(response: Any) -> str:
 
 def test_hr_uploads_a_file_and_sees_the_counts_on_the_people_page(db, staff, hr, login):
     client = login(hr)
-    response = upload(client, csv_file(MARIA, KIM_PROMOTED, person_row("N1", manager="E101")))
+    preview = upload(client, csv_file(MARIA, KIM_PROMOTED, person_row("N1", manager="E101")))
+    response = confirm(client, preview)
     assert response.status_code == 200
     assert response.request.path == "/people/"
     assert "Import finished: created 1, updated 1, deactivated 0, unchanged 1." in page_text(
@@ -582,7 +607,8 @@ def test_hr_uploads_a_file_and_sees_the_counts_on_the_people_page(db, staff, hr,
 
 def test_hr_upload_can_deactivate_people_missing_from_the_file(db, staff, hr, login):
     client = login(hr)
-    response = upload(client, csv_file(HANA, person_row("N1")), deactivate_missing=True)
+    preview = upload(client, csv_file(HANA, person_row("N1")), deactivate_missing=True)
+    response = confirm(client, preview, deactivations="2")
     # Maria and Kim leave; Olle had already left; Hana is in the file and stays signed in.
     assert "Import finished: created 1, updated 0, deactivated 2, unchanged 1." in page_text(
         response

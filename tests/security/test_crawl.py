@@ -6,6 +6,7 @@ Routes are found, not listed, so a route added tomorrow is covered by these test
 from __future__ import annotations
 
 import csv
+import html
 import io
 import re
 from collections.abc import Callable
@@ -146,3 +147,49 @@ def test_no_csv_download_holds_a_cell_a_spreadsheet_would_run(
         assert any("@SUM(A1)" in cell for cell in cells), rule.endpoint  # the person is there
         checked.append(rule.endpoint)
     assert len(checked) >= 3, checked
+
+
+def _invite_batch(client: FlaskClient, person: int) -> dict[str, str]:
+    """A real batch of invite links, made the way HR makes one on the people list."""
+    token = csrf_token(client, "/people/")
+    page = client.post("/people/invite", data={"csrf_token": token, "person": [person]})
+    match = re.search(r'name="batch" type="hidden" value="([^"]+)"', page.get_data(as_text=True))
+    assert match, "the invite links page has no download form"
+    return {"batch": html.unescape(match.group(1))}
+
+
+# Downloads answered to a POST (their content was just made and must not sit in a URL): how
+# to post each one valid data, as HR.
+POSTED_DOWNLOADS: dict[str, Callable[[FlaskClient, Org], dict[str, str]]] = {
+    "invites.links_file": lambda client, world: _invite_batch(client, world["formula"].id),
+}
+
+
+def test_every_posted_download_is_an_attachment_that_is_not_kept_and_runs_no_formula(
+    app: Flask, world: Org, db: Session, make_employee, client_as: Callable[[str], FlaskClient]
+):
+    """The POST routes that answer with a file (a name with an extension) are found, not
+    listed: each must be in POSTED_DOWNLOADS, and each answers like every GET download."""
+    world["formula"] = make_employee(first_name="=cmd|' /C calc'!A0", last_name="-1", password=None)
+    client = client_as("hr")
+    arguments = url_arguments(db, world)
+    posted = {
+        rule.endpoint
+        for rule in routes(app, "POST")
+        if "." in path_of(rule, arguments).rsplit("/", 1)[-1]
+    }
+    assert posted == set(POSTED_DOWNLOADS), "add a way to post valid data to POSTED_DOWNLOADS"
+    for rule in routes(app, "POST"):
+        if rule.endpoint not in POSTED_DOWNLOADS:
+            continue
+        data = POSTED_DOWNLOADS[rule.endpoint](client, world)
+        data["csrf_token"] = csrf_token(client, "/")
+        response = client.post(path_of(rule, arguments), data=data)
+        assert response.status_code == 200, rule.endpoint
+        assert response.mimetype.startswith(DOWNLOAD_TYPES), rule.endpoint
+        assert SERVER_MADE_NAME.fullmatch(response.headers["Content-Disposition"]), rule.endpoint
+        assert "no-store" in response.headers["Cache-Control"], rule.endpoint
+        rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+        cells = [cell for row in rows[1:] for cell in row]
+        assert [c for c in cells if c.startswith(FORMULA_STARTS)] == [], rule.endpoint
+        assert any("calc" in cell for cell in cells), rule.endpoint
