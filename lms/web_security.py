@@ -103,9 +103,7 @@ def _enforce_session_limits() -> BaseResponse | None:
 
 def unstorable_field() -> str | None:
     """The first part of this request holding a character no database can store (a NUL), as
-    people would name it: the field or query parameter, a file's name, the address itself."""
-    if has_unstorable(request.path):
-        return "the web address"
+    people would name it: the field or query parameter, or a file's name."""
     try:
         sources = [request.args, request.form]
         uploads = request.files
@@ -128,6 +126,8 @@ def without_control(name: str) -> str:
 
 
 def _refuse_unstorable_text() -> tuple[str, int] | None:
+    if has_unstorable(request.path):
+        return render_error(404)  # no page of ours has such an address
     where = unstorable_field()
     if where is None:
         return None
