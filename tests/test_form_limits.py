@@ -27,6 +27,8 @@ from lms.courses.models import Course, CourseVersion, Lesson, Question
 from lms.db import column_length
 from lms.form_limits import FitsColumn
 from lms.learning.models import Enrollment
+from lms.people import hris
+from lms.people.models import Employee
 from tests.helpers import csrf_token
 
 # form field → the String(n) column it is saved in
@@ -213,3 +215,19 @@ def test_an_audit_target_longer_than_its_column_is_shortened_not_refused(db: Ses
     assert stored is not None
     assert len(stored) == column_length(AuditEvent.target)
     assert stored.endswith("…")
+
+
+def test_the_hris_import_limits_are_the_employee_columns():
+    """The CSV reader is pure (no models), so its limits are its own: held to the columns."""
+    assert {
+        "employee_id": column_length(Employee.hris_id),
+        "email": column_length(Employee.email),
+    } == hris.MAX_LENGTH
+    for column in (
+        Employee.first_name,
+        Employee.last_name,
+        Employee.department,
+        Employee.title,
+        Employee.location,
+    ):
+        assert column_length(column) == hris.DEFAULT_MAX_LENGTH
