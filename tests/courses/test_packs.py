@@ -379,7 +379,10 @@ RULES = [
     ),
     pytest.param(
         changed(LESSON_2, "title: Pitfalls", "title: Pitfalls: a list"),
-        ["lessons/02-pitfalls.md:2: this is not valid YAML (mapping values are not allowed in this context)"],
+        [
+            "lessons/02-pitfalls.md:2: this is not valid YAML "
+            "(mapping values are not allowed in this context)"
+        ],
         id="front matter is not valid YAML",
     ),
     pytest.param(
