@@ -141,3 +141,12 @@ def _iso_day_sqlite(element: iso_day, compiler: SQLCompiler, **kw: Any) -> str:
 @compiles(iso_day)
 def _iso_day(element: iso_day, compiler: SQLCompiler, **kw: Any) -> str:
     return f"to_char({compiler.process(element.clauses, **kw)}, 'YYYY-MM-DD')"
+
+
+def column_length(attribute: Any) -> int:
+    """The n of a model's String(n) column (`Lesson.title`), so forms and rules that fill it
+    read the limit from the schema instead of repeating it."""
+    length = attribute.property.columns[0].type.length
+    if not isinstance(length, int):
+        raise TypeError(f"{attribute} is not a String(n) column")
+    return length

@@ -1,4 +1,5 @@
-"""Web-facing safety: response headers, session timeouts, safe redirects, the security log."""
+"""Web-facing safety: response headers, session timeouts, safe redirects, the security log,
+and text no database can store refused before any view sees it."""
 
 from __future__ import annotations
 
@@ -17,9 +18,12 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, logout_user
+from werkzeug.exceptions import BadRequest
 from werkzeug.wrappers import Response as BaseResponse
 
 from lms import clock
+from lms.errors import render_error
+from lms.textcheck import has_unstorable
 
 security_log = logging.getLogger("lms.security")
 
@@ -44,11 +48,17 @@ SECURITY_HEADERS = {
 }
 SKIP_SESSION_CHECK = frozenset({"static", "health.healthz"})
 SEEN_RESOLUTION_SECONDS = 60
+# A flash message rides in the session cookie, which browsers drop past 4 KB: whatever text
+# a message quotes, it stays well under that.
+FLASH_MAX_CHARACTERS = 300
 
 
 def init_app(app: Flask) -> None:
     """Attach headers and session checks to every request, and context to security logs."""
     app.after_request(_add_security_headers)
+    app.after_request(_shorten_flashes)
+    # First of all: nothing else (sign-in, session checks, views) may see such text.
+    app.before_request_funcs.setdefault(None, []).insert(0, _refuse_unstorable_text)
     app.before_request(_enforce_session_limits)
     if not any(isinstance(f, _RequestContextFilter) for f in security_log.filters):
         security_log.addFilter(_RequestContextFilter())
@@ -89,6 +99,58 @@ def _enforce_session_limits() -> BaseResponse | None:
         # of the time saves signing and sending a new one with every response.
         session["seen_at"] = now
     return None
+
+
+def unstorable_field() -> str | None:
+    """The first part of this request holding a character no database can store (a NUL), as
+    people would name it: the field or query parameter, or a file's name."""
+    try:
+        sources = [request.args, request.form]
+        uploads = request.files
+    except BadRequest:
+        return None  # a body that cannot be parsed is refused by the view's own form
+    for values in sources:
+        for name, value in values.items(multi=True):
+            if has_unstorable(name) or has_unstorable(value):
+                return without_control(name)
+    for name, upload in uploads.items(multi=True):
+        if has_unstorable(name) or has_unstorable(upload.filename or ""):
+            return f"the name of the file in {without_control(name)}"
+    return None
+
+
+def without_control(name: str) -> str:
+    """A field name fit to show: control characters dropped, at most 60 characters."""
+    cleaned = "".join(ch for ch in name if ch.isprintable())
+    return cleaned[:60] or "(unnamed)"
+
+
+def _refuse_unstorable_text() -> tuple[str, int] | None:
+    if has_unstorable(request.path):
+        return render_error(404)  # no page of ours has such an address
+    where = unstorable_field()
+    if where is None:
+        return None
+    security_log.warning("refused a request holding a NUL character in %s", where)
+    return render_error(
+        400,
+        "That held a character Postwise cannot store",
+        f"“{where}” contains an invisible control character (a NUL byte, \\x00), often left "
+        "by a copy from another program. Retype that text without it and send it again.",
+    )
+
+
+def _shorten_flashes(response: BaseResponse) -> BaseResponse:
+    flashes = session.get("_flashes") if has_request_context() else None
+    if flashes and any(len(message) > FLASH_MAX_CHARACTERS for _, message in flashes):
+        session["_flashes"] = [
+            (category, _shortened(message, FLASH_MAX_CHARACTERS)) for category, message in flashes
+        ]
+    return response
+
+
+def _shortened(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def _add_security_headers(response: BaseResponse) -> BaseResponse:

@@ -12,8 +12,6 @@ from lms import PROJECT_ROOT
 EXPLAINED = {
     ("B704", "lms/courses/markdown.py"): "Markup() wraps only what nh3 has just sanitised: "
     "the one way HTML reaches a template (tests/test_templates.py holds it to that)",
-    ("B506", "lms/courses/yaml_lines.py"): "the loader is a yaml.SafeLoader subclass that only "
-    "records line numbers, and aliases are refused before it runs",
 }
 
 

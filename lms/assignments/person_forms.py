@@ -7,7 +7,10 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length
+from wtforms.validators import DataRequired, InputRequired
+
+from lms.form_limits import FitsColumn
+from lms.learning.models import Enrollment
 
 REASON_HELP = (
     "Kept with the record and in the audit log, for example "
@@ -33,7 +36,10 @@ class WithdrawCourseForm(_CourseForm):
 class ExemptForm(_CourseForm):
     reason = TextAreaField(
         "Reason",
-        validators=[DataRequired("Give the reason: it is kept with the record."), Length(max=500)],
+        validators=[
+            DataRequired("Give the reason: it is kept with the record."),
+            FitsColumn(Enrollment.reason),
+        ],
         description=REASON_HELP,
     )
 
@@ -44,7 +50,10 @@ class RecordCompletionForm(_CourseForm):
     )
     reason = TextAreaField(
         "Reason",
-        validators=[DataRequired("Give the reason: it is kept with the record."), Length(max=500)],
+        validators=[
+            DataRequired("Give the reason: it is kept with the record."),
+            FitsColumn(Enrollment.reason),
+        ],
         description=REASON_HELP,
     )
 

@@ -8,6 +8,9 @@ from sqlalchemy.orm import Session
 
 from lms import clock
 from lms.audit.models import AuditEvent
+from lms.db import column_length
+
+TARGET_LENGTH = column_length(AuditEvent.target)
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +75,10 @@ def record(
     """Add one event to the log in the caller's transaction (it commits with the change)."""
     if action not in ACTIONS:
         raise ValueError(f"unknown audit action {action!r}")
+    if len(target) > TARGET_LENGTH:
+        # Targets quote names people typed; the record of the action matters more than the
+        # end of a long name, and PostgreSQL would refuse the whole change otherwise.
+        target = target[: TARGET_LENGTH - 1] + "…"
     event = AuditEvent(
         at=clock.now(), actor_id=actor_id, action=action, target=target, before=before, after=after
     )

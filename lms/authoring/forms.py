@@ -21,8 +21,10 @@ from wtforms.fields import FieldList, FormField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Optional
 
+from lms.courses.models import Course, CourseVersion, Lesson, Question
 from lms.courses.packs import KINDS, TOPICS
 from lms.courses.quiz_rules import POST_KINDS, QUESTION_KINDS, SHOW_ANSWERS
+from lms.form_limits import FitsColumn
 
 
 def _strip(value: Any) -> Any:
@@ -47,10 +49,15 @@ QUESTION_KIND_LABELS = {
 
 class NewCourseForm(FlaskForm):
     title = StringField(
-        "Title", filters=[_strip], validators=[InputRequired("Give the course a title.")]
+        "Title",
+        filters=[_strip],
+        validators=[InputRequired("Give the course a title."), FitsColumn(CourseVersion.title)],
     )
     slug = StringField(
-        "Short name", filters=[_strip], description=SLUG_HELP + " For example: posting-well."
+        "Short name",
+        filters=[_strip],
+        validators=[FitsColumn(Course.slug)],
+        description=SLUG_HELP + " For example: posting-well.",
     )
     kind = SelectField(
         "Kind",
@@ -81,7 +88,7 @@ class SettingsForm(FlaskForm):
         "show_answers",
     )
     token = HiddenField()
-    title = StringField("Title", filters=[_strip])
+    title = StringField("Title", filters=[_strip], validators=[FitsColumn(CourseVersion.title)])
     summary = TextAreaField("Summary")
     minutes = IntegerField("Minutes to complete", validators=[InputRequired(WHOLE)])
     requires_guideline = BooleanField("Completing it needs the current guideline acknowledged")
@@ -105,9 +112,12 @@ class SettingsForm(FlaskForm):
 
 class LessonForm(FlaskForm):
     token = HiddenField()
-    title = StringField("Title", filters=[_strip])
+    title = StringField("Title", filters=[_strip], validators=[FitsColumn(Lesson.title)])
     slug = StringField(
-        "Short name", filters=[_strip], description=SLUG_HELP + " Empty: made from the title."
+        "Short name",
+        filters=[_strip],
+        validators=[FitsColumn(Lesson.slug)],
+        description=SLUG_HELP + " Empty: made from the title.",
     )
     topic = SelectField(
         "Topic",
@@ -142,6 +152,7 @@ class QuestionForm(FlaskForm):
     key = StringField(
         "Id",
         filters=[_strip],
+        validators=[FitsColumn(Question.key)],
         description="Lower-case letters, digits and hyphens, unique in the course. "
         "It keeps answers matched across versions. Empty: made from the prompt.",
     )

@@ -15,11 +15,14 @@ from lms.courses.markdown import render, unsafe_markup
 from lms.courses.models import CourseVersion, Lesson
 from lms.courses.packs import (
     LESSON_MINUTES,
+    SLUG_LENGTH,
+    TITLE_LENGTH,
     missing_text,
     number_problem,
     slug_problem,
     topic_problem,
 )
+from lms.textcheck import too_long
 
 log = logging.getLogger(__name__)
 MAX_LESSONS = 99  # lesson files are numbered with two digits
@@ -47,12 +50,16 @@ def lesson_problems(
     others = {lesson.slug for lesson in version.lessons if lesson is not editing}
     if missing_text(data.slug):
         problems["slug"] = ["Give the lesson a short name for its web address."]
+    elif message := too_long(data.slug, SLUG_LENGTH):
+        problems["slug"] = [message]
     elif problem := slug_problem(data.slug):
         problems["slug"] = [sentence(problem)]
     elif data.slug in others:
         problems["slug"] = [f"Another lesson of this course is named {data.slug!r} already."]
     if missing_text(data.title):
         problems["title"] = ["This needs some text."]
+    elif message := too_long(data.title, TITLE_LENGTH):
+        problems["title"] = [message]
     if problem := topic_problem(data.topic):
         problems["topic"] = [sentence(problem)]
     if problem := number_problem(data.minutes, LESSON_MINUTES):

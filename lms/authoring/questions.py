@@ -11,13 +11,20 @@ from lms.authoring.ordering import move_within, remove_from
 from lms.authoring.services import draft, refresh
 from lms.authoring.tokens import question_token
 from lms.courses.models import Choice, CourseVersion, Question
-from lms.courses.packs import ChoiceSource, QuestionSource, missing_text, slug_problem
+from lms.courses.packs import (
+    SLUG_LENGTH,
+    ChoiceSource,
+    QuestionSource,
+    missing_text,
+    slug_problem,
+)
 from lms.courses.quiz_rules import (
     QUESTION_KINDS,
     default_prompt_for,
     knowledge_check_problem,
     question_field_problems,
 )
+from lms.textcheck import too_long
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +66,8 @@ def question_problems(
     others = {question.key for question in version.questions if question is not editing}
     if missing_text(data.key):
         add("key", "give the question a short id, such as angry-reply")
+    elif message := too_long(data.key, SLUG_LENGTH):
+        add("key", message)
     elif problem := slug_problem(data.key):
         add("key", problem)
     elif data.key in others:

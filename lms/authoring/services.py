@@ -25,6 +25,8 @@ from lms.courses.packs import (
     KINDS,
     MAX_ATTEMPTS,
     PASS_MARK,
+    SLUG_LENGTH,
+    TITLE_LENGTH,
     CoursePack,
     QuizSettings,
     missing_text,
@@ -41,6 +43,7 @@ from lms.courses.services import (
 )
 from lms.db import serialize
 from lms.people.models import Employee
+from lms.textcheck import too_long
 
 log = logging.getLogger(__name__)
 # Paths under /admin/courses/ that are pages, not courses.
@@ -190,6 +193,8 @@ def _course_problems(session: Session, new: NewCourse) -> dict[str, list[str]]:
     problems: dict[str, list[str]] = {}
     if missing_text(new.slug):
         problems["slug"] = ["Give the course a short name for its web address."]
+    elif message := too_long(new.slug, SLUG_LENGTH):
+        problems["slug"] = [message]
     elif problem := slug_problem(new.slug):
         problems["slug"] = [sentence(problem)]
     elif new.slug in RESERVED_SLUGS or session.scalar(
@@ -205,7 +210,12 @@ def _course_problems(session: Session, new: NewCourse) -> dict[str, list[str]]:
 
 
 def _text_problems(**texts: str | None) -> dict[str, list[str]]:
-    return {name: ["This needs some text."] for name, text in texts.items() if missing_text(text)}
+    problems = {
+        name: ["This needs some text."] for name, text in texts.items() if missing_text(text)
+    }
+    if "title" not in problems and (message := too_long(texts.get("title"), TITLE_LENGTH)):
+        problems["title"] = [message]
+    return problems
 
 
 def start_draft(session: Session, slug: str) -> tuple[CourseVersion, bool]:
@@ -300,4 +310,5 @@ def upload_pack(
 def suggested_slug(text: str, words: int = 6) -> str:
     """A slug made from a title or prompt, for when HR leaves the short name empty."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return "-".join(re.findall(r"[a-z0-9]+", ascii_text.lower())[:words])
+    slug = "-".join(re.findall(r"[a-z0-9]+", ascii_text.lower())[:words])
+    return slug[:SLUG_LENGTH].strip("-")

@@ -2,19 +2,33 @@
 
 A zip holds the pack's files in one folder named after the course, byte for byte what
 `lms courses export` writes. An upload is read without extracting anything to disk, and
-refused when it is too big, holds too many files or names a path outside its folder.
+refused when it is too big, holds too many files, names a path outside its folder or a link,
+or inflates past its limits (whatever its headers claim).
 """
 
 from __future__ import annotations
 
 import io
+import stat
+import struct
 import zipfile
+import zlib
+from collections.abc import Iterator
 from pathlib import PurePosixPath
+from typing import Any
 
 from lms.courses.packs import CoursePack, PackError, pack_files, read_pack_files
 
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # the same pack always gives the same zip
-MAX_MEMBERS = 500
+MAX_MEMBERS = 500  # files of a pack
+MAX_ENTRIES = 1000  # everything the zip lists: files, folders and what archivers add
+MAX_FILE_BYTES = 1_048_576  # one file inflated; a long lesson is some 30 KB
+MAX_RATIO = 200  # inflated bytes per packed byte; text packs at about 3, zip bombs at 1000
+CHUNK_BYTES = 64 * 1024
+END_RECORD = b"PK\x05\x06"
+END_RECORD_SIZE = 22
+LOCAL_HEADER = b"PK\x03\x04"
+LOCAL_HEADER_SIZE = 30
 IGNORED = ("__MACOSX/", ".DS_Store")  # what archivers add on their own
 
 
@@ -31,12 +45,24 @@ def pack_zip(pack: CoursePack) -> bytes:
 
 
 def files_from_zip(
-    data: bytes, *, max_bytes: int, max_members: int = MAX_MEMBERS
+    data: bytes,
+    *,
+    max_bytes: int,
+    max_members: int = MAX_MEMBERS,
+    max_file_bytes: int = MAX_FILE_BYTES,
 ) -> dict[str, bytes]:
-    """The files of a zipped pack, by path inside the pack folder; PackError if unsafe."""
-    limit_mb = max_bytes // 1_048_576
+    """The files of a zipped pack, by path inside the pack folder; PackError if unsafe.
+
+    Nothing a zip says about itself is trusted: each file is inflated in chunks and counted
+    as it comes, so memory holds at most `max_file_bytes` more than the pack itself.
+    """
     if len(data) > max_bytes:
-        raise PackError([f"the file is larger than {limit_mb} MB"])
+        raise PackError([f"the file is larger than {_size(max_bytes)}"])
+    listed = _listed_entries(data)
+    if listed is not None and listed > MAX_ENTRIES:
+        raise PackError(
+            [f"the zip lists {listed:,} entries; a pack has at most {max_members} files"]
+        )
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile:
@@ -47,29 +73,143 @@ def files_from_zip(
             for info in archive.infolist()
             if not info.is_dir() and not any(part in info.filename for part in IGNORED)
         ]
-        if len(members) > max_members:
+        if len(members) > max_members or len(archive.infolist()) > MAX_ENTRIES:
             raise PackError(
                 [f"the zip holds {len(members)} files; a pack has at most {max_members}"]
             )
-        problems = [
-            f"{info.filename}: this path is not allowed in a pack"
-            for info in members
-            if not _safe(info.filename)
-        ]
-        problems += [
-            f"{info.filename}: the file is encrypted; upload a zip without a password"
-            for info in members
-            if info.flag_bits & 0x1
-        ]
-        if sum(info.file_size for info in members) > max_bytes:
-            problems.append(f"the files in the zip come to more than {limit_mb} MB")
+        problems = _member_problems(members, max_bytes)
         if problems:
             raise PackError(problems)
-        try:
-            files = {info.filename: archive.read(info) for info in members}
-        except (zipfile.BadZipFile, OSError, EOFError) as error:
-            raise PackError([f"the zip file is damaged ({error})"]) from None
+        budget = _Budget(data, max_bytes, max_file_bytes)
+        files = {info.filename: budget.read(info) for info in members}
     return _inside_one_folder(files)
+
+
+def _listed_entries(data: bytes) -> int | None:
+    """How many entries the zip's end record announces, read before zipfile builds its list
+    of them (a list of millions is itself the attack); None if there is no such record."""
+    at = data.rfind(END_RECORD, max(0, len(data) - END_RECORD_SIZE - 65_535))
+    if at < 0 or len(data) - at < END_RECORD_SIZE:
+        return None
+    fields = struct.unpack("<4s4H2LH", data[at : at + END_RECORD_SIZE])
+    entries, directory_bytes = fields[4], fields[5]
+    # 0xFFFF means "see the zip64 record": more entries than any pack has.
+    if entries == 0xFFFF or directory_bytes > MAX_ENTRIES * 1024:
+        return max(entries, MAX_ENTRIES + 1)
+    return entries
+
+
+def _member_problems(members: list[zipfile.ZipInfo], max_bytes: int) -> list[str]:
+    """What the zip's own list of files already says is wrong."""
+    problems = []
+    for info in members:
+        if not _safe(info.filename):
+            problems.append(f"{info.filename}: this path is not allowed in a pack")
+        elif stat.S_ISLNK(info.external_attr >> 16):
+            problems.append(f"{info.filename}: this is a link; a pack holds only plain files")
+        elif info.flag_bits & 0x1:
+            problems.append(
+                f"{info.filename}: the file is encrypted; upload a zip without a password"
+            )
+    if sum(info.file_size for info in members) > max_bytes:
+        problems.append(f"the files in the zip come to more than {_size(max_bytes)}")
+    return problems
+
+
+class _Budget:
+    """Inflates members chunk by chunk, counting what each one really gives (never what its
+    header claims) against the limits for one file, for all of them and for the ratio.
+
+    zipfile's own reader is not used for the data: asked for a whole member it inflates all
+    of it in one call (gigabytes from a small zip), and it quietly stops where a lying header
+    says the file ends.
+    """
+
+    def __init__(self, data: bytes, max_bytes: int, max_file_bytes: int) -> None:
+        self.data = memoryview(data)
+        self.left = max_bytes
+        self.max_bytes = max_bytes
+        self.max_file_bytes = max_file_bytes
+
+    def read(self, info: zipfile.ZipInfo) -> bytes:
+        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise PackError(
+                [f"{info.filename}: the file is packed in a way Postwise cannot read; use zip"]
+            )
+        packed = self._packed(info)
+        inflate = zlib.decompressobj(-zlib.MAX_WBITS)
+        parts: list[bytes] = []
+        size, crc = 0, 0
+        try:
+            for chunk in self._chunks(packed, inflate, info.compress_type):
+                size += len(chunk)
+                self._check(info, size)
+                crc = zlib.crc32(chunk, crc)
+                parts.append(chunk)
+        except zlib.error as error:
+            raise self._damaged(info, f"it cannot be inflated: {error}") from None
+        if info.compress_type == zipfile.ZIP_DEFLATED and not inflate.eof:
+            raise self._damaged(info, "its data ends too soon")
+        if size != info.file_size:
+            raise self._damaged(
+                info, f"it holds {size:,} bytes, its header says {info.file_size:,}"
+            )
+        if crc != info.CRC:
+            raise self._damaged(info, "its checksum does not match")
+        self.left -= size
+        return b"".join(parts)
+
+    def _packed(self, info: zipfile.ZipInfo) -> memoryview:
+        """The member's packed bytes, found from its local header as zipfile finds them."""
+        start = info.header_offset
+        header = bytes(self.data[start : start + LOCAL_HEADER_SIZE])
+        if len(header) < LOCAL_HEADER_SIZE or header[:4] != LOCAL_HEADER:
+            raise self._damaged(info, "its header is missing")
+        name_length, extra_length = struct.unpack_from("<HH", header, 26)
+        begin = start + LOCAL_HEADER_SIZE + name_length + extra_length
+        packed = self.data[begin : begin + info.compress_size]
+        if len(packed) < info.compress_size:
+            raise self._damaged(info, "its data ends too soon")
+        return packed
+
+    @staticmethod
+    def _chunks(packed: memoryview, inflate: Any, method: int) -> Iterator[bytes]:
+        for at in range(0, len(packed), CHUNK_BYTES):
+            piece = packed[at : at + CHUNK_BYTES]
+            if method == zipfile.ZIP_STORED:
+                yield bytes(piece)
+                continue
+            # max_length keeps each step to one chunk, however much the piece inflates to.
+            chunk = inflate.decompress(piece, CHUNK_BYTES)
+            while chunk:
+                yield chunk
+                chunk = inflate.decompress(inflate.unconsumed_tail, CHUNK_BYTES)
+
+    def _check(self, info: zipfile.ZipInfo, size: int) -> None:
+        if size > self.max_file_bytes:
+            raise PackError(
+                [
+                    f"{info.filename}: the file unpacks to more than "
+                    f"{_size(self.max_file_bytes)}; a file in a pack may be at most that"
+                ]
+            )
+        if size > self.left:
+            raise PackError([f"the files in the zip come to more than {_size(self.max_bytes)}"])
+        if size > CHUNK_BYTES and size > MAX_RATIO * max(info.compress_size, 1):
+            raise PackError(
+                [
+                    f"{info.filename}: the file unpacks to over {MAX_RATIO} times its packed "
+                    "size, as only a zip bomb does; zip the pack again"
+                ]
+            )
+
+    @staticmethod
+    def _damaged(info: zipfile.ZipInfo, why: str) -> PackError:
+        return PackError([f"{info.filename}: the file is damaged in the zip ({why}); zip it again"])
+
+
+def _size(size: int) -> str:
+    return f"{size // 1_048_576} MB" if size >= 1_048_576 else f"{size // 1024} KB"
 
 
 def _safe(name: str) -> bool:

@@ -26,6 +26,7 @@ from lms.courses.quiz_rules import (
     question_problems,
 )
 from lms.courses.yaml_lines import Located, LocatedList, YamlProblem
+from lms.textcheck import first_unstorable, without_unstorable
 
 TOPICS = (
     "why-social",
@@ -62,6 +63,10 @@ LESSON_MINUTES = (1, 600)
 PASS_MARK = (1, 100)
 MAX_ATTEMPTS = (1, 100)
 DRAW = (1, 1000)
+# The longest text each database column takes (tests/courses/test_packs.py holds these to
+# the models' String(n), so a pack that checks out always fits).
+TITLE_LENGTH = 200
+SLUG_LENGTH = 100
 
 
 # ---------------------------------------------------------------- the rules
@@ -69,9 +74,18 @@ DRAW = (1, 1000)
 
 def slug_problem(value: str) -> str | None:
     """Why a slug (a course's, a lesson's, a question's id) is not allowed, or None."""
+    if problem := length_problem(value, SLUG_LENGTH):
+        return problem
     if SLUG.fullmatch(value):
         return None
     return f"{value!r} must be lower-case letters, digits and hyphens"
+
+
+def length_problem(value: str, limit: int) -> str | None:
+    """Why a text is too long for its column, or None (the text itself is not repeated)."""
+    if len(value) <= limit:
+        return None
+    return f"is {len(value):,} characters; at most {limit}"
 
 
 def number_problem(value: object, limits: tuple[int, int]) -> str | None:
@@ -213,7 +227,15 @@ class _Checker:
                 )
         return mapping
 
-    def text(self, file: str, mapping: Located, key: str, *, required: bool = True) -> str | None:
+    def text(
+        self,
+        file: str,
+        mapping: Located,
+        key: str,
+        *,
+        required: bool = True,
+        limit: int | None = None,
+    ) -> str | None:
         value = mapping.get(key)
         if missing_text(value):
             if required:
@@ -222,7 +244,11 @@ class _Checker:
         if not isinstance(value, str):
             self.add(file, mapping.line_of(key), f"{key} must be text, not {value!r}")
             return None
-        return value.strip()  # `>` and `|` blocks end in a newline that means nothing here
+        value = value.strip()  # `>` and `|` blocks end in a newline that means nothing here
+        if limit is not None and (problem := length_problem(value, limit)):
+            self.add(file, mapping.line_of(key), f"{key} {problem}")
+            return None
+        return value
 
     def number(
         self, file: str, mapping: Located, key: str, limits: tuple[int, int], default: Any = ...
@@ -306,10 +332,19 @@ def _load(files: Mapping[str, bytes], name: str, check: _Checker) -> Any:
 def _read_text(content: bytes, name: str, check: _Checker) -> str:
     try:
         # Universal newlines, as Path.read_text gives: a file saved on Windows reads the same.
-        return content.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+        text = content.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
     except UnicodeDecodeError:
         check.add(name, 1, "the file is not UTF-8 text")
         return ""
+    if (bad := first_unstorable(text)) is not None:
+        check.add(
+            name,
+            bad.line,
+            f"column {bad.column} holds {bad.name}, which no database can store; remove it",
+        )
+        # Read on without it, so the file's other problems are listed too.
+        text = without_unstorable(text)
+    return text
 
 
 def _read_course(files: Mapping[str, bytes], check: _Checker) -> dict[str, Any] | None:
@@ -359,7 +394,7 @@ def _read_course(files: Mapping[str, bytes], check: _Checker) -> dict[str, Any] 
         )
     return {
         "slug": slug,
-        "title": check.text(name, data, "title"),
+        "title": check.text(name, data, "title", limit=TITLE_LENGTH),
         "summary": check.text(name, data, "summary"),
         "minutes": check.number(name, data, "minutes", COURSE_MINUTES),
         "kind": kind,
@@ -395,6 +430,9 @@ def _read_lessons(
             check.add(name, 1, "lesson files are named NN-slug.md, e.g. 01-why-social.md")
             continue
         position, slug = int(match.group(1)), match.group(2)
+        if problem := length_problem(slug, SLUG_LENGTH):
+            check.add(name, 1, f"the slug in the file name {problem}")
+            continue
         if slug in seen_slugs:
             check.add(name, 1, f"the slug {slug!r} is already used by {seen_slugs[slug]}")
         if position in seen_positions:
@@ -434,7 +472,7 @@ def _read_lesson(
     meta = check.fields(name, meta, LESSON_KEYS, line=2)
     if meta is None:
         return None
-    title = check.text(name, meta, "title")
+    title = check.text(name, meta, "title", limit=TITLE_LENGTH)
     topic = meta.get("topic")
     if problem := topic_problem(topic):
         check.add(name, meta.line_of("topic"), problem)

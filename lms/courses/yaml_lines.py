@@ -5,6 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 import yaml
+from yaml.composer import Composer
+from yaml.constructor import SafeConstructor
+from yaml.events import AliasEvent
+from yaml.nodes import MappingNode, Node, SequenceNode
+from yaml.resolver import BaseResolver, Resolver
+
+from lms.textcheck import first_unstorable
 
 
 class Located(dict[str, Any]):
@@ -25,11 +32,63 @@ class LocatedList(list[Any]):
     item_lines: list[int]
 
 
-class _LineLoader(yaml.SafeLoader):
-    """SafeLoader whose mappings and sequences carry their lines."""
+MAX_BYTES = 256 * 1024  # course.yaml and quiz.yaml of the shipped courses are under 40 KB
+MAX_NODES = 20_000  # every scalar, list and mapping; the larger shipped quiz.yaml has 1,021
+
+try:  # libyaml reads some 30 times faster; PyYAML without it still works, slowly
+    from yaml.cyaml import CParser as _Parser
+except ImportError:  # pragma: no cover - libyaml comes with the PyYAML wheels
+    from yaml.parser import Parser
+    from yaml.reader import Reader
+    from yaml.scanner import Scanner
+
+    class _Parser(Reader, Scanner, Parser):  # type: ignore[no-redef]
+        def __init__(self, stream: str) -> None:
+            Reader.__init__(self, stream)
+            Scanner.__init__(self)
+            Parser.__init__(self)
 
 
-def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> Located:
+class YamlProblem(ValueError):
+    """The text is not valid YAML, or too much of it; `line` says where."""
+
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+class _LineLoader(_Parser, Composer, SafeConstructor, Resolver):  # type: ignore[misc, valid-type]
+    """One pass over the text: the parser's events are composed here, in Python, so each node
+    is counted and each alias refused as it arrives; mappings and sequences keep their lines.
+    """
+
+    def __init__(self, stream: str) -> None:
+        _Parser.__init__(self, stream)
+        Composer.__init__(self)
+        SafeConstructor.__init__(self)
+        Resolver.__init__(self)
+        self.nodes = 0
+
+    # The C parser has a composer of its own, which could neither count nor refuse.
+    get_single_node = Composer.get_single_node
+
+    def compose_node(self, parent: Node | None, index: object) -> Node:
+        event = self.peek_event()
+        if isinstance(event, AliasEvent):
+            raise YamlProblem(
+                event.start_mark.line + 1,
+                "aliases (*name) are not allowed here; write the value out in full",
+            )
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            raise YamlProblem(
+                event.start_mark.line + 1,
+                f"the file holds more than {MAX_NODES:,} values; split it or shorten it",
+            )
+        return Composer.compose_node(self, parent, index)
+
+
+def _construct_mapping(loader: _LineLoader, node: MappingNode) -> Located:
     loader.flatten_mapping(node)
     mapping = Located()
     mapping.line = node.start_mark.line + 1
@@ -41,39 +100,47 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> Located:
     return mapping
 
 
-def _construct_sequence(loader: _LineLoader, node: yaml.SequenceNode) -> LocatedList:
+def _construct_sequence(loader: _LineLoader, node: SequenceNode) -> LocatedList:
     items = LocatedList(loader.construct_object(child, deep=True) for child in node.value)
     items.line = node.start_mark.line + 1
     items.item_lines = [child.start_mark.line + 1 for child in node.value]
     return items
 
 
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+_LineLoader.add_constructor(BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_LineLoader.add_constructor(BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 
 
-class YamlProblem(ValueError):
-    """The text is not valid YAML; `line` says where the parser gave up."""
+def size_problem(size: int, max_bytes: int = MAX_BYTES) -> str | None:
+    """Why a YAML file of this many bytes is refused, or None."""
+    if size <= max_bytes:
+        return None
+    return (
+        f"the file is {_size(size)}; a YAML file may be at most {_size(max_bytes)}, "
+        "so split it or shorten it"
+    )
 
-    def __init__(self, line: int, message: str) -> None:
-        super().__init__(message)
-        self.line = line
+
+def _size(size: int) -> str:
+    return f"{size / 1_048_576:.1f} MB" if size >= 1_048_576 else f"{size / 1024:.0f} KB"
 
 
-def load(text: str) -> Any:
+def load(text: str, *, max_bytes: int = MAX_BYTES) -> Any:
     """Parse YAML safely (no Python objects), keeping lines; raise YamlProblem if it is broken.
 
-    Aliases are refused: a few lines of `&a [*b, *b, …]` expand to billions of items, and
-    nothing Postwise reads needs them.
+    Refused before any parsing: a file over `max_bytes`, a character no database can store.
+    Refused while parsing: aliases (a few lines of `&a [*b, *b, …]` expand to billions of
+    items, and nothing Postwise reads needs them) and more than MAX_NODES values.
     """
+    if problem := size_problem(len(text.encode("utf-8", "surrogatepass")), max_bytes):
+        raise YamlProblem(1, problem)
+    if (bad := first_unstorable(text)) is not None:
+        raise YamlProblem(
+            bad.line, f"column {bad.column} holds {bad.name}, which cannot be stored; remove it"
+        )
+    loader = _LineLoader(text)
     try:
-        for event in yaml.parse(text, Loader=yaml.SafeLoader):
-            if isinstance(event, yaml.AliasEvent):
-                raise YamlProblem(
-                    event.start_mark.line + 1,
-                    "aliases (*name) are not allowed here; write the value out in full",
-                )
-        return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+        return loader.get_single_data()
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else 1
@@ -81,6 +148,8 @@ def load(text: str) -> Any:
         raise YamlProblem(line, f"this is not valid YAML ({return_message})") from None
     except yaml.YAMLError as error:
         raise YamlProblem(1, f"this is not valid YAML ({error})") from None
+    finally:
+        loader.dispose()
 
 
 class _BlockDumper(yaml.SafeDumper):

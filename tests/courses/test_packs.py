@@ -235,7 +235,7 @@ RULES = [
     ),
     pytest.param(
         changed("course.yaml", "title: A mini course", "title: A mini course: part one"),
-        ["course.yaml:2: this is not valid YAML (mapping values are not allowed here)"],
+        ["course.yaml:2: this is not valid YAML (mapping values are not allowed in this context)"],
         id="course.yaml is not valid YAML",
     ),
     pytest.param(
@@ -392,7 +392,10 @@ RULES = [
     ),
     pytest.param(
         changed(LESSON_2, "title: Pitfalls", "title: Pitfalls: a list"),
-        ["lessons/02-pitfalls.md:2: this is not valid YAML (mapping values are not allowed here)"],
+        [
+            "lessons/02-pitfalls.md:2: this is not valid YAML "
+            "(mapping values are not allowed in this context)"
+        ],
         id="front matter is not valid YAML",
     ),
     pytest.param(
@@ -492,7 +495,7 @@ RULES = [
     # ---- quiz.yaml
     pytest.param(
         changed("quiz.yaml", "  prompt: Which are good habits?", "  prompt: Good habits: which?"),
-        ["quiz.yaml:15: this is not valid YAML (mapping values are not allowed here)"],
+        ["quiz.yaml:15: this is not valid YAML (mapping values are not allowed in this context)"],
         id="quiz.yaml is not valid YAML",
     ),
     pytest.param(

@@ -398,6 +398,17 @@ BAD_FILES = [
         "row 4: has 11 values but the header names 10 columns",
         id="too many fields",
     ),
+    pytest.param(
+        csv_file(NEW, KIM_PROMOTED, person_row("N2", "n2@example.com", "Jo\x00e")),
+        "row 4, column C (first_name): holds a NUL character (\\x00), which cannot be stored; "
+        "remove it",
+        id="nul in a cell",
+    ),
+    pytest.param(
+        csv_file(NEW, header=HEADER.replace("title", "ti\x00tle")),
+        "row 1, column F: the header holds a NUL character (\\x00); remove it",
+        id="nul in the header",
+    ),
     pytest.param(b"", "the file is empty", id="empty file"),
     pytest.param(csv_file(), "the file has a header but no people", id="header only"),
 ]
@@ -630,6 +641,16 @@ def test_hr_upload_of_a_bad_file_lists_every_problem_and_changes_nothing(db, sta
     assert "row 4, column B (email): 'no-at-sign' is not a valid email address" in text
     assert "row 5, column J (status): 'sacked' is not a status; use active or inactive" in text
     assert "Import finished" not in text
+    assert employee_rows(db) == before
+
+
+def test_hr_upload_with_a_nul_in_a_cell_names_its_row_and_column(db, staff, hr, login):
+    """PostgreSQL cannot store a NUL: the import answered 500 there, and SQLite stored it."""
+    client = login(hr)
+    before = employee_rows(db)
+    response = upload(client, csv_file(MARIA, person_row("N1", department="Sa\x00les")))
+    assert response.status_code == 200
+    assert "row 3, column E (department): holds a NUL character (\\x00)" in page_text(response)
     assert employee_rows(db) == before
 
 
