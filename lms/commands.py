@@ -18,6 +18,7 @@ from lms.demo import DEMO_PASSWORD, build_demo
 from lms.mail.cli import mail_cli
 from lms.people.cli import people_cli
 from lms.precheck.cli import precheck_command
+from lms.purpose.cli import purpose_cli
 from lms.reports.cli import reports_cli
 
 db_cli = AppGroup("db", help="Create and upgrade the database schema.")
@@ -68,6 +69,14 @@ def demo_command(no_serve: bool, host: str, port: int) -> None:
 
 def register(app: Flask) -> None:
     """Attach every command group to the app's CLI."""
-    groups = (db_cli, people_cli, courses_cli, assignments_cli, reports_cli, mail_cli)
+    groups = (
+        db_cli,
+        people_cli,
+        courses_cli,
+        assignments_cli,
+        reports_cli,
+        mail_cli,
+        purpose_cli,
+    )
     for command in (*groups, demo_command, precheck_command, backup_command, restore_command):
         app.cli.add_command(command)

@@ -362,6 +362,12 @@ ACCESS_TABLE = [
     ),
     Row("purpose.report", "GET", lambda o: "/reports/purpose", _outcomes(SIGN_IN, 403, 403, 200)),
     Row(
+        "purpose.publish",
+        "POST",
+        lambda o: "/reports/purpose/publish",
+        _outcomes(SIGN_IN, 403, 403, 302),
+    ),
+    Row(
         "mail.send_nudge",
         "POST",
         lambda o: "/reports/team/nudge/1",  # the staff member's enrollment: in the line, on time

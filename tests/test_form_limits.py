@@ -68,6 +68,9 @@ NOT_IN_A_SHORT_COLUMN = {
     "people.forms.SetPasswordForm.password": "hashed",
     "people.forms.SetPasswordForm.confirm": "compared",
     "people.forms.PeopleFilterForm.q": "a search, never saved",
+    "people.forms.ConfirmImportForm.key": "looked up among pending imports (64 at most)",
+    "people.forms.InviteManyForm.scope": "one of two words",
+    "people.forms.InviteLinksFileForm.batch": "a signed summary, checked, never saved",
     "precheck.forms.PrecheckForm.text": "Text, checked by the pre-check's own limit",
     "reports.forms.AuditFilterForm.actor": "a filter, never saved",
     **{

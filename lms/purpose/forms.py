@@ -29,3 +29,7 @@ class PurposeForm(FlaskForm):
 
     def split(self) -> dict[str, int]:
         return {key: getattr(self, key).data for key in KEYS}
+
+
+class PublishForm(FlaskForm):
+    """Publish a closed quarter's figures: a button and its CSRF token."""

@@ -10,7 +10,7 @@ from lms.access import hr_required
 from lms.courses.services import lesson_titles
 from lms.dbsession import db_session
 from lms.purpose import services, snapshots
-from lms.purpose.forms import PurposeForm
+from lms.purpose.forms import PublishForm, PurposeForm
 from lms.purpose.profiles import (
     ESSENTIALS,
     PURPOSES,
@@ -62,16 +62,28 @@ def page() -> ResponseReturnValue:
 @bp.get("/reports/purpose")
 @hr_required
 def report() -> ResponseReturnValue:
-    """The latest closed quarter's figures, frozen when it closed (see `snapshots`)."""
+    """The latest published quarter's figures, and a button to publish a closed one."""
     session = db_session()
-    quarter = snapshots.due(session)
-    if quarter is not None:  # the first view after a quarter closes publishes it, once
-        session.commit()  # end the read: publishing takes the writer's lock from the start
-        snapshots.publish(session, quarter)
-        session.commit()
     return render_template(
         "purpose/report.html",
         report=snapshots.report(session),
+        due=snapshots.due(session),
+        form=PublishForm(),
         purposes=PURPOSES,
         smallest=snapshots.SMALLEST_GROUP,
     )
+
+
+@bp.post("/reports/purpose/publish")
+@hr_required
+def publish() -> ResponseReturnValue:
+    """Freeze the quarter that has closed (`lms purpose publish` does the same from cron)."""
+    session = db_session()
+    quarter = snapshots.due(session)
+    period = snapshots.publish(session, quarter) if quarter is not None else None
+    session.commit()
+    if period is None:
+        flash("There was nothing new to publish: the latest closed quarter is already out.", "info")
+    else:
+        flash(f"The figures for {quarter.name} are published. They never change now.", "success")
+    return redirect(url_for("purpose.report"))

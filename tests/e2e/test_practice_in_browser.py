@@ -144,10 +144,12 @@ def test_hr_sees_purposes_by_department_only_for_groups_of_five(
     record(db, loner.id, {"business": 0, "community": 0, "learning": 0, "job_seeking": 10,
                           "vanity": 0})  # fmt: skip
     db.commit()
-    clock.advance(timedelta(days=31))  # the quarter closes: its figures are published
+    clock.advance(timedelta(days=31))  # the quarter closes: HR may publish its figures
     sign_in(page, org["hr"].email, PASSWORD)
     page.get_by_role("link", name="See why people use LinkedIn, by department").click()
     expect(page.get_by_role("heading", level=1, name="Purposes by department")).to_be_visible()
+    page.get_by_role("button", name="Publish the figures for January to March 2026").click()
+    expect(page.get_by_text("The figures for January to March 2026 are published")).to_be_visible()
     sales = page.get_by_role("row", name=re.compile("^Sales"))
     expect(sales).to_contain_text("7.0")
     expect(page.get_by_text("1 department has no row of its own")).to_be_visible()

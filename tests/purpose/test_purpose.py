@@ -111,9 +111,27 @@ def test_nothing_is_shown_before_the_first_quarter_closes(client, login, db, mak
     db.commit()
     login(make_employee(is_hr_admin=True, department="HR"))
     page = client.get("/reports/purpose").get_data(as_text=True)
-    # The quarter before (October to December 2025) had no answers yet.
+    assert "nothing to show yet" in page  # a page view publishes nothing: GETs never write
+    assert "Publish the figures for October to December 2025" in page
+    token = csrf_token(client, "/reports/purpose")
+    assert client.post("/reports/purpose/publish", data={"csrf_token": token}).status_code == 302
+    page = client.get("/reports/purpose").get_data(as_text=True)
+    assert "The figures for October to December 2025 are published" in page
+    # That quarter had no answers yet.
     assert "No group could be shown for this quarter" in page
-    assert "Sales" not in page
+    assert "Sales" not in page and "Publish the figures" not in page
+
+
+def test_cron_publishes_a_closed_quarter_once(runner, db, make_employee):
+    for _ in range(5):
+        record(db, make_employee(department="Sales").id, SPLIT)
+    db.commit()
+    clock.advance(timedelta(days=31))  # 2 April: January to March has closed
+    first = runner.invoke(args=["purpose", "publish"])
+    assert first.exit_code == 0, first.output
+    assert "Published the figures for January to March 2026" in first.output
+    again = runner.invoke(args=["purpose", "publish"])
+    assert "Nothing new to publish" in again.output
 
 
 def test_small_groups_are_shown_together_when_there_are_enough(db, make_employee):
