@@ -26,7 +26,7 @@ from tests.helpers import sign_in
 pytestmark = pytest.mark.skipif(
     not PG_URL, reason="kills PostgreSQL server processes; SQLite has no connections to kill"
 )
-COURSE = "social-media-guideline"  # its quiz allows any number of attempts
+COURSE = "social-media-essentials"  # three attempts: as many as each learner makes
 ATTEMPTS_EACH = 3
 # Waits (up to 5 s) until each backend has really exited, so no request races a dying one.
 KILL_ALL = """
