@@ -45,6 +45,7 @@ def _no_sideways_scrolling(page: Page) -> None:
 def test_hrs_menu_fits_a_phone_in_a_short_header(page: Page, org) -> None:
     page.set_viewport_size(PHONE)
     sign_in(page, org["hr"].email, PASSWORD)
+    page.wait_for_load_state("load")  # the stylesheet applied: on a busy machine it comes late
     nav = main_nav(page)
     height = _box(page.locator(".site-header"))["height"]
     assert height <= MAX_HEADER_HEIGHT, f"the header is {height} px tall on a phone"
