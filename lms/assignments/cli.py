@@ -10,7 +10,7 @@ import click
 from flask.cli import AppGroup
 
 from lms.assignments.overview import rules_overview
-from lms.assignments.services import RuleRejected, RuleSpec, create_rule, describe_rule
+from lms.assignments.services import RuleRejected, RuleSpec, create_rule, rule_in_words
 from lms.assignments.sync import sync_assignments
 from lms.dbsession import command_session
 
@@ -95,7 +95,7 @@ def add_command(
     try:
         with command_session() as session:
             rule = create_rule(session, spec, actor_id=None)
-            description = describe_rule(rule, course_slug, spec.manager_email)
+            description = rule_in_words(session, rule)
             summary = sync_assignments(session)
     except RuleRejected as rejected:
         problems = "\n".join(f"  {reason}" for reason in rejected.reasons.values())

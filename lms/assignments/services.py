@@ -20,6 +20,7 @@ from lms.assignments.sync import SyncSummary, sync_after_import, sync_assignment
 from lms.audit import services as audit
 from lms.clock import add_months
 from lms.courses.models import PUBLISHED, Course, CourseVersion
+from lms.courses.services import current_versions
 from lms.learning.models import Enrollment
 from lms.people.models import Employee
 
@@ -169,7 +170,9 @@ def create_rule(session: Session, spec: RuleSpec, *, actor_id: int | None) -> As
     _apply(rule, spec, checked)
     session.add(rule)
     session.flush()
-    description = describe_rule(rule, checked.course.slug, _email(checked.manager))
+    description = describe_rule(
+        rule, course_title(session, checked.course), _email(checked.manager)
+    )
     audit.record(session, "rule.created", description, actor_id=actor_id, after=description)
     log.info("rule %s created: %s", rule.id, description)
     return rule
@@ -180,11 +183,11 @@ def update_rule(
 ) -> AssignmentRule:
     """Change an active rule; audited with the rule in words before and after."""
     rule = active_rule(session, rule_id)
-    before = _describe_stored(session, rule)
+    before = rule_in_words(session, rule)
     checked = _check(session, spec)
     _apply(rule, spec, checked)
     session.flush()
-    after = describe_rule(rule, checked.course.slug, _email(checked.manager))
+    after = rule_in_words(session, rule)
     if after != before:
         audit.record(
             session,
@@ -201,7 +204,7 @@ def update_rule(
 def remove_rule(session: Session, rule_id: int, *, actor_id: int | None) -> AssignmentRule:
     """Stop a rule (kept for history, no longer active); audited."""
     rule = active_rule(session, rule_id)
-    before = _describe_stored(session, rule)
+    before = rule_in_words(session, rule)
     rule.is_active = False
     session.flush()
     audit.record(
@@ -345,11 +348,18 @@ def _email(employee: Employee | None) -> str | None:
     return employee.email if employee is not None else None
 
 
-def _describe_stored(session: Session, rule: AssignmentRule) -> str:
+def rule_in_words(session: Session, rule: AssignmentRule) -> str:
+    """A saved rule in words, its course named by title, for messages and the audit log."""
     course = session.get(Course, rule.course_id)
     manager = session.get(Employee, rule.manager_id) if rule.manager_id else None
     assert course is not None
-    return describe_rule(rule, course.slug, _email(manager))
+    return describe_rule(rule, course_title(session, course), _email(manager))
+
+
+def course_title(session: Session, course: Course) -> str:
+    """The title people know a course by: its current version's (its slug before any)."""
+    version = current_versions(session, with_content=False).get(course.id)
+    return version.title if version is not None else course.slug
 
 
 def audience_in_words(rule: AssignmentRule, manager_email: str | None = None) -> str:
@@ -364,10 +374,10 @@ def audience_in_words(rule: AssignmentRule, manager_email: str | None = None) ->
     }[rule.audience]
 
 
-def describe_rule(rule: AssignmentRule, course_slug: str, manager_email: str | None = None) -> str:
+def describe_rule(rule: AssignmentRule, course_title: str, manager_email: str | None = None) -> str:
     """A rule in words, for the audit log, the rules page and the command line."""
     every = f", recertify every {rule.recertify_months} months" if rule.recertify_months else ""
     return (
-        f"{course_slug} for {audience_in_words(rule, manager_email)}, "
+        f"{course_title} for {audience_in_words(rule, manager_email)}, "
         f"due in {rule.due_days} days{every}"
     )

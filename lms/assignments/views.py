@@ -23,10 +23,10 @@ from lms.assignments.services import (
     active_rule,
     audience_names,
     create_rule,
-    describe_rule,
     preview_rule,
     removal_preview,
     remove_rule,
+    rule_in_words,
     spec_of,
     update_rule,
 )
@@ -115,7 +115,7 @@ def _rule_page(rule_id: int | None) -> ResponseReturnValue:
                     saved = create_rule(session, spec, actor_id=current_user.id)
                 else:
                     saved = update_rule(session, rule_id, spec, actor_id=current_user.id)
-                described = describe_rule(saved, spec.course_slug, spec.manager_email)
+                described = rule_in_words(session, saved)
                 summary = sync_assignments(session)
                 session.commit()
                 flash(f"Rule saved: {described}. Assignments synced: {summary}.", "success")

@@ -10,6 +10,7 @@ from lms.audit.models import AuditEvent
 from lms.learning.models import Enrollment
 
 COURSE = "social-media-essentials"
+TITLE = "Social media essentials for professionals"  # how messages name it
 
 
 def _count(db, model) -> int:
@@ -25,7 +26,7 @@ def test_add_saves_the_rule_and_syncs_at_once(runner, db, org, shipped_courses):
     result = _add(runner, COURSE, "--audience", "department:Sales", "--due-days", "14")
     assert result.exit_code == 0, result.output
     assert result.output == (
-        f"Rule 1 saved: {COURSE} for departments Sales, due in 14 days.\n"
+        f"Rule 1 saved: {TITLE} for departments Sales, due in 14 days.\n"
         "Assignments synced: created 1 enrollment (1 new, 0 renewed), reinstated 0, withdrawn 0.\n"
     )
     assert _count(db, Enrollment) == 1

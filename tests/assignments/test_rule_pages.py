@@ -17,6 +17,7 @@ from lms.learning.models import Enrollment
 from tests.helpers import csrf_token, fresh
 
 COURSE = "social-media-essentials"
+TITLE = "Social media essentials for professionals"  # how messages name it
 
 
 def _rule_form(**overrides: str | list[str]) -> dict[str, str | list[str]]:
@@ -78,13 +79,13 @@ def test_save_creates_the_rule_syncs_and_says_so(client, login, db, org, shipped
     assert response.status_code == 302
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert (
-        f"Rule saved: {COURSE} for departments Sales, due in 14 days. Assignments synced: "
+        f"Rule saved: {TITLE} for departments Sales, due in 14 days. Assignments synced: "
         "created 1 enrollment (1 new, 0 renewed), reinstated 0, withdrawn 0." in page
     )
     db.rollback()
     event_ = db.scalars(select(AuditEvent).where(AuditEvent.action == "rule.created")).one()
     assert event_.actor_id == org["hr"].id
-    assert event_.after == f"{COURSE} for departments Sales, due in 14 days"
+    assert event_.after == f"{TITLE} for departments Sales, due in 14 days"
     assert [e.employee_id for e in db.scalars(select(Enrollment))] == [org["outsider"].id]
 
 
@@ -140,9 +141,9 @@ def test_change_is_audited_in_words_and_synced(client, login, db, org, shipped_c
     changed = db.scalars(select(AuditEvent).where(AuditEvent.action == "rule.changed")).one()
     assert changed.actor_id == org["hr"].id
     assert changed.target == f"rule {rule.id}"
-    assert changed.before == f"{COURSE} for departments Sales, due in 30 days"
+    assert changed.before == f"{TITLE} for departments Sales, due in 30 days"
     assert changed.after == (
-        f"{COURSE} for the people with employee ids T0004, due in 14 days, "
+        f"{TITLE} for the people with employee ids T0004, due in 14 days, "
         "recertify every 12 months"
     )
 
@@ -179,7 +180,7 @@ def test_remove_asks_first_then_stops_the_rule_withdraws_and_is_audited(
     removed = db.scalars(select(AuditEvent).where(AuditEvent.action == "rule.removed")).one()
     assert (removed.actor_id, removed.before) == (
         org["hr"].id,
-        f"{COURSE} for departments Sales, due in 30 days",
+        f"{TITLE} for departments Sales, due in 30 days",
     )
     assert client.get(f"/admin/rules/{rule.id}/edit").status_code == 404
     assert _post(client, f"/admin/rules/{rule.id}/remove", {}).status_code == 404

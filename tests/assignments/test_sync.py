@@ -24,6 +24,7 @@ from lms.learning.services import enroll_self
 from tests.people.hris_files import csv_file, person_row
 
 COURSE = "social-media-essentials"
+TITLE = "Social media essentials for professionals"  # how messages name it
 
 
 def _enrolled(db) -> dict[int, list[tuple[int, bool, bool]]]:
@@ -119,7 +120,7 @@ def test_creating_a_rule_is_audited(db, org, shipped_courses):
     create_rule(db, RuleSpec(COURSE, "departments", ("Sales",), due_days=7), actor_id=org["hr"].id)
     event = db.scalars(select(AuditEvent).where(AuditEvent.action == "rule.created")).one()
     assert event.actor_id == org["hr"].id
-    assert event.target == f"{COURSE} for departments Sales, due in 7 days"
+    assert event.target == f"{TITLE} for departments Sales, due in 7 days"
 
 
 def test_a_people_import_syncs_at_once(runner, db, shipped_courses, tmp_path):
