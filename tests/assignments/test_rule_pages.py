@@ -143,8 +143,7 @@ def test_change_is_audited_in_words_and_synced(client, login, db, org, shipped_c
     assert changed.target == f"rule {rule.id}"
     assert changed.before == f"{TITLE} for departments Sales, due in 30 days"
     assert changed.after == (
-        f"{TITLE} for the people with employee ids T0004, due in 14 days, "
-        "recertify every 12 months"
+        f"{TITLE} for the people with employee ids T0004, due in 14 days, recertify every 12 months"
     )
 
 
