@@ -35,6 +35,7 @@ from lms.purpose.views import bp as purpose_bp
 from lms.reports.org_views import bp as organisation_bp
 from lms.reports.team_views import bp as team_bp
 from lms.reports.views import bp as reports_bp
+from lms.sso.oidc_views import bp as sso_oidc_bp
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 BLUEPRINTS = (
@@ -55,6 +56,7 @@ BLUEPRINTS = (
     mail_bp,
     precheck_bp,
     purpose_bp,
+    sso_oidc_bp,
 )
 
 

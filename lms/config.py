@@ -56,6 +56,17 @@ DEFAULTS: dict[str, Any] = {
     # Extra entries for the pre-check's word lists (same file names as lms/precheck/wordlists).
     "PRECHECK_WORDLISTS": None,  # instance/precheck when unset
     "LOG_LEVEL": "WARNING",  # of the `lms` logger; security events are logged from INFO
+    # Single sign-on with OpenID Connect (lms.sso.oidc): on when the discovery URL is set.
+    "OIDC_DISCOVERY_URL": "",
+    "OIDC_CLIENT_ID": "",
+    "OIDC_CLIENT_SECRET": "",
+    "OIDC_MATCH_CLAIM": "email",  # email (Employee.email) or employee_id (Employee.hris_id)
+    "OIDC_EMPLOYEE_ID_CLAIM": "employee_id",  # the ID token claim holding the HRIS id
+    "OIDC_LABEL": "Sign in with your company account",
+    # "everyone", or "break_glass": with single sign-on on, only HR admins listed in
+    # BREAK_GLASS_EMAILS may still sign in with a password.
+    "PASSWORD_SIGN_IN": "everyone",
+    "BREAK_GLASS_EMAILS": "",  # comma-separated, or a list in instance/config.py
 }
 SMTP_PORTS = {"none": 25, "starttls": 587, "ssl": 465}
 
@@ -93,6 +104,7 @@ def _derive(app: Flask) -> None:
     config["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=config["SESSION_MAX_HOURS"])
     config["MAX_CONTENT_LENGTH"] = config["IMPORT_MAX_MB"] * 1024 * 1024 + 64 * 1024
     _derive_mail(config)
+    _derive_sso(config)
     config["PRECHECK_WORDLISTS"] = Path(config["PRECHECK_WORDLISTS"] or instance / "precheck")
 
 
@@ -107,6 +119,26 @@ def _derive_mail(config: Config) -> None:
     if not config["MAIL_FROM"]:
         host = urlsplit(config["BASE_URL"]).hostname or "localhost"
         config["MAIL_FROM"] = f"Postwise <no-reply@{host}>"
+
+
+def _derive_sso(config: Config) -> None:
+    if config["PASSWORD_SIGN_IN"] not in ("everyone", "break_glass"):
+        raise ConfigError(
+            f"LMS_PASSWORD_SIGN_IN is {config['PASSWORD_SIGN_IN']!r}; use everyone or break_glass."
+        )
+    if config["OIDC_MATCH_CLAIM"] not in ("email", "employee_id"):
+        raise ConfigError(
+            f"LMS_OIDC_MATCH_CLAIM is {config['OIDC_MATCH_CLAIM']!r}; use email or employee_id."
+        )
+    if config["OIDC_DISCOVERY_URL"] and not config["OIDC_CLIENT_ID"]:
+        raise ConfigError(
+            "LMS_OIDC_DISCOVERY_URL is set but LMS_OIDC_CLIENT_ID is not: copy the client (or "
+            "application) ID from your identity provider's app registration."
+        )
+    emails = config["BREAK_GLASS_EMAILS"]
+    if isinstance(emails, str):
+        emails = emails.split(",")
+    config["BREAK_GLASS_EMAILS"] = frozenset(e.strip().lower() for e in emails if e.strip())
 
 
 def _instance_secret(instance: Path) -> str:

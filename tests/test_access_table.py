@@ -415,6 +415,12 @@ ACCESS_TABLE += [
         ("authoring.questions.delete", "POST", f"{ADMIN}/questions/angry-manager-post/delete", 200),
     ]
 ]
+# Single sign-on with OpenID Connect: off in this app (no discovery URL), so not found;
+# tests/sso/test_oidc.py covers the routes against a real provider.
+ACCESS_TABLE += [
+    Row("sso_oidc.start", "GET", lambda o: "/sso/oidc/start", _outcomes(404, 404, 404, 404)),
+    Row("sso_oidc.callback", "GET", lambda o: "/sso/oidc/callback", _outcomes(404, 404, 404, 404)),
+]
 
 # Extra rows on scope: out-of-scope objects answer 404 whatever the id.
 SCOPE_CHECKS = [

@@ -30,6 +30,8 @@ from lms.people.models import Employee
 from lms.people.password_mail import LinkMail, request_password_reset
 from lms.people.sign_ins import SignInAttempt, attempt_sign_in
 from lms.people.throttle import ScopeKind, Wait
+from lms.sso import oidc
+from lms.sso.password_policy import password_refusal
 from lms.web_security import safe_next_url, start_session_clock
 
 bp = Blueprint("auth", __name__)
@@ -76,20 +78,29 @@ def sign_in() -> ResponseReturnValue:
     form = SignInForm()
     wait_message = None
     if form.validate_on_submit():
-        session_db = db_session()
-        attempt = SignInAttempt(
-            email=form.email.data or "",
-            password=form.password.data or "",
-            address=request.remote_addr or "unknown",
-            devices=_devices(),
-        )
-        outcome = attempt_sign_in(session_db, sign_in_throttle(current_app), attempt)
-        session_db.commit()
-        if outcome.employee is not None:
-            response = redirect(next_url or url_for("home.index"))
-            _sign_in_as(outcome.employee, response)
-            return response
-        if outcome.wait is not None:
+        email = form.email.data or ""
+        outcome = None
+        # Once single sign-on is on, a password may be only a break-glass HR admin's.
+        refusal = password_refusal(current_app.config, email)
+        if refusal is None:
+            session_db = db_session()
+            attempt = SignInAttempt(
+                email=email,
+                password=form.password.data or "",
+                address=request.remote_addr or "unknown",
+                devices=_devices(),
+            )
+            outcome = attempt_sign_in(session_db, sign_in_throttle(current_app), attempt)
+            session_db.commit()
+            if outcome.employee is not None:
+                refusal = password_refusal(current_app.config, email, outcome.employee)
+            if outcome.employee is not None and refusal is None:
+                response = redirect(next_url or url_for("home.index"))
+                sign_in_as(outcome.employee, response)
+                return response
+        if refusal is not None:
+            form.password.errors.append(refusal)
+        elif outcome is not None and outcome.wait is not None:
             wait_message = _wait_message(outcome.wait)
         else:
             form.password.errors.append(SIGN_IN_FAILED)
@@ -101,13 +112,19 @@ def sign_in() -> ResponseReturnValue:
 @bp.post("/sign-out")
 @login_required
 def sign_out() -> ResponseReturnValue:
-    """End this session and every other one of this person's (old cookies stop working)."""
+    """End this session and every other one of this person's (old cookies stop working);
+    after single sign-on, at the provider too when it offers that (RP-initiated logout)."""
     session_db = db_session()
     end_sessions(current_user.employee)
     session_db.commit()
+    id_token = session.get("oidc_id_token")
     logout_user()
     session.clear()
     flash("You are signed out.", "success")
+    settings = oidc.OidcSettings.from_config(current_app.config)
+    after = current_app.config["BASE_URL"].rstrip("/") + url_for("auth.sign_in")
+    if settings and id_token and (provider_logout := oidc.logout_url(settings, id_token, after)):
+        return redirect(provider_logout)
     return redirect(url_for("auth.sign_in"))
 
 
@@ -134,7 +151,7 @@ def accept_invite(token: str) -> ResponseReturnValue:
         else:
             session_db.commit()
             response = redirect(url_for("home.index"))
-            _sign_in_as(employee, response)
+            sign_in_as(employee, response)
             flash("Your password is set and you are signed in.", "success")
             return response
     return render_template("auth/set_password.html", form=form, employee=employee)
@@ -162,7 +179,7 @@ def forgot_password() -> ResponseReturnValue:
     return render_template("auth/forgot_password.html", form=form)
 
 
-def _sign_in_as(employee: Employee, response: BaseResponse) -> None:
+def sign_in_as(employee: Employee, response: BaseResponse) -> None:
     """A fresh session (nothing from before it survives), and this browser is known to the
     account from now on."""
     viewer = load_viewer(db_session(), f"{employee.id}:{employee.session_version}")

@@ -1,0 +1,77 @@
+"""The OpenID Connect sign-in routes: leave for the provider, come back signed in."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+
+from lms import clock
+from lms.dbsession import db_session
+from lms.sso.oidc import OidcRefused, OidcSettings, PendingSignIn, begin, finish, match_employee
+from lms.web_security import safe_next_url
+
+bp = Blueprint("sso_oidc", __name__)
+security_log = logging.getLogger("lms.security")
+PENDING_KEY = "oidc_pending"
+ID_TOKEN_KEY = "oidc_id_token"  # noqa: S105 (a session key, not a secret)
+
+
+def _settings() -> OidcSettings:
+    settings = OidcSettings.from_config(current_app.config)
+    if settings is None:
+        abort(404)
+    return settings
+
+
+def _redirect_uri() -> str:
+    return current_app.config["BASE_URL"].rstrip("/") + url_for("sso_oidc.callback")
+
+
+@bp.get("/sso/oidc/start")
+def start() -> ResponseReturnValue:
+    """Send the person to the provider's sign-in page, remembering what must come back."""
+    settings = _settings()
+    try:
+        url, pending = begin(settings, _redirect_uri(), safe_next_url(request.args.get("next")))
+    except OidcRefused as refused:
+        return _refused(refused)
+    session[PENDING_KEY] = pending.to_dict()
+    return redirect(url)
+
+
+@bp.get("/sso/oidc/callback")
+def callback() -> ResponseReturnValue:
+    """Verify the provider's answer, then sign the matching person in as a password would."""
+    from lms.people.auth_views import sign_in_as  # the one way into a session
+
+    settings = _settings()
+    stored = session.pop(PENDING_KEY, None)  # usable once: a replayed state finds nothing
+    pending = PendingSignIn(**stored) if isinstance(stored, dict) else None
+    session_db = db_session()
+    try:
+        identity = finish(settings, pending, request.args, _redirect_uri(), clock.now().timestamp())
+        employee = match_employee(session_db, settings, identity.claims)
+    except OidcRefused as refused:
+        return _refused(refused)
+    assert pending is not None
+    response = redirect(pending.next_url or url_for("home.index"))
+    sign_in_as(employee, response)
+    session[ID_TOKEN_KEY] = identity.id_token
+    security_log.info("oidc sign-in: account %s", employee.id)
+    return response
+
+
+def _refused(refused: OidcRefused) -> ResponseReturnValue:
+    security_log.warning("%s (from %s)", refused.event, request.remote_addr)
+    return render_template("sso/refused.html", reason=refused.reason), refused.status

@@ -1,0 +1,138 @@
+"""A real OpenID Provider (npm oidc-provider) on a free loopback port, for the whole run.
+
+Import `oidc_provider` into a test module to use it. Without Node the tests skip, unless
+LMS_REQUIRE_SSO=1 (CI) makes that a failure.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from html import unescape
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin
+
+import pytest
+import requests
+
+PROVIDER_DIR = Path(__file__).parent / "provider"
+CLIENT_ID = "postwise"
+CLIENT_SECRET = "provider-client-secret-for-tests"
+# Accounts the provider knows (sub → claims); tests make the Postwise people they need.
+ACCOUNTS = {
+    "alice": {"email": "alice@example.com", "email_verified": True, "employee_id": "E-ALICE"},
+    "bob": {"email": "bob@example.com", "email_verified": True, "employee_id": "E-BOB"},
+    "stranger": {"email": "stranger@example.com", "email_verified": True, "employee_id": "E-X"},
+}
+
+
+@dataclass(frozen=True)
+class OidcProvider:
+    issuer: str
+    accounts_file: Path
+
+    @property
+    def discovery_url(self) -> str:
+        return f"{self.issuer}/.well-known/openid-configuration"
+
+    def app_settings(self, **overrides: Any) -> dict[str, Any]:
+        return {
+            "OIDC_DISCOVERY_URL": self.discovery_url,
+            "OIDC_CLIENT_ID": CLIENT_ID,
+            "OIDC_CLIENT_SECRET": CLIENT_SECRET,
+            "OIDC_LABEL": "Sign in with Test IdP",
+            **overrides,
+        }
+
+
+def _skip_or_fail(reason: str) -> None:
+    if os.environ.get("LMS_REQUIRE_SSO") == "1":
+        pytest.fail(f"LMS_REQUIRE_SSO=1 but {reason}")
+    pytest.skip(reason)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def oidc_provider(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OidcProvider]:
+    node, npm = shutil.which("node"), shutil.which("npm")
+    if node is None or npm is None:
+        _skip_or_fail("Node.js (node and npm) is not installed, so no OpenID Provider can run")
+    assert node is not None and npm is not None
+    if not (PROVIDER_DIR / "node_modules" / "oidc-provider").exists():
+        installed = subprocess.run(
+            [npm, "install", "--no-audit", "--no-fund"],
+            cwd=PROVIDER_DIR,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+        if installed.returncode != 0:
+            _skip_or_fail(f"npm install of oidc-provider failed: {installed.stderr[-500:]}")
+    accounts = tmp_path_factory.mktemp("oidc") / "accounts.json"
+    accounts.write_text(json.dumps(ACCOUNTS))
+    port = _free_port()
+    log = accounts.with_name("provider.log")
+    with log.open("w") as output:
+        process = subprocess.Popen(
+            [node, "index.mjs", str(port), CLIENT_ID, CLIENT_SECRET, str(accounts)],
+            cwd=PROVIDER_DIR,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    issuer = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                requests.get(f"{issuer}/.well-known/openid-configuration", timeout=2)
+                break
+            except requests.ConnectionError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(f"the OpenID Provider did not start:\n{log.read_text()}")
+                time.sleep(0.1)
+        yield OidcProvider(issuer=issuer, accounts_file=accounts)
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+_FORM = re.compile(r'<form[^>]*action="([^"]+)"', re.IGNORECASE)
+
+
+def log_in_at_provider(authorization_url: str, login: str) -> str:
+    """Follow the provider's pages as a browser would (its real login form); returns the
+    URL it sends the person back to (the app's callback, with code and state)."""
+    browser = requests.Session()
+    url = authorization_url
+    for _ in range(10):
+        response = browser.get(url, allow_redirects=False, timeout=10)
+        if response.is_redirect:
+            url = urljoin(url, response.headers["Location"])
+            if not url.startswith("http://127.0.0.1"):
+                return url
+            continue
+        action = _FORM.search(response.text)
+        assert action, f"no form at {url}: {response.text[:300]}"
+        posted = browser.post(
+            urljoin(url, unescape(action.group(1))),
+            data={"login": login, "password": "any-password", "prompt": "login"},
+            allow_redirects=False,
+            timeout=10,
+        )
+        assert posted.is_redirect, posted.text[:300]
+        url = urljoin(url, posted.headers["Location"])
+    raise AssertionError("the provider never sent the person back")
