@@ -124,7 +124,12 @@ def sign_out() -> ResponseReturnValue:
     settings = oidc.OidcSettings.from_config(current_app.config)
     after = current_app.config["BASE_URL"].rstrip("/") + url_for("auth.sign_in")
     if settings and id_token and (provider_logout := oidc.logout_url(settings, id_token, after)):
-        return redirect(provider_logout)
+        # A page, not a redirect: the form-action policy stops a form's redirect to another
+        # site. The Refresh header moves on by itself; the link is there if it does not.
+        page = render_template(
+            "sso/signing_out.html", provider_logout=provider_logout, label=settings.label
+        )
+        return page, 200, {"Refresh": f"0; url={provider_logout}"}
     return redirect(url_for("auth.sign_in"))
 
 

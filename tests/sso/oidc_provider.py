@@ -73,7 +73,7 @@ def oidc_provider(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OidcProv
     assert node is not None and npm is not None
     if not (PROVIDER_DIR / "node_modules" / "oidc-provider").exists():
         installed = subprocess.run(
-            [npm, "install", "--no-audit", "--no-fund"],
+            [npm, "ci", "--no-audit", "--no-fund"],
             cwd=PROVIDER_DIR,
             capture_output=True,
             text=True,
@@ -81,7 +81,7 @@ def oidc_provider(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OidcProv
             check=False,
         )
         if installed.returncode != 0:
-            _skip_or_fail(f"npm install of oidc-provider failed: {installed.stderr[-500:]}")
+            _skip_or_fail(f"npm ci of oidc-provider failed: {installed.stderr[-500:]}")
     accounts = tmp_path_factory.mktemp("oidc") / "accounts.json"
     accounts.write_text(json.dumps(ACCOUNTS))
     port = _free_port()
