@@ -11,6 +11,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy.orm import Session
 
 from lms import clock
 from lms.people.models import Employee
@@ -49,7 +50,9 @@ def _callback_url(client: FlaskClient, login: str) -> str:
     return back.removeprefix(BASE)
 
 
-def test_a_matched_person_signs_in_by_email(sso_client, make_employee) -> None:
+def test_a_matched_person_signs_in_by_email(
+    sso_client: Callable[..., FlaskClient], make_employee: Callable[..., Employee]
+) -> None:
     alice = make_employee(email="alice@example.com")
     client = sso_client()
     response = client.get(_callback_url(client, "alice"))
@@ -61,7 +64,9 @@ def test_a_matched_person_signs_in_by_email(sso_client, make_employee) -> None:
     assert client.get("/").status_code == 200
 
 
-def test_matching_on_the_employee_id_claim(sso_client, make_employee) -> None:
+def test_matching_on_the_employee_id_claim(
+    sso_client: Callable[..., FlaskClient], make_employee: Callable[..., Employee]
+) -> None:
     bob = make_employee(email="robert@example.com", hris_id="E-BOB")
     client = sso_client(OIDC_MATCH_CLAIM="employee_id")
     client.get(_callback_url(client, "bob"))
@@ -69,7 +74,9 @@ def test_matching_on_the_employee_id_claim(sso_client, make_employee) -> None:
         assert session["_user_id"].startswith(f"{bob.id}:")
 
 
-def test_a_replayed_state_is_refused(sso_client, make_employee) -> None:
+def test_a_replayed_state_is_refused(
+    sso_client: Callable[..., FlaskClient], make_employee: Callable[..., Employee]
+) -> None:
     make_employee(email="alice@example.com")
     client = sso_client()
     callback = _callback_url(client, "alice")
@@ -82,7 +89,9 @@ def test_a_replayed_state_is_refused(sso_client, make_employee) -> None:
         assert "_user_id" not in session
 
 
-def test_an_unknown_person_is_refused_and_nobody_is_created(sso_client, db) -> None:
+def test_an_unknown_person_is_refused_and_nobody_is_created(
+    sso_client: Callable[..., FlaskClient], db: Session
+) -> None:
     client = sso_client()
     response = client.get(_callback_url(client, "stranger"))
     assert response.status_code == 403
@@ -90,7 +99,9 @@ def test_an_unknown_person_is_refused_and_nobody_is_created(sso_client, db) -> N
     assert db.query(Employee).count() == 0
 
 
-def test_an_inactive_person_is_refused(sso_client, make_employee) -> None:
+def test_an_inactive_person_is_refused(
+    sso_client: Callable[..., FlaskClient], make_employee: Callable[..., Employee]
+) -> None:
     make_employee(email="alice@example.com", is_active=False)
     client = sso_client()
     response = client.get(_callback_url(client, "alice"))
@@ -99,7 +110,9 @@ def test_an_inactive_person_is_refused(sso_client, make_employee) -> None:
 
 
 def test_a_token_for_another_audience_is_refused(
-    sso_client, make_employee, oidc_provider: OidcProvider
+    sso_client: Callable[..., FlaskClient],
+    make_employee: Callable[..., Employee],
+    oidc_provider: OidcProvider,
 ) -> None:
     """A real ID token the provider issued to its other client: the same signature and
     issuer, but not meant for Postwise."""
@@ -123,7 +136,9 @@ def test_a_token_for_another_audience_is_refused(
         verify_id_token(theirs, metadata, id_token, "another-nonce", now)
 
 
-def test_an_expired_id_token_is_refused(sso_client, make_employee) -> None:
+def test_an_expired_id_token_is_refused(
+    sso_client: Callable[..., FlaskClient], make_employee: Callable[..., Employee]
+) -> None:
     make_employee(email="alice@example.com")
     client = sso_client()
     callback = _callback_url(client, "alice")
@@ -134,7 +149,9 @@ def test_an_expired_id_token_is_refused(sso_client, make_employee) -> None:
 
 
 def test_sign_out_goes_to_the_providers_end_session(
-    sso_client, make_employee, oidc_provider: OidcProvider
+    sso_client: Callable[..., FlaskClient],
+    make_employee: Callable[..., Employee],
+    oidc_provider: OidcProvider,
 ) -> None:
     make_employee(email="alice@example.com")
     client = sso_client()
@@ -153,7 +170,9 @@ def test_sign_out_goes_to_the_providers_end_session(
     assert client.get("/").status_code == 302  # signed out here
 
 
-def test_break_glass_only_hr_admins_on_the_list_use_passwords(sso_client, make_employee) -> None:
+def test_break_glass_only_hr_admins_on_the_list_use_passwords(
+    sso_client: Callable[..., FlaskClient], make_employee: Callable[..., Employee]
+) -> None:
     hr = make_employee(email="hr@example.com", is_hr_admin=True)
     staff = make_employee(email="staff@example.com")
     listed_staff = make_employee(email="listed@example.com")
@@ -169,7 +188,9 @@ def test_break_glass_only_hr_admins_on_the_list_use_passwords(sso_client, make_e
             assert "Sign in with Test IdP" in response.get_data(as_text=True)
 
 
-def test_passwords_stay_for_everyone_by_default(sso_client, make_employee) -> None:
+def test_passwords_stay_for_everyone_by_default(
+    sso_client: Callable[..., FlaskClient], make_employee: Callable[..., Employee]
+) -> None:
     staff = make_employee(email="staff@example.com")
     client = sso_client()
     assert "Sign in with Test IdP" in client.get("/sign-in").get_data(as_text=True)
