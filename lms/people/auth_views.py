@@ -15,24 +15,21 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
-from flask_login import current_user, login_required, login_user, logout_user
-from werkzeug.wrappers import Response as BaseResponse
+from flask_login import current_user, login_required, logout_user
 
-from lms.access import load_viewer
 from lms.dbsession import db_session
 from lms.extensions import limiter, sign_in_throttle
 from lms.mail.links import link_builder
-from lms.people import known_devices
 from lms.people.accounts import PasswordRejected, end_sessions, set_password
 from lms.people.forms import ForgotPasswordForm, SetPasswordForm, SignInForm
 from lms.people.invites import InviteExpired, InviteInvalid, InviteUsed, redeem_invite_token
-from lms.people.models import Employee
 from lms.people.password_mail import LinkMail, request_password_reset
 from lms.people.sign_ins import SignInAttempt, attempt_sign_in
 from lms.people.throttle import ScopeKind, Wait
+from lms.people.web_sign_in import known_browsers, sign_in_as
 from lms.sso import oidc
 from lms.sso.password_policy import password_refusal
-from lms.web_security import safe_next_url, start_session_clock
+from lms.web_security import safe_next_url
 
 bp = Blueprint("auth", __name__)
 
@@ -65,7 +62,7 @@ def _sign_in_limit() -> str:
 def _known_browser() -> bool:
     """A browser with a valid known-browser cookie has its own counter, so the per-address
     rate limit (shared with everyone behind the same address) does not hold it back."""
-    return bool(_devices())
+    return bool(known_browsers())
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
@@ -88,7 +85,7 @@ def sign_in() -> ResponseReturnValue:
                 email=email,
                 password=form.password.data or "",
                 address=request.remote_addr or "unknown",
-                devices=_devices(),
+                devices=known_browsers(),
             )
             outcome = attempt_sign_in(session_db, sign_in_throttle(current_app), attempt)
             session_db.commit()
@@ -182,35 +179,6 @@ def forgot_password() -> ResponseReturnValue:
         )
         return redirect(url_for("auth.sign_in"))
     return render_template("auth/forgot_password.html", form=form)
-
-
-def sign_in_as(employee: Employee, response: BaseResponse) -> None:
-    """A fresh session (nothing from before it survives), and this browser is known to the
-    account from now on."""
-    viewer = load_viewer(db_session(), f"{employee.id}:{employee.session_version}")
-    assert viewer is not None
-    session.clear()
-    session.permanent = True
-    login_user(viewer)
-    start_session_clock()
-    config = current_app.config
-    response.set_cookie(
-        known_devices.COOKIE_NAME,
-        known_devices.remember(config["SECRET_KEY"], _devices(), employee),
-        max_age=timedelta(days=config["KNOWN_BROWSER_DAYS"]),
-        httponly=True,
-        secure=config["SESSION_COOKIE_SECURE"] or request.is_secure,
-        samesite="Lax",
-    )
-
-
-def _devices() -> list[known_devices.KnownDevice]:
-    config = current_app.config
-    return known_devices.read(
-        config["SECRET_KEY"],
-        request.cookies.get(known_devices.COOKIE_NAME),
-        timedelta(days=config["KNOWN_BROWSER_DAYS"]),
-    )
 
 
 def _wait_message(wait: Wait) -> str:

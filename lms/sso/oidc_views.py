@@ -18,6 +18,7 @@ from flask.typing import ResponseReturnValue
 
 from lms import clock
 from lms.dbsession import db_session
+from lms.people.web_sign_in import sign_in_as
 from lms.sso.oidc import OidcRefused, OidcSettings, PendingSignIn, begin, finish, match_employee
 from lms.web_security import safe_next_url
 
@@ -53,8 +54,6 @@ def start() -> ResponseReturnValue:
 @bp.get("/sso/oidc/callback")
 def callback() -> ResponseReturnValue:
     """Verify the provider's answer, then sign the matching person in as a password would."""
-    from lms.people.auth_views import sign_in_as  # the one way into a session
-
     settings = _settings()
     stored = session.pop(PENDING_KEY, None)  # usable once: a replayed state finds nothing
     pending = PendingSignIn(**stored) if isinstance(stored, dict) else None
