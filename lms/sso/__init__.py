@@ -1,0 +1,1 @@
+"""Single sign-on with the company identity provider."""
