@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from lms.people.models import Employee
 from lms.sso.models import SamlAssertionSeen
+from tests.helpers import sign_in
 from tests.sso.saml_idp import LoopbackIdP
 
 BASE = "http://postwise.test"
@@ -140,3 +141,18 @@ def test_without_idp_metadata_the_saml_pages_do_not_exist(make_app: Callable[...
     assert client.get("/sso/saml/metadata").status_code == 404
     assert client.post("/sso/saml/acs", data={"SAMLResponse": "x"}).status_code == 404
     assert "company account" not in client.get("/sign-in").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("role", ["anonymous", "employee"])
+def test_with_saml_on_the_pages_answer_anyone(
+    client: FlaskClient, org: dict[str, Employee], role: str
+):
+    """The access table's rows with SAML on (it runs with SAML off): the metadata and the
+    login start are public; a forged post to the ACS changes nothing and is refused."""
+    if role == "employee":
+        assert sign_in(client, org["staff"].email).status_code == 302
+    assert client.get("/sso/saml/metadata").status_code == 200
+    assert client.get("/sso/saml/login").status_code == 302
+    assert _post(client, "not a SAML response").status_code == 403
+    assert client.post("/sso/saml/acs").status_code == 403
+    assert _signed_in(client) is (role == "employee")
