@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import pytest
@@ -12,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from lms.people.models import Employee
 from lms.sso.models import SamlAssertionSeen
+from lms.sso.saml import SamlConfigError
 from tests.helpers import sign_in
 from tests.sso.saml_idp import LoopbackIdP
 
@@ -156,3 +158,20 @@ def test_with_saml_on_the_pages_answer_anyone(
     assert _post(client, "not a SAML response").status_code == 403
     assert client.post("/sso/saml/acs").status_code == 403
     assert _signed_in(client) is (role == "employee")
+
+
+@pytest.mark.parametrize(
+    ("overrides", "named"),
+    [
+        ({"SAML_SP_KEY_FILE": ""}, "LMS_SAML_SP_KEY_FILE"),
+        ({"SAML_MATCH": "username"}, "LMS_SAML_MATCH is 'username'"),
+        ({"SAML_MATCH": "employee_id"}, "LMS_SAML_EMPLOYEE_ID_ATTRIBUTE"),
+        ({"SAML_IDP_METADATA_FILE": "/nonexistent/idp.xml"}, "/nonexistent/idp.xml"),
+    ],
+)
+def test_unworkable_settings_stop_the_app_with_the_setting_named(
+    make_app: Callable[..., Flask], app: Flask, overrides, named
+):
+    config = {key: app.config[key] for key in app.config if key.startswith("SAML_")}
+    with pytest.raises(SamlConfigError, match=re.escape(named)):
+        make_app(**{**config, **overrides})
