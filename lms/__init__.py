@@ -35,6 +35,7 @@ from lms.purpose.views import bp as purpose_bp
 from lms.reports.org_views import bp as organisation_bp
 from lms.reports.team_views import bp as team_bp
 from lms.reports.views import bp as reports_bp
+from lms.sso import saml_views
 from lms.sso.oidc_views import bp as sso_oidc_bp
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -87,6 +88,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
+    saml_views.init_app(app)  # SAML sign-in; its pages answer 404 while SAML is off
     app.jinja_env.filters["sanitized"] = sanitized
     app.jinja_env.globals["mail_enabled"] = bool(app.config["SMTP_HOST"])
     commands.register(app)

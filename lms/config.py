@@ -55,6 +55,14 @@ DEFAULTS: dict[str, Any] = {
     "MAIL_MAX_ATTEMPTS": 10,
     # Extra entries for the pre-check's word lists (same file names as lms/precheck/wordlists).
     "PRECHECK_WORDLISTS": None,  # instance/precheck when unset
+    # SAML sign-in (docs/sso-saml.md): on when IdP metadata is set, from a file or a URL.
+    "SAML_IDP_METADATA_FILE": "",
+    "SAML_IDP_METADATA_URL": "",  # fetched once, when the app starts
+    "SAML_SP_KEY_FILE": "",  # PEM private key of Postwise as SP; never commit it
+    "SAML_SP_CERT_FILE": "",
+    "SAML_MATCH": "email",  # or employee_id (the HRIS id)
+    "SAML_EMAIL_ATTRIBUTE": "NameID",  # or an attribute name, e.g. email
+    "SAML_EMPLOYEE_ID_ATTRIBUTE": "",
     "LOG_LEVEL": "WARNING",  # of the `lms` logger; security events are logged from INFO
     # Single sign-on with OpenID Connect (lms.sso.oidc): on when the discovery URL is set.
     "OIDC_DISCOVERY_URL": "",

@@ -52,6 +52,10 @@ ACCESS_TABLE = [
         data=lambda o: {"email": o["outsider"].email, "password": "wrong-password-here"},
     ),
     Row("auth.sign_out", "POST", lambda o: "/sign-out", _outcomes(SIGN_IN, 302, 302, 302)),
+    # SAML sign-in: off in this app (no IdP metadata), so not there; on: tests/sso/test_saml.py
+    Row("saml.metadata", "GET", lambda o: "/sso/saml/metadata", _outcomes(404, 404, 404, 404)),
+    Row("saml.login", "GET", lambda o: "/sso/saml/login", _outcomes(404, 404, 404, 404)),
+    Row("saml.acs", "POST", lambda o: "/sso/saml/acs", _outcomes(404, 404, 404, 404)),
     Row(
         "auth.accept_invite", "GET", lambda o: "/invite/not-a-token", _outcomes(410, 410, 410, 410)
     ),

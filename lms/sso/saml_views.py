@@ -1,0 +1,84 @@
+"""SAML sign-in pages: SP metadata, the start of a sign-in, and the assertion consumer."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import (
+    Blueprint,
+    Flask,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+from saml2.config import SPConfig
+
+from lms.dbsession import db_session
+from lms.extensions import csrf
+from lms.people.web_sign_in import sign_in_as
+from lms.sso.saml import (
+    SamlRefused,
+    SamlSettings,
+    login_redirect,
+    sign_in_from_response,
+    sp_config,
+    sp_metadata,
+)
+
+bp = Blueprint("saml", __name__, url_prefix="/sso/saml")
+security_log = logging.getLogger("lms.security")
+EXTENSION = "postwise_saml"
+
+
+def init_app(app: Flask) -> None:
+    """Load the SAML settings once (a metadata URL is fetched here, only if set)."""
+    settings = SamlSettings.from_config(app.config)
+    app.extensions[EXTENSION] = (settings, sp_config(settings)) if settings else None
+    app.jinja_env.globals["saml_enabled"] = settings is not None
+    app.register_blueprint(bp)
+
+
+def _configured() -> tuple[SamlSettings, SPConfig]:
+    configured = current_app.extensions.get(EXTENSION)
+    if configured is None:
+        abort(404)
+    return configured
+
+
+@bp.get("/metadata")
+def metadata() -> ResponseReturnValue:
+    """The SP metadata the IdP's administrator loads (or copies values from)."""
+    _settings, config = _configured()
+    return sp_metadata(config), 200, {"Content-Type": "application/samlmetadata+xml"}
+
+
+@bp.get("/login")
+def login() -> ResponseReturnValue:
+    """Send the browser to the IdP with a sign-in request."""
+    _settings, config = _configured()
+    return redirect(login_redirect(config))
+
+
+@bp.post("/acs")
+@csrf.exempt  # a cross-site POST from the IdP by design: the response's signature protects it
+def acs() -> ResponseReturnValue:
+    """Check the IdP's response and sign its person in, or say clearly why not."""
+    settings, config = _configured()
+    session_db = db_session()
+    try:
+        employee = sign_in_from_response(
+            session_db, config, settings, request.form.get("SAMLResponse", "")
+        )
+    except SamlRefused as refused:
+        session_db.commit()  # the purge and the id of an accepted-then-refused assertion
+        security_log.warning("SAML sign-in refused: %s", refused.reason)
+        return render_template("auth/sso_refused.html", message=refused.message), 403
+    session_db.commit()
+    response = redirect(url_for("home.index"))
+    sign_in_as(employee, response)
+    security_log.info("SAML sign-in for employee %s", employee.id)
+    return response
