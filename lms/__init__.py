@@ -35,6 +35,8 @@ from lms.purpose.views import bp as purpose_bp
 from lms.reports.org_views import bp as organisation_bp
 from lms.reports.team_views import bp as team_bp
 from lms.reports.views import bp as reports_bp
+from lms.scim.admin_views import bp as scim_admin_bp
+from lms.scim.views import bp as scim_bp
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 BLUEPRINTS = (
@@ -55,6 +57,8 @@ BLUEPRINTS = (
     mail_bp,
     precheck_bp,
     purpose_bp,
+    scim_bp,
+    scim_admin_bp,
 )
 
 

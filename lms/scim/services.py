@@ -1,0 +1,242 @@
+"""SCIM Users on top of the HRIS import: each SCIM write is a one-person import.
+
+A SCIM create, replace, patch or deactivation becomes one HRIS record and goes through
+lms.people.importer.import_people, so the very same checks (addresses, unknown managers,
+reporting cycles, never deactivating the last HR admin) and audit apply; what SCIM knows
+nothing about (location, hire date) is kept as stored. Problems come back in SCIM words.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+import re
+from dataclasses import dataclass
+
+from scim2_models import (
+    EnterpriseUser,
+    InvalidFilterException,
+    MutabilityException,
+    NotFoundException,
+    PatchOp,
+    SCIMException,
+    UniquenessException,
+)
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from lms.audit import services as audit
+from lms.people.hris import ALL_COLUMNS, HrisFileError, Problem
+from lms.people.importer import import_people
+from lms.people.models import Employee
+from lms.scim.schema import ATTRIBUTE_OF_COLUMN, ScimUser
+
+log = logging.getLogger(__name__)
+MAX_RECORD_BYTES = 64 * 1024  # one person; the HRIS reader's limit for this "file"
+MAX_COUNT = 200  # per page of GET /Users
+# The filters identity providers send before creating someone: attribute eq "value".
+_FILTER = re.compile(r'^\s*(userName|externalId|id)\s+eq\s+"((?:[^"\\]|\\.)*)"\s*$', re.I)
+_COLUMN_IN_LABEL = re.compile(r"\((\w+)\)$")
+
+
+@dataclass(frozen=True)
+class UsersPage:
+    total: int
+    people: list[Employee]
+
+
+class ScimRefused(SCIMException):
+    """A change the HRIS rules refuse (e.g. the last HR admin); the detail says which rule."""
+
+    status = 400
+    scim_type = "invalidValue"
+
+
+def get_person(session: Session, scim_id: str) -> Employee:
+    """The employee a SCIM id names; NotFoundException otherwise."""
+    person = session.get(Employee, int(scim_id)) if scim_id.isdigit() else None
+    if person is None:
+        raise NotFoundException(detail=f"no user has the id {scim_id!r}")
+    return person
+
+
+def list_people(session: Session, filter_text: str | None, start: int, count: int) -> UsersPage:
+    """A page of people (startIndex is 1-based), optionally filtered by one `eq` filter."""
+    query = select(Employee)
+    if filter_text:
+        match = _FILTER.match(filter_text)
+        if match is None:
+            raise InvalidFilterException(
+                detail=f"the filter {filter_text!r} is not supported: use "
+                'userName eq "…", externalId eq "…" or id eq "…"'
+            )
+        attribute, value = match.group(1).lower(), match.group(2).replace('\\"', '"')
+        if attribute == "username":
+            query = query.where(Employee.email == value.strip().lower())
+        elif attribute == "externalid":
+            query = query.where(Employee.hris_id == value)
+        else:
+            query = query.where(Employee.id == (int(value) if value.isdigit() else -1))
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    count = max(0, min(count, MAX_COUNT))
+    people = list(
+        session.scalars(query.order_by(Employee.id).offset(max(start, 1) - 1).limit(count))
+    )
+    return UsersPage(total, people)
+
+
+def create_person(session: Session, user: ScimUser, *, token_name: str) -> Employee:
+    """Add the person a SCIM POST describes; UniquenessException if they exist already."""
+    hris_id = _hris_id(user)
+    if hris_id is None:
+        raise ScimRefused(
+            detail="externalId is required: map it to the employee id, as the HRIS knows it"
+        )
+    if session.scalar(select(Employee.id).where(Employee.hris_id == hris_id)) is not None:
+        raise UniquenessException(detail=f"a user with externalId {hris_id!r} exists already")
+    return _save(session, user, None, hris_id, token_name=token_name)
+
+
+def replace_person(
+    session: Session, person: Employee, user: ScimUser, *, token_name: str
+) -> Employee:
+    """Make the person what a SCIM PUT says (location and hire date are not SCIM's)."""
+    hris_id = _hris_id(user) or person.hris_id
+    if hris_id != person.hris_id:
+        raise MutabilityException(
+            detail=f"externalId is the employee id and cannot change ({person.hris_id!r} to "
+            f"{hris_id!r}); create a new user instead"
+        )
+    if user.active is None:
+        user.active = person.is_active
+    return _save(session, user, person, hris_id, token_name=token_name)
+
+
+def patch_person(
+    session: Session,
+    person: Employee,
+    current: ScimUser,
+    patch: PatchOp[ScimUser],
+    *,
+    token_name: str,
+) -> Employee:
+    """Apply a SCIM PATCH to the person as they read now, then save the result."""
+    patch.patch(current)
+    return replace_person(session, person, current, token_name=token_name)
+
+
+def deactivate_person(
+    session: Session, person: Employee, current: ScimUser, *, token_name: str
+) -> Employee:
+    """A SCIM DELETE: the person is deactivated, never deleted (their history stays)."""
+    current.active = False
+    return replace_person(session, person, current, token_name=token_name)
+
+
+def _hris_id(user: ScimUser) -> str | None:
+    enterprise = user[EnterpriseUser]
+    return user.external_id or (enterprise.employee_number if enterprise else None) or None
+
+
+def _save(
+    session: Session, user: ScimUser, person: Employee | None, hris_id: str, *, token_name: str
+) -> Employee:
+    email = _email(user, person)
+    owner = session.scalar(
+        select(Employee.hris_id).where(Employee.email == email, Employee.hris_id != hris_id)
+    )
+    if owner is not None:
+        raise UniquenessException(
+            detail=f"userName {email!r} already belongs to the user with externalId {owner!r}"
+        )
+    enterprise = user[EnterpriseUser]
+    row = {
+        "employee_id": hris_id,
+        "email": email,
+        "first_name": user.name.given_name if user.name else "",
+        "last_name": user.name.family_name if user.name else "",
+        "department": enterprise.department if enterprise else None,
+        "title": user.title,
+        "location": person.location if person else None,
+        "manager_id": _manager_hris_id(session, enterprise),
+        "hire_date": person.hire_date.isoformat() if person and person.hire_date else None,
+        "status": "inactive" if user.active is False else "active",
+    }
+    before = _summary(person) if person else None
+    try:
+        # One person asked for by name: the "so many leave at once" confirmation is given.
+        leaving = 1 if row["status"] == "inactive" else None
+        import_people(
+            session,
+            _as_csv(row),
+            max_bytes=MAX_RECORD_BYTES,
+            actor_id=None,
+            confirmed_deactivations=leaving,
+        )
+    except HrisFileError as exc:
+        raise ScimRefused(detail="; ".join(_in_scim_words(p) for p in exc.problems)) from None
+    saved = session.scalar(select(Employee).where(Employee.hris_id == hris_id))
+    if saved is None:  # the import wrote it; not finding it is a bug
+        raise RuntimeError(f"SCIM user {hris_id} was not saved")
+    session.refresh(saved)
+    after = _summary(saved)
+    if before != after:
+        audit.record(
+            session,
+            "scim.user_changed",
+            f"{saved.name} ({saved.hris_id}) through SCIM token {token_name!r}",
+            actor_id=None,
+            before=before,
+            after=after,
+        )
+    log.info("SCIM user %s saved through token %r", saved.hris_id, token_name)
+    return saved
+
+
+def _email(user: ScimUser, person: Employee | None) -> str:
+    """userName is the address; a PATCH that only changes the primary email moves it too."""
+    email = (user.user_name or "").strip().lower()
+    primary = next((e.value for e in user.emails or [] if e.primary and e.value), None)
+    if person is not None and email == person.email and primary:
+        email = primary.strip().lower()
+    return email
+
+
+def _manager_hris_id(session: Session, enterprise: EnterpriseUser | None) -> str | None:
+    """The manager as the HRIS names them, from their SCIM id or their externalId."""
+    value = enterprise.manager.value if enterprise and enterprise.manager else None
+    if not value:
+        return None
+    if value.isdigit() and (by_id := session.get(Employee, int(value))) is not None:
+        return by_id.hris_id
+    if session.scalar(select(Employee.id).where(Employee.hris_id == value)) is not None:
+        return value
+    raise ScimRefused(
+        detail=f"manager.value {value!r} names nobody: no user has that id or externalId; "
+        "provision the manager first, or leave the manager out"
+    )
+
+
+def _as_csv(row: dict[str, str | None]) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(ALL_COLUMNS)
+    writer.writerow([row[column] or "" for column in ALL_COLUMNS])
+    return out.getvalue().encode()
+
+
+def _in_scim_words(problem: Problem) -> str:
+    column = _COLUMN_IN_LABEL.search(problem.column or "")
+    if column is None:
+        return problem.message
+    attribute = ATTRIBUTE_OF_COLUMN.get(column.group(1), column.group(1))
+    return f"{attribute}: {problem.message}"
+
+
+def _summary(person: Employee) -> str:
+    state = "active" if person.is_active else "inactive"
+    return (
+        f"{person.email}, {person.name}, {person.title or 'no title'}, "
+        f"{person.department or 'no department'}, manager {person.manager_id or 'none'}, {state}"
+    )
