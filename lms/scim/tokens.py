@@ -14,6 +14,8 @@ from lms import clock
 from lms.audit import services as audit
 from lms.scim.models import ScimCall, ScimToken
 
+# A recognisable start, as GitHub's ghp_: secret scanners and our log check can spot a leak.
+PREFIX = "pwscim_"
 CALLS_KEPT = 200  # the page shows the latest; older calls are purged as new ones come
 DETAIL_LENGTH = 1000
 
@@ -39,7 +41,7 @@ def create_token(session: Session, name: str, *, actor_id: int | None) -> NewTok
     name = name.strip()
     if not name:
         raise TokenProblem("Give the token a name, such as the identity provider it is for.")
-    secret = secrets.token_urlsafe(32)
+    secret = PREFIX + secrets.token_urlsafe(32)
     token = ScimToken(name=name, token_hash=_digest(secret), created_by_id=actor_id)
     session.add(token)
     session.flush()
