@@ -30,11 +30,15 @@ from lms.scim.schema import ENTERPRISE
 
 USER_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:User"
 # The attributes Postwise stores or derives; everything else in RFC 7643's User is left out.
-USER_ATTRIBUTES = {"userName", "name", "displayName", "title", "active", "emails", "externalId"}
+# (externalId is common to every resource: the employee id. employeeNumber is read as the
+# employee id when a provider sends no externalId, and not echoed, as the two would clash.)
+USER_ATTRIBUTES = {"userName", "name", "title", "active", "emails"}
 NAME_PARTS = {"givenName", "familyName"}
-EMAIL_PARTS = {"value", "type", "primary"}
-ENTERPRISE_ATTRIBUTES = {"employeeNumber", "department", "manager"}
-MANAGER_PARTS = {"value"}
+EMAIL_PARTS = {"value"}
+ENTERPRISE_ATTRIBUTES = {"department", "manager"}
+MANAGER_PARTS = {"value", "$ref"}
+# Every person in Postwise has a work address and a first and last name (as in an HRIS file).
+REQUIRED = {"name", "name.givenName", "name.familyName", "emails", "emails.value"}
 
 
 def service_provider_config(base: str) -> dict[str, Any]:
@@ -84,10 +88,15 @@ def schemas(base: str) -> list[dict[str, Any]]:
         schema: Schema = model.to_schema()
         schema.attributes = [a for a in schema.attributes or [] if a.name in keep]
         for attribute in schema.attributes:
+            if attribute.name in REQUIRED:
+                attribute.required = True
             if attribute.name in parts and attribute.sub_attributes:
                 attribute.sub_attributes = [
                     s for s in attribute.sub_attributes if s.name in parts[attribute.name]
                 ]
+                for sub in attribute.sub_attributes:
+                    if f"{attribute.name}.{sub.name}" in REQUIRED:
+                        sub.required = True
         schema.meta = Meta(resource_type="Schema", location=f"{base}/Schemas/{schema.id}")
         found.append(schema.model_dump(scim_ctx=Context.RESOURCE_QUERY_RESPONSE))
     return found

@@ -36,3 +36,13 @@ class ScimCall(Base):
     path: Mapped[str] = mapped_column(String(500))
     status: Mapped[int]
     detail: Mapped[str | None] = mapped_column(Text)
+
+
+class ScimUserName(Base):
+    """A SCIM userName that is not the person's address (a login name some directories use):
+    kept so the provider reads back what it sent. Most people have no row: userName is email."""
+
+    __tablename__ = "scim_user_names"
+
+    employee_id: Mapped[int] = mapped_column(ForeignKey("employees.id"), primary_key=True)
+    user_name: Mapped[str] = mapped_column(String(320), unique=True)

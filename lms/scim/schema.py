@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from typing import Any
 
 from scim2_models import (
@@ -36,21 +37,22 @@ ATTRIBUTE_OF_COLUMN = {
 }
 
 
-def to_user(employee: Employee, manager_id: int | None, location: str) -> ScimUser:
-    """The SCIM User for an employee, with its ETag in meta.version."""
+def to_user(
+    employee: Employee, manager_id: int | None, location: str, user_name: str | None = None
+) -> ScimUser:
+    """The SCIM User for an employee, with its ETag in meta.version; `user_name` when the
+    provider's userName is not the address (see ScimUserName)."""
     users = location.rsplit("/", 1)[0]
     user = ScimUser(
         id=str(employee.id),
         external_id=employee.hris_id,
-        user_name=employee.email,
-        display_name=employee.name,
+        user_name=user_name or employee.email,
         name=Name(given_name=employee.first_name, family_name=employee.last_name),
         title=employee.title,
         active=employee.is_active,
-        emails=[Email(value=employee.email, type="work", primary=True)],
+        emails=[Email(value=employee.email)],
     )
     user[EnterpriseUser] = EnterpriseUser(
-        employee_number=employee.hris_id,
         department=employee.department,
         manager=Manager(value=str(manager_id), ref=f"{users}/{manager_id}") if manager_id else None,
     )
@@ -72,7 +74,10 @@ def version_of(user: ScimUser) -> str:
     return f'W/"{digest.hexdigest()[:20]}"'
 
 
-def with_manager_refs(body: Any, users: str) -> Any:
+_ONE_EMAIL = re.compile(r"^emails\[[^\]]*\]\.value$", re.I)
+
+
+def with_provider_quirks(body: Any, users: str) -> Any:
     """Entra ID and Okta send the manager as a bare id (or {"value": id}) without the
     "$ref" RFC 7643 requires; fill it in so the payload validates, before scim2-models reads it.
     """
@@ -86,8 +91,12 @@ def with_manager_refs(body: Any, users: str) -> Any:
         path = str(operation.get("path") or "")
         if path.lower() == f"{ENTERPRISE}:manager".lower():
             operation["value"] = _manager(operation.get("value"), users)
+        elif _ONE_EMAIL.match(path) and str(operation.get("op", "")).lower() != "remove":
+            # Entra ID's emails[type eq "work"].value: Postwise keeps one address, so this
+            # replaces it (the filter would match nothing, as no type is stored).
+            operation.update(op="replace", path="emails", value=[{"value": operation.get("value")}])
         elif not path:
-            with_manager_refs(operation.get("value"), users)
+            with_provider_quirks(operation.get("value"), users)
     return body
 
 

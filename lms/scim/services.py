@@ -12,6 +12,7 @@ import csv
 import io
 import logging
 import re
+import uuid
 from dataclasses import dataclass
 
 from scim2_models import (
@@ -23,17 +24,19 @@ from scim2_models import (
     SCIMException,
     UniquenessException,
 )
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from lms.audit import services as audit
 from lms.people.hris import ALL_COLUMNS, HrisFileError, Problem
 from lms.people.importer import import_people
 from lms.people.models import Employee
-from lms.scim.schema import ATTRIBUTE_OF_COLUMN, ScimUser
+from lms.scim.models import ScimUserName
+from lms.scim.schema import ATTRIBUTE_OF_COLUMN, ScimUser, to_user
 
 log = logging.getLogger(__name__)
 MAX_RECORD_BYTES = 64 * 1024  # one person; the HRIS reader's limit for this "file"
+MAX_HRIS_ID = 64  # as the employees table and the HRIS file allow
 MAX_COUNT = 200  # per page of GET /Users
 # The filters identity providers send before creating someone: attribute eq "value".
 _FILTER = re.compile(r'^\s*(userName|externalId|id)\s+eq\s+"((?:[^"\\]|\\.)*)"\s*$', re.I)
@@ -61,6 +64,22 @@ def get_person(session: Session, scim_id: str) -> Employee:
     return person
 
 
+def as_users(session: Session, people: list[Employee], users_url: str) -> list[ScimUser]:
+    """The SCIM Users for some people (one query for their login-style userNames, if any)."""
+    ids = [person.id for person in people]
+    names = dict(
+        session.execute(
+            select(ScimUserName.employee_id, ScimUserName.user_name).where(
+                ScimUserName.employee_id.in_(ids)
+            )
+        ).all()
+    )
+    return [
+        to_user(person, person.manager_id, f"{users_url}/{person.id}", names.get(person.id))
+        for person in people
+    ]
+
+
 def list_people(session: Session, filter_text: str | None, start: int, count: int) -> UsersPage:
     """A page of people (startIndex is 1-based), optionally filtered by one `eq` filter."""
     query = select(Employee)
@@ -73,7 +92,8 @@ def list_people(session: Session, filter_text: str | None, start: int, count: in
             )
         attribute, value = match.group(1).lower(), match.group(2).replace('\\"', '"')
         if attribute == "username":
-            query = query.where(Employee.email == value.strip().lower())
+            login = select(ScimUserName.employee_id).where(ScimUserName.user_name == value)
+            query = query.where((Employee.email == value.strip().lower()) | Employee.id.in_(login))
         elif attribute == "externalid":
             query = query.where(Employee.hris_id == value)
         else:
@@ -88,11 +108,9 @@ def list_people(session: Session, filter_text: str | None, start: int, count: in
 
 def create_person(session: Session, user: ScimUser, *, token_name: str) -> Employee:
     """Add the person a SCIM POST describes; UniquenessException if they exist already."""
-    hris_id = _hris_id(user)
-    if hris_id is None:
-        raise ScimRefused(
-            detail="externalId is required: map it to the employee id, as the HRIS knows it"
-        )
+    # Without an externalId (Okta's default) the person gets an employee id of their own;
+    # map externalId to the HRIS's employee id so an HRIS file and SCIM name the same person.
+    hris_id = _hris_id(user) or f"scim-{uuid.uuid4().hex[:16]}"
     if session.scalar(select(Employee.id).where(Employee.hris_id == hris_id)) is not None:
         raise UniquenessException(detail=f"a user with externalId {hris_id!r} exists already")
     return _save(session, user, None, hris_id, token_name=token_name)
@@ -104,10 +122,7 @@ def replace_person(
     """Make the person what a SCIM PUT says (location and hire date are not SCIM's)."""
     hris_id = _hris_id(user) or person.hris_id
     if hris_id != person.hris_id:
-        raise MutabilityException(
-            detail=f"externalId is the employee id and cannot change ({person.hris_id!r} to "
-            f"{hris_id!r}); create a new user instead"
-        )
+        _rename(session, person, hris_id)
     if user.active is None:
         user.active = person.is_active
     return _save(session, user, person, hris_id, token_name=token_name)
@@ -134,6 +149,20 @@ def deactivate_person(
     return replace_person(session, person, current, token_name=token_name)
 
 
+def _rename(session: Session, person: Employee, hris_id: str) -> None:
+    """A new externalId is a new employee id for the same person (the HRIS renumbered them);
+    their history stays theirs. UniquenessException if someone else has that id."""
+    if session.scalar(select(Employee.id).where(Employee.hris_id == hris_id)) is not None:
+        raise UniquenessException(detail=f"another user has the externalId {hris_id!r}")
+    if len(hris_id) > MAX_HRIS_ID or not hris_id.strip():
+        raise MutabilityException(
+            detail=f"externalId must be 1 to {MAX_HRIS_ID} characters: it is the employee id"
+        )
+    log.info("SCIM user %s now has the employee id %s", person.hris_id, hris_id)
+    session.execute(update(Employee).where(Employee.id == person.id).values(hris_id=hris_id))
+    session.refresh(person)
+
+
 def _hris_id(user: ScimUser) -> str | None:
     enterprise = user[EnterpriseUser]
     return user.external_id or (enterprise.employee_number if enterprise else None) or None
@@ -143,6 +172,17 @@ def _save(
     session: Session, user: ScimUser, person: Employee | None, hris_id: str, *, token_name: str
 ) -> Employee:
     email = _email(user, person)
+    user_name = (user.user_name or "").strip()
+    login_owner = session.scalar(
+        select(Employee.hris_id)
+        .join(ScimUserName, ScimUserName.employee_id == Employee.id)
+        .where(ScimUserName.user_name == user_name, Employee.hris_id != hris_id)
+    )
+    if login_owner is not None:
+        raise UniquenessException(
+            detail=f"userName {user_name!r} already belongs to the user with externalId "
+            f"{login_owner!r}"
+        )
     owner = session.scalar(
         select(Employee.hris_id).where(Employee.email == email, Employee.hris_id != hris_id)
     )
@@ -180,6 +220,7 @@ def _save(
     if saved is None:  # the import wrote it; not finding it is a bug
         raise RuntimeError(f"SCIM user {hris_id} was not saved")
     session.refresh(saved)
+    _keep_user_name(session, saved, user_name)
     after = _summary(saved)
     if before != after:
         audit.record(
@@ -195,12 +236,35 @@ def _save(
 
 
 def _email(user: ScimUser, person: Employee | None) -> str:
-    """userName is the address; a PATCH that only changes the primary email moves it too."""
-    email = (user.user_name or "").strip().lower()
-    primary = next((e.value for e in user.emails or [] if e.primary and e.value), None)
-    if person is not None and email == person.email and primary:
-        email = primary.strip().lower()
-    return email
+    """userName is the address, unless it is a login name (no @): then the primary (or first)
+    of the emails is. A PATCH that only changes the primary email moves the address too."""
+    user_name = (user.user_name or "").strip().lower()
+    emails = [e for e in user.emails or [] if e.value]
+    chosen = next((e for e in emails if e.primary), emails[0] if emails else None)
+    address = chosen.value.strip().lower() if chosen and chosen.value else None
+    if "@" not in user_name:
+        if address is None:
+            raise ScimRefused(
+                detail=f"userName {user.user_name!r} is not an email address and no emails "
+                "were given: Postwise needs each person's work address"
+            )
+        return address
+    if person is not None and user_name == person.email and address:
+        return address
+    return user_name
+
+
+def _keep_user_name(session: Session, person: Employee, user_name: str) -> None:
+    """Remember a login-style userName; forget it once userName is the address again."""
+    stored = session.get(ScimUserName, person.id)
+    if user_name.lower() == person.email:
+        if stored is not None:
+            session.delete(stored)
+    elif stored is None:
+        session.add(ScimUserName(employee_id=person.id, user_name=user_name))
+    else:
+        stored.user_name = user_name
+    session.flush()
 
 
 def _manager_hris_id(session: Session, enterprise: EnterpriseUser | None) -> str | None:

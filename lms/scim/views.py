@@ -20,6 +20,7 @@ from scim2_models import (
     NotFoundException,
     PatchOp,
     PreconditionFailedException,
+    ResponseParameters,
     SCIMException,
     UnauthorizedException,
 )
@@ -27,12 +28,12 @@ from sqlalchemy.orm import Session
 from werkzeug.exceptions import HTTPException
 
 from lms.db import write_transaction
-from lms.dbsession import database, db_session
+from lms.dbsession import database, db_session, reads_only
 from lms.extensions import csrf, limiter
 from lms.people.hooks import after_people_import
 from lms.people.models import Employee
 from lms.scim import discovery, services, tokens
-from lms.scim.schema import ScimUser, to_user, with_manager_refs
+from lms.scim.schema import ScimUser, with_provider_quirks
 
 bp = Blueprint("scim", __name__, url_prefix="/scim/v2")
 csrf.exempt(bp)
@@ -59,6 +60,9 @@ def _log_call(response: Response) -> Response:
     token = g.get("scim_token")
     if token is not None:
         detail = g.get("scim_error")
+        if (request_session := g.get("db_session")) is not None:
+            # What the call changed is committed by now; let go of SQLite's write lock.
+            request_session.rollback()
         with write_transaction(database().sessions) as session:
             tokens.log_call(
                 session, token[0], request.method, request.path, response.status_code, detail
@@ -127,14 +131,16 @@ def users() -> ResponseReturnValue:
     count = _int_arg("count", services.MAX_COUNT)
     session = db_session()
     page = services.list_people(session, request.args.get("filter"), start, count)
-    resources = [_user(session, person) for person in page.people]
+    resources = services.as_users(session, page.people, f"{_base()}/Users")
     listing = ListResponse[ScimUser](
         total_results=page.total,
         start_index=max(start, 1),
         items_per_page=len(resources),
         resources=resources,
     )
-    return _json(listing.model_dump(scim_ctx=Context.SEARCH_RESPONSE))
+    return _json(
+        listing.model_dump(scim_ctx=Context.SEARCH_RESPONSE, response_parameters=_wanted())
+    )
 
 
 @bp.post("/Users")
@@ -184,9 +190,22 @@ def delete_user(scim_id: str) -> ResponseReturnValue:
 
 
 @bp.route("/<path:unknown>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
+@reads_only
 def unknown(unknown: str) -> ResponseReturnValue:
-    """Anything else under /scim/v2 answers as SCIM does: a 404 Error body, not a page."""
+    """Anything else under /scim/v2 answers as SCIM does, with an Error body, not a page:
+    405 for a method a known endpoint does not take, 404 for the rest."""
+    if request.method != "GET" and unknown.split("/")[0] in KNOWN_ENDPOINTS:
+        body = {
+            "schemas": [_ERROR],
+            "status": "405",
+            "detail": f"/{unknown} does not take {request.method}",
+        }
+        g.scim_error = body["detail"]
+        return _json(body, 405)
     raise NotFoundException(detail=f"there is nothing at /scim/v2/{unknown}")
+
+
+KNOWN_ENDPOINTS = {"ServiceProviderConfig", "ResourceTypes", "Schemas", "Users"}
 
 
 def _matching(session: Session, scim_id: str) -> Employee:
@@ -216,14 +235,26 @@ def _commit(session: Session) -> None:
 
 
 def _user(session: Session, person: Employee) -> ScimUser:
-    return to_user(person, person.manager_id, f"{_base()}/Users/{person.id}")
+    return services.as_users(session, [person], f"{_base()}/Users")[0]
 
 
 def _resource(user: ScimUser, status: int = 200) -> ResponseReturnValue:
-    response = _json(user.model_dump(scim_ctx=Context.RESOURCE_QUERY_RESPONSE), status)
+    body = user.model_dump(scim_ctx=Context.RESOURCE_QUERY_RESPONSE, response_parameters=_wanted())
+    response = _json(body, status)
     response.headers["Location"] = user.meta.location
     response.headers["ETag"] = user.meta.version
     return response
+
+
+def _wanted() -> ResponseParameters[ScimUser] | None:
+    """The attributes / excludedAttributes query parameters (RFC 7644 §3.9), if any."""
+    attributes = request.args.get("attributes")
+    excluded = request.args.get("excludedAttributes")
+    if not (attributes or excluded):
+        return None
+    return ResponseParameters[ScimUser].model_validate(
+        {"attributes": attributes, "excludedAttributes": excluded}
+    )
 
 
 def _list(resources: list[dict[str, Any]]) -> dict[str, Any]:
@@ -250,7 +281,7 @@ def _body() -> Any:
         body = json.loads(request.get_data(cache=False) or b"null")
     except ValueError as exc:
         raise _InvalidSyntax(detail=f"the body is not JSON ({exc})") from None
-    return with_manager_refs(body, f"{_base()}/Users")
+    return with_provider_quirks(body, f"{_base()}/Users")
 
 
 class _InvalidSyntax(SCIMException):

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 from flask import Flask
 from sqlalchemy.orm import Session
+from werkzeug.serving import make_server
 from werkzeug.test import TestResponse
 
 from lms.scim.tokens import create_token
@@ -59,3 +61,18 @@ def new_user(hris_id: str = "E100", email: str = "ada@example.com", **extra: Any
 
 def patch(*operations: dict) -> dict:
     return {"schemas": [PATCH], "Operations": list(operations)}
+
+
+@pytest.fixture
+def live_scim(app: Flask) -> Iterator[str]:
+    """The app served by werkzeug on a free loopback port, as a real provider reaches it;
+    yields the SCIM base URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}/scim/v2"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)

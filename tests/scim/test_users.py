@@ -110,10 +110,26 @@ def test_replace_keeps_what_scim_does_not_know(scim, db, org):
     assert person.manager_id is None  # PUT replaces: no manager given, none kept
 
 
-def test_external_id_cannot_change(scim, org):
-    staff = org["staff"]
-    response = scim("PUT", f"/Users/{staff.id}", json=new_user("OTHER", staff.email))
-    assert response.status_code == 400 and response.get_json()["scimType"] == "mutability"
+def test_a_new_external_id_renumbers_the_same_person(scim, db, org):
+    staff, lead = org["staff"], org["lead"]
+    taken = scim("PUT", f"/Users/{staff.id}", json=new_user(lead.hris_id, staff.email))
+    assert taken.status_code == 409 and taken.get_json()["scimType"] == "uniqueness"
+    response = scim("PUT", f"/Users/{staff.id}", json=new_user("NEW-7", staff.email))
+    assert response.status_code == 200 and response.get_json()["externalId"] == "NEW-7"
+    assert _person(db, "NEW-7").id == staff.id
+
+
+def test_a_login_style_user_name_is_kept_and_the_address_taken_from_emails(scim, db, org):
+    body = new_user(userName="ada.lovelace")
+    created = scim("POST", "/Users", json=body)
+    assert created.status_code == 201, created.get_json()
+    assert created.get_json()["userName"] == "ada.lovelace"
+    assert _person(db, "E100").email == "ada@example.com"
+    found = scim("GET", '/Users?filter=userName eq "ada.lovelace"').get_json()
+    assert found["totalResults"] == 1
+    no_address = new_user("E101", userName="bo", emails=[])
+    refused = scim("POST", "/Users", json=no_address)
+    assert refused.status_code == 400 and "not an email address" in refused.get_json()["detail"]
 
 
 def test_patch_title_department_manager_email_and_name(scim, db, org):

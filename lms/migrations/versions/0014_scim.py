@@ -1,4 +1,4 @@
-"""SCIM provisioning: bearer tokens (hashed) and the log of recent SCIM calls.
+"""SCIM provisioning: bearer tokens (hashed), the log of recent SCIM calls, login-style userNames.
 
 Revision ID: 0014
 Revises: 0013
@@ -48,9 +48,20 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_scim_calls")),
     )
     op.create_index(op.f("ix_scim_calls_token_id"), "scim_calls", ["token_id"])
+    op.create_table(
+        "scim_user_names",
+        sa.Column("employee_id", sa.Integer(), nullable=False),
+        sa.Column("user_name", sa.String(length=320), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["employee_id"], ["employees.id"], name=op.f("fk_scim_user_names_employee_id_employees")
+        ),
+        sa.PrimaryKeyConstraint("employee_id", name=op.f("pk_scim_user_names")),
+        sa.UniqueConstraint("user_name", name=op.f("uq_scim_user_names_user_name")),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("scim_user_names")
     op.drop_index(op.f("ix_scim_calls_token_id"), table_name="scim_calls")
     op.drop_table("scim_calls")
     op.drop_table("scim_tokens")
