@@ -35,6 +35,8 @@ from lms.purpose.views import bp as purpose_bp
 from lms.reports.org_views import bp as organisation_bp
 from lms.reports.team_views import bp as team_bp
 from lms.reports.views import bp as reports_bp
+from lms.scim.admin_views import bp as scim_admin_bp
+from lms.scim.views import bp as scim_bp
 from lms.sso import saml_views
 from lms.sso.oidc_views import bp as sso_oidc_bp
 
@@ -58,6 +60,8 @@ BLUEPRINTS = (
     precheck_bp,
     purpose_bp,
     sso_oidc_bp,
+    scim_bp,
+    scim_admin_bp,
 )
 
 

@@ -14,7 +14,7 @@ PASSWORD = "a-long-test-password-for-everyone"
 
 # What must never reach a log: the test password and secret key, a signed value of any kind
 # (session cookie, CSRF token, invite or reset token: itsdangerous' dot-separated base64), a
-# link to redeem one, or a password hash.
+# link to redeem one, a password hash, or a SCIM bearer token.
 SECRETS_IN_LOGS = re.compile(
     "|".join(
         [
@@ -23,6 +23,7 @@ SECRETS_IN_LOGS = re.compile(
             r"[A-Za-z0-9_-]{12,}\.[A-Za-z0-9_-]{6,}\.[A-Za-z0-9_-]{20,}",
             r"/invite/[A-Za-z0-9_.-]{20,}",
             r"\$argon2",
+            r"pwscim_[A-Za-z0-9_-]{20,}",  # a SCIM bearer token
         ]
     )
 )

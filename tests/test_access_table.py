@@ -356,6 +356,45 @@ ACCESS_TABLE = [
         lambda o: "/admin/precheck/settings.yaml",
         _outcomes(SIGN_IN, 403, 403, 200),
     ),
+    # SCIM: a bearer token from HR's page, never a session; without one, 401 for everyone.
+    *(
+        Row(f"scim.{endpoint}", method, path, _outcomes(401, 401, 401, 401))
+        for endpoint, method, path in (
+            ("service_provider_config", "GET", lambda o: "/scim/v2/ServiceProviderConfig"),
+            ("resource_types", "GET", lambda o: "/scim/v2/ResourceTypes"),
+            ("resource_type", "GET", lambda o: "/scim/v2/ResourceTypes/User"),
+            ("schemas", "GET", lambda o: "/scim/v2/Schemas"),
+            (
+                "schema",
+                "GET",
+                lambda o: "/scim/v2/Schemas/urn:ietf:params:scim:schemas:core:2.0:User",
+            ),
+            ("users", "GET", lambda o: "/scim/v2/Users"),
+            ("create_user", "POST", lambda o: "/scim/v2/Users"),
+            ("user", "GET", lambda o: f"/scim/v2/Users/{o['staff'].id}"),
+            ("replace_user", "PUT", lambda o: f"/scim/v2/Users/{o['staff'].id}"),
+            ("patch_user", "PATCH", lambda o: f"/scim/v2/Users/{o['staff'].id}"),
+            ("delete_user", "DELETE", lambda o: f"/scim/v2/Users/{o['staff'].id}"),
+            *(
+                ("unknown", m, lambda o: "/scim/v2/Groups")
+                for m in ("GET", "POST", "PUT", "PATCH", "DELETE")
+            ),
+        )
+    ),
+    Row("scim_admin.page", "GET", lambda o: "/admin/scim", _outcomes(SIGN_IN, 403, 403, 200)),
+    Row(
+        "scim_admin.create",
+        "POST",
+        lambda o: "/admin/scim/tokens",
+        _outcomes(SIGN_IN, 403, 403, 200),
+        data=lambda o: {"name": "Okta"},
+    ),
+    Row(
+        "scim_admin.revoke",
+        "POST",
+        lambda o: "/admin/scim/tokens/999999/revoke",  # no such token
+        _outcomes(SIGN_IN, 403, 403, 404),
+    ),
     Row("purpose.page", "GET", lambda o: "/practice/purpose", _outcomes(SIGN_IN, 200, 200, 200)),
     Row(
         "purpose.page",
@@ -491,7 +530,7 @@ def test_access_table(app: Flask, org: Org, role: str):
         else:
             data = {"csrf_token": csrf_token(client, "/sign-in" if role == "anonymous" else "/")}
             data.update(row.data(org) if row.data else {})
-            response = client.post(path, data=data)
+            response = client.open(path, method=row.method, data=data)  # POST, or SCIM's verbs
         outcomes.append((row.endpoint, row.method, response.status_code))
         response.close()
     expected = [(row.endpoint, row.method, row.expected[role]) for row in ACCESS_TABLE]

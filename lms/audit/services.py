@@ -33,6 +33,9 @@ ACTIONS = (
     "mail.retried",
     "mail.nudged",
     "precheck.settings_changed",
+    "scim.token_created",
+    "scim.token_revoked",
+    "scim.user_changed",
 )
 
 # What each action is called where people read the log: the codes above stay for filters,
@@ -55,6 +58,9 @@ ACTION_LABELS = {
     "mail.retried": "Tried failed emails again",
     "mail.nudged": "Sent a reminder",
     "precheck.settings_changed": "Changed the pre-check settings",
+    "scim.token_created": "Created a SCIM token",
+    "scim.token_revoked": "Revoked a SCIM token",
+    "scim.user_changed": "Changed a person through SCIM",
 }
 
 

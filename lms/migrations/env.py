@@ -14,6 +14,7 @@ from lms.mail import models as _mail_models  # noqa: F401
 from lms.people import models as _people_models  # noqa: F401
 from lms.precheck import models as _precheck_models  # noqa: F401
 from lms.purpose import models as _purpose_models  # noqa: F401
+from lms.scim import models as _scim_models  # noqa: F401
 from lms.sso import models as _sso_models  # noqa: F401
 
 engine = context.config.attributes["engine"]

@@ -40,7 +40,23 @@ def url_arguments(db: Session, world: Org) -> dict[str, Any]:
         "message_id": 1,
         "draft_id": 1,
         "filename": "css/app.css",
+        "token_id": 1,
+        "name": "User",
+        "schema_id": "urn:ietf:params:scim:schemas:core:2.0:User",
+        "scim_id": world["staff"].id,
+        "unknown": "Groups",
     }
+
+
+# The SCIM API (lms/scim/views.py) is exempt from CSRF on purpose: identity providers call it
+# with a bearer token in the Authorization header, no cookie and no browser, so there is no
+# session to forge. Without the token it refuses every call with 401 before doing anything.
+CSRF_EXEMPT_PREFIX = "scim."
+
+
+def token_authenticated(endpoint: str) -> bool:
+    """Whether an endpoint is the token-authenticated SCIM API (no CSRF, 401 without token)."""
+    return endpoint.startswith(CSRF_EXEMPT_PREFIX)
 
 
 def path_of(rule: Rule, arguments: dict[str, Any]) -> str:

@@ -9,6 +9,7 @@ from flask import Flask
 
 from lms.people.invites import issue_invite
 from lms.people.models import Employee
+from lms.scim.tokens import create_token
 from tests.helpers import PASSWORD, SECRETS_IN_LOGS, csrf_token
 
 
@@ -25,6 +26,7 @@ def test_every_kind_of_secret_is_recognised(app: Flask, login, make_employee, db
         "invite link": f"http://postwise.test/invite/{invite}",
         "password": PASSWORD,
         "password hash": person.password_hash or "",
+        "SCIM token": create_token(db, "Okta", actor_id=None).secret,
     }
     missed = [kind for kind, value in secrets.items() if not SECRETS_IN_LOGS.search(value)]
     assert missed == []

@@ -1,0 +1,42 @@
+"""Schema 0015 adds SCIM tokens and the call log to a database that already has people."""
+
+from __future__ import annotations
+
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
+
+from lms import migrations
+from lms.db import make_engine
+from lms.people.models import Employee
+from lms.scim import services, tokens
+from lms.scim.schema import to_user
+
+
+def test_a_database_with_people_upgrades_and_provisions_them(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path}/old.sqlite3")
+    migrations.upgrade(engine, "0014")
+    with engine.begin() as connection:
+        for n in range(1, 4):
+            connection.execute(
+                text(
+                    "INSERT INTO employees (id, hris_id, email, first_name, last_name, department,"
+                    " is_active, is_hr_admin, session_version, failed_sign_ins, weekly_digest,"
+                    " created_at, updated_at) VALUES (:n, :hris, :email, 'A', 'B', 'Sales', 1,"
+                    " :admin, 1, 0, 1, '2026-01-01', '2026-01-01')"
+                ),
+                {"n": n, "hris": f"E{n}", "email": f"p{n}@example.com", "admin": n == 1},
+            )
+    migrations.upgrade(engine, "0015")
+    with Session(engine) as session:
+        new = tokens.create_token(session, "Okta", actor_id=1)
+        tokens.log_call(session, new.token.id, "GET", "/scim/v2/Users", 200, None)
+        session.commit()
+        assert tokens.authenticate(session, new.secret).name == "Okta"
+        person = session.get(Employee, 2)
+        user = to_user(person, None, "http://host/scim/v2/Users/2")
+        user.title = "Buyer"
+        services.replace_person(session, person, user, token_name="Okta")
+        session.commit()
+        assert session.scalar(select(Employee.title).where(Employee.id == 2)) == "Buyer"
+        assert [call.status for call in tokens.recent_calls(session)] == [200]
+    engine.dispose()
