@@ -29,6 +29,7 @@ from lms.form_limits import FitsColumn
 from lms.learning.models import Enrollment
 from lms.people import hris
 from lms.people.models import Employee
+from lms.scim.models import ScimToken
 from tests.helpers import csrf_token
 
 # form field → the String(n) column it is saved in
@@ -41,6 +42,7 @@ SAVED_IN = {
     "authoring.forms.QuestionForm.key": Question.key,
     "assignments.person_forms.ExemptForm.reason": Enrollment.reason,
     "assignments.person_forms.RecordCompletionForm.reason": Enrollment.reason,
+    "scim.forms.TokenForm.name": ScimToken.name,
 }
 # form field → why it needs no column limit
 NOT_IN_A_SHORT_COLUMN = {

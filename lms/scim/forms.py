@@ -4,16 +4,21 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import StringField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired
+
+from lms.form_limits import FitsColumn
+from lms.scim.models import ScimToken
 
 
 class TokenForm(FlaskForm):
+    """Name a new bearer token, so HR knows which provider uses it."""
+
     name = StringField(
         "Name",
         description="Which identity provider it is for, such as “Entra ID production”.",
         validators=[
             DataRequired("Give the token a name, such as the identity provider it is for."),
-            Length(max=200, message="Keep the name under 200 characters."),
+            FitsColumn(ScimToken.name),
         ],
     )
 
