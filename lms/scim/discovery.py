@@ -37,8 +37,9 @@ NAME_PARTS = {"givenName", "familyName"}
 EMAIL_PARTS = {"value"}
 ENTERPRISE_ATTRIBUTES = {"department", "manager"}
 MANAGER_PARTS = {"value", "$ref"}
-# Every person in Postwise has a work address and a first and last name (as in an HRIS file).
-REQUIRED = {"name", "name.givenName", "name.familyName", "emails", "emails.value"}
+# Every person in Postwise has a work address, a first and last name (as in an HRIS file) and
+# is active or not: none of these can be removed (a new user without "active" is active).
+REQUIRED = {"name", "name.givenName", "name.familyName", "emails", "emails.value", "active"}
 
 
 def service_provider_config(base: str) -> dict[str, Any]:

@@ -46,3 +46,14 @@ class ScimUserName(Base):
 
     employee_id: Mapped[int] = mapped_column(ForeignKey("employees.id"), primary_key=True)
     user_name: Mapped[str] = mapped_column(String(320), unique=True)
+
+
+class ScimRemovedUser(Base):
+    """A person the identity provider DELETEd: deactivated and gone from the SCIM API (a GET
+    answers 404), while Postwise keeps them and their history. Creating them again through
+    SCIM takes them back."""
+
+    __tablename__ = "scim_removed_users"
+
+    employee_id: Mapped[int] = mapped_column(ForeignKey("employees.id"), primary_key=True)
+    removed_at: Mapped[created_at]

@@ -23,6 +23,8 @@ from scim2_models import (
 from lms.people.models import Employee
 
 ScimUser = User[EnterpriseUser]
+# The employee ids Postwise gives people a provider names by no HRIS id (see services).
+GENERATED_ID_PREFIX = "scim-"
 ENTERPRISE = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
 # The HRIS columns and the SCIM attributes that carry them, for messages in SCIM words.
 ATTRIBUTE_OF_COLUMN = {
@@ -45,7 +47,7 @@ def to_user(
     users = location.rsplit("/", 1)[0]
     user = ScimUser(
         id=str(employee.id),
-        external_id=employee.hris_id,
+        external_id=None if employee.hris_id.startswith(GENERATED_ID_PREFIX) else employee.hris_id,
         user_name=user_name or employee.email,
         name=Name(given_name=employee.first_name, family_name=employee.last_name),
         title=employee.title,

@@ -21,6 +21,7 @@ from scim2_models import (
     MutabilityException,
     NotFoundException,
     PatchOp,
+    PatchOperation,
     SCIMException,
     UniquenessException,
 )
@@ -31,8 +32,8 @@ from lms.audit import services as audit
 from lms.people.hris import ALL_COLUMNS, HrisFileError, Problem
 from lms.people.importer import import_people
 from lms.people.models import Employee
-from lms.scim.models import ScimUserName
-from lms.scim.schema import ATTRIBUTE_OF_COLUMN, ScimUser, to_user
+from lms.scim.models import ScimRemovedUser, ScimUserName
+from lms.scim.schema import ATTRIBUTE_OF_COLUMN, GENERATED_ID_PREFIX, ScimUser, to_user
 
 log = logging.getLogger(__name__)
 MAX_RECORD_BYTES = 64 * 1024  # one person; the HRIS reader's limit for this "file"
@@ -57,9 +58,10 @@ class ScimRefused(SCIMException):
 
 
 def get_person(session: Session, scim_id: str) -> Employee:
-    """The employee a SCIM id names; NotFoundException otherwise."""
+    """The employee a SCIM id names; NotFoundException otherwise, also for someone the
+    provider deleted (Postwise keeps them, but for SCIM they are gone)."""
     person = session.get(Employee, int(scim_id)) if scim_id.isdigit() else None
-    if person is None:
+    if person is None or session.get(ScimRemovedUser, person.id) is not None:
         raise NotFoundException(detail=f"no user has the id {scim_id!r}")
     return person
 
@@ -82,7 +84,7 @@ def as_users(session: Session, people: list[Employee], users_url: str) -> list[S
 
 def list_people(session: Session, filter_text: str | None, start: int, count: int) -> UsersPage:
     """A page of people (startIndex is 1-based), optionally filtered by one `eq` filter."""
-    query = select(Employee)
+    query = select(Employee).where(Employee.id.not_in(select(ScimRemovedUser.employee_id)))
     if filter_text:
         match = _FILTER.match(filter_text)
         if match is None:
@@ -110,10 +112,41 @@ def create_person(session: Session, user: ScimUser, *, token_name: str) -> Emplo
     """Add the person a SCIM POST describes; UniquenessException if they exist already."""
     # Without an externalId (Okta's default) the person gets an employee id of their own;
     # map externalId to the HRIS's employee id so an HRIS file and SCIM name the same person.
-    hris_id = _hris_id(user) or f"scim-{uuid.uuid4().hex[:16]}"
+    removed = _removed_match(session, user)
+    if removed is not None:
+        return _take_back(session, removed, user, token_name=token_name)
+    hris_id = _hris_id(user) or _generated_id()
     if session.scalar(select(Employee.id).where(Employee.hris_id == hris_id)) is not None:
         raise UniquenessException(detail=f"a user with externalId {hris_id!r} exists already")
     return _save(session, user, None, hris_id, token_name=token_name)
+
+
+def _removed_match(session: Session, user: ScimUser) -> Employee | None:
+    """Someone the provider deleted earlier whom this new user names again, by externalId or
+    by address: they come back as the same person, with their history."""
+    hris_id = _hris_id(user)
+    address = _email(user, None)
+    named = (Employee.hris_id == hris_id) if hris_id else (Employee.email == address)
+    return session.scalar(
+        select(Employee)
+        .join(ScimRemovedUser, ScimRemovedUser.employee_id == Employee.id)
+        .where(named)
+    )
+
+
+def _take_back(session: Session, person: Employee, user: ScimUser, *, token_name: str) -> Employee:
+    session.delete(session.get(ScimRemovedUser, person.id))
+    session.flush()
+    if user.active is None:
+        user.active = True  # a new user is active unless the provider says otherwise
+    log.info("SCIM user %s created again after being deleted", person.hris_id)
+    return replace_person(session, person, user, token_name=token_name)
+
+
+def _generated_id() -> str:
+    """An employee id for someone the provider names by no id of the HRIS's (not shown as
+    externalId, which belongs to the provider)."""
+    return f"{GENERATED_ID_PREFIX}{uuid.uuid4().hex[:16]}"
 
 
 def replace_person(
@@ -136,17 +169,33 @@ def patch_person(
     *,
     token_name: str,
 ) -> Employee:
-    """Apply a SCIM PATCH to the person as they read now, then save the result."""
+    """Apply a SCIM PATCH to the person as they read now, then save the result.
+
+    Removing externalId unlinks the person from their HRIS employee id: they get an id of
+    Postwise's own (a PUT without externalId keeps it, as Okta sends none)."""
     patch.patch(current)
+    if any(_removes_external_id(operation) for operation in patch.operations or []):
+        _rename(session, person, _generated_id())
     return replace_person(session, person, current, token_name=token_name)
+
+
+def _removes_external_id(operation: PatchOperation) -> bool:
+    return (
+        operation.op == PatchOperation.Op.remove
+        and str(operation.path or "").lower() == "externalid"
+    )
 
 
 def deactivate_person(
     session: Session, person: Employee, current: ScimUser, *, token_name: str
 ) -> Employee:
-    """A SCIM DELETE: the person is deactivated, never deleted (their history stays)."""
+    """A SCIM DELETE: the person is deactivated, never deleted (their history stays), and
+    gone from the SCIM API from now on."""
     current.active = False
-    return replace_person(session, person, current, token_name=token_name)
+    saved = replace_person(session, person, current, token_name=token_name)
+    session.add(ScimRemovedUser(employee_id=person.id))
+    session.flush()
+    return saved
 
 
 def _rename(session: Session, person: Employee, hris_id: str) -> None:
@@ -158,7 +207,14 @@ def _rename(session: Session, person: Employee, hris_id: str) -> None:
         raise MutabilityException(
             detail=f"externalId must be 1 to {MAX_HRIS_ID} characters: it is the employee id"
         )
-    log.info("SCIM user %s now has the employee id %s", person.hris_id, hris_id)
+    audit.record(
+        session,
+        "scim.user_renumbered",
+        f"{person.name}: the identity provider changed their employee id",
+        actor_id=None,
+        before=person.hris_id,
+        after=hris_id,
+    )
     session.execute(update(Employee).where(Employee.id == person.id).values(hris_id=hris_id))
     session.refresh(person)
 

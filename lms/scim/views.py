@@ -22,6 +22,7 @@ from scim2_models import (
     PreconditionFailedException,
     ResponseParameters,
     SCIMException,
+    SearchRequest,
     UnauthorizedException,
 )
 from sqlalchemy.orm import Session
@@ -127,10 +128,36 @@ def schema(schema_id: str) -> ResponseReturnValue:
 
 @bp.get("/Users")
 def users() -> ResponseReturnValue:
-    start = _int_arg("startIndex", 1)
-    count = _int_arg("count", services.MAX_COUNT)
+    search = SearchRequest.model_validate(
+        {
+            "filter": request.args.get("filter"),
+            "startIndex": _int_arg("startIndex", 1),
+            "count": _int_arg("count", services.MAX_COUNT),
+        }
+    )
+    return _users_page(search, _wanted())
+
+
+@bp.post("/Users/.search")
+@bp.post("/.search")
+def search_users() -> ResponseReturnValue:
+    """RFC 7644 §3.4.3: the query in a body instead of the URL. Users are the only resource
+    searched, so /.search and /Users/.search answer alike."""
+    search = SearchRequest.model_validate(_body(), scim_ctx=Context.SEARCH_REQUEST)
+    wanted = ResponseParameters[ScimUser].model_validate(
+        {"attributes": search.attributes, "excludedAttributes": search.excluded_attributes}
+    )
+    return _users_page(search, wanted)
+
+
+def _users_page(
+    search: SearchRequest, wanted: ResponseParameters[ScimUser] | None
+) -> ResponseReturnValue:
+    start = search.start_index or 1
+    count = services.MAX_COUNT if search.count is None else search.count
     session = db_session()
-    page = services.list_people(session, request.args.get("filter"), start, count)
+    filter_text = str(search.filter) if search.filter is not None else None
+    page = services.list_people(session, filter_text, start, count)
     resources = services.as_users(session, page.people, f"{_base()}/Users")
     listing = ListResponse[ScimUser](
         total_results=page.total,
@@ -138,9 +165,7 @@ def users() -> ResponseReturnValue:
         items_per_page=len(resources),
         resources=resources,
     )
-    return _json(
-        listing.model_dump(scim_ctx=Context.SEARCH_RESPONSE, response_parameters=_wanted())
-    )
+    return _json(listing.model_dump(scim_ctx=Context.SEARCH_RESPONSE, response_parameters=wanted))
 
 
 @bp.post("/Users")
@@ -181,7 +206,8 @@ def patch_user(scim_id: str) -> ResponseReturnValue:
 
 @bp.delete("/Users/<scim_id>")
 def delete_user(scim_id: str) -> ResponseReturnValue:
-    """Deactivates: Postwise never deletes people. A later GET shows them with active=false."""
+    """Deactivates: Postwise never deletes people, but for SCIM they are gone (a later GET
+    answers 404) until the provider creates them again."""
     session = db_session()
     person = _matching(session, scim_id)
     services.deactivate_person(session, person, _user(session, person), token_name=g.scim_token[1])
@@ -205,7 +231,7 @@ def unknown(unknown: str) -> ResponseReturnValue:
     raise NotFoundException(detail=f"there is nothing at /scim/v2/{unknown}")
 
 
-KNOWN_ENDPOINTS = {"ServiceProviderConfig", "ResourceTypes", "Schemas", "Users"}
+KNOWN_ENDPOINTS = {"ServiceProviderConfig", "ResourceTypes", "Schemas", "Users", ".search"}
 
 
 def _matching(session: Session, scim_id: str) -> Employee:

@@ -40,3 +40,28 @@ def test_a_database_with_people_upgrades_and_provisions_them(tmp_path):
         assert session.scalar(select(Employee.title).where(Employee.id == 2)) == "Buyer"
         assert [call.status for call in tokens.recent_calls(session)] == [200]
     engine.dispose()
+
+
+def test_a_database_from_before_scim_delete_upgrades_and_forgets_deleted_people(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path}/old.sqlite3")
+    migrations.upgrade(engine, "0015")
+    with engine.begin() as connection:
+        for n in range(1, 3):
+            connection.execute(
+                text(
+                    "INSERT INTO employees (id, hris_id, email, first_name, last_name, department,"
+                    " is_active, is_hr_admin, session_version, failed_sign_ins, weekly_digest,"
+                    " created_at, updated_at) VALUES (:n, :hris, :email, 'A', 'B', 'Sales', 1,"
+                    " :admin, 1, 0, 1, '2026-01-01', '2026-01-01')"
+                ),
+                {"n": n, "hris": f"E{n}", "email": f"p{n}@example.com", "admin": n == 1},
+            )
+    migrations.upgrade(engine)
+    with Session(engine) as session:
+        person = session.get(Employee, 2)
+        user = to_user(person, None, "http://host/scim/v2/Users/2")
+        services.deactivate_person(session, person, user, token_name="Okta")
+        session.commit()
+        assert session.get(Employee, 2).is_active is False
+        assert services.list_people(session, None, 1, 10).total == 1
+    engine.dispose()

@@ -169,13 +169,84 @@ def test_patch_active_false_deactivates_and_true_reactivates(scim, db, org):
     assert on.get_json()["active"] is True
 
 
-def test_delete_deactivates_and_keeps_the_person(scim, db, org):
+def test_delete_deactivates_keeps_the_person_and_forgets_them_for_scim(scim, db, org):
     staff = org["staff"]
     assert scim("DELETE", f"/Users/{staff.id}").status_code == 204
     person = _person(db, staff.hris_id)
     assert person is not None and person.is_active is False
-    shown = scim("GET", f"/Users/{staff.id}")
-    assert shown.status_code == 200 and shown.get_json()["active"] is False
+    assert scim("GET", f"/Users/{staff.id}").status_code == 404
+    gone = patch({"op": "replace", "path": "title", "value": "Back"})
+    assert scim("PATCH", f"/Users/{staff.id}", json=gone).status_code == 404
+    assert scim("DELETE", f"/Users/{staff.id}").status_code == 404
+    listed = scim("GET", f'/Users?filter=userName eq "{staff.email}"').get_json()
+    assert listed["totalResults"] == 0
+    everyone = scim("GET", "/Users").get_json()["Resources"]
+    assert str(staff.id) not in {user["id"] for user in everyone}
+
+
+def test_someone_deleted_and_created_again_is_the_same_person(scim, db, org):
+    staff = org["staff"]
+    assert scim("DELETE", f"/Users/{staff.id}").status_code == 204
+    again = scim("POST", "/Users", json=new_user(staff.hris_id, staff.email, title="Returner"))
+    assert again.status_code == 201, again.get_json()
+    assert again.get_json()["id"] == str(staff.id)
+    person = _person(db, staff.hris_id)
+    assert (person.is_active, person.title) == (True, "Returner")
+    assert scim("GET", f"/Users/{staff.id}").status_code == 200
+
+
+def test_someone_deleted_comes_back_by_address_when_no_external_id_is_sent(scim, db, org):
+    staff = org["staff"]
+    assert scim("DELETE", f"/Users/{staff.id}").status_code == 204
+    body = new_user(staff.hris_id, staff.email)
+    del body["externalId"]
+    again = scim("POST", "/Users", json=body)
+    assert again.status_code == 201 and again.get_json()["id"] == str(staff.id)
+    assert _person(db, staff.hris_id).is_active is True  # their employee id is kept
+
+
+def test_removing_external_id_unlinks_the_employee_id_and_keeps_the_person(scim, db, org):
+    staff = org["staff"]
+    old_id = staff.hris_id
+    removed = scim(
+        "PATCH", f"/Users/{staff.id}", json=patch({"op": "remove", "path": "externalId"})
+    )
+    assert removed.status_code == 200, removed.get_json()
+    assert "externalId" not in removed.get_json()
+    assert _person(db, old_id) is None  # the HRIS id is free for a new record
+    person = db.get(Employee, staff.id, populate_existing=True)
+    assert person.hris_id.startswith("scim-") and person.is_active
+    event = db.scalars(select(AuditEvent).where(AuditEvent.action == "scim.user_renumbered")).one()
+    assert (event.before, event.after) == (old_id, person.hris_id)
+    put = scim("PUT", f"/Users/{staff.id}", json={**new_user("X", staff.email), "externalId": None})
+    assert put.status_code == 200 and "externalId" not in put.get_json()
+
+
+def test_a_user_created_without_an_external_id_shows_none(scim, db, org):
+    body = new_user()
+    del body["externalId"]
+    created = scim("POST", "/Users", json=body)
+    assert created.status_code == 201 and "externalId" not in created.get_json()
+
+
+def test_search_with_a_body_filters_and_trims_attributes(scim, org):
+    staff = org["staff"]
+    body = {
+        "schemas": ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"],
+        "filter": f'userName eq "{staff.email}"',
+        "attributes": ["userName"],
+        "startIndex": 1,
+        "count": 10,
+    }
+    for path in ("/Users/.search", "/.search"):
+        found = scim("POST", path, json=body)
+        assert found.status_code == 200, found.get_json()
+        listing = found.get_json()
+        assert listing["totalResults"] == 1
+        (user,) = listing["Resources"]
+        assert user["userName"] == staff.email and "name" not in user
+    bad = scim("POST", "/Users/.search", json={**body, "filter": "title co 1"})
+    assert bad.status_code == 400 and bad.get_json()["scimType"] == "invalidFilter"
 
 
 def test_the_last_hr_admin_is_never_deactivated(scim, db, org):
