@@ -375,6 +375,8 @@ ACCESS_TABLE = [
             ("replace_user", "PUT", lambda o: f"/scim/v2/Users/{o['staff'].id}"),
             ("patch_user", "PATCH", lambda o: f"/scim/v2/Users/{o['staff'].id}"),
             ("delete_user", "DELETE", lambda o: f"/scim/v2/Users/{o['staff'].id}"),
+            ("search_users", "POST", lambda o: "/scim/v2/Users/.search"),
+            ("search_users", "POST", lambda o: "/scim/v2/.search"),
             *(
                 ("unknown", m, lambda o: "/scim/v2/Groups")
                 for m in ("GET", "POST", "PUT", "PATCH", "DELETE")
