@@ -128,6 +128,7 @@ class Flagship:
 def build(url: str, users: int) -> Flagship:
     """Migrate, publish the shipped courses, enrol `users` employees in the flagship."""
     from lms import PROJECT_ROOT, clock, migrations
+    from lms.courses.author_notes import without_author_notes
     from lms.courses.packs import read_pack
     from lms.courses.services import import_pack
     from lms.db import make_engine, make_session_factory
@@ -141,7 +142,11 @@ def build(url: str, users: int) -> Flagship:
         password_hash = hash_password(PASSWORD)  # once: argon2 is slow on purpose
         with make_session_factory(engine)() as session:
             versions = {
-                slug: import_pack(session, read_pack(PROJECT_ROOT / "courses" / slug), publish=True)
+                slug: import_pack(
+                    session,
+                    without_author_notes(read_pack(PROJECT_ROOT / "courses" / slug)),
+                    publish=True,
+                )
                 for slug in PACKS
             }
             people = [

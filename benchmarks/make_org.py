@@ -43,6 +43,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, aliased
 
 from lms import clock, migrations
+from lms.courses.author_notes import without_author_notes
 from lms.courses.models import Course
 from lms.courses.packs import (
     ChoiceSource,
@@ -489,7 +490,7 @@ def import_courses(connection: Connection, now: datetime) -> list[CourseInfo]:
         for slug, title, topic, lesson_titles in GENERATED_COURSES:
             folders.append(Path(workdir) / slug)
             write_pack(generated_pack(slug, title, topic, lesson_titles), folders[-1])
-        packs = [read_pack(folder) for folder in folders]
+        packs = [without_author_notes(read_pack(folder)) for folder in folders]
     courses = []
     with Session(bind=connection) as session, clock.as_of(now - LAUNCH):
         for pack in packs:

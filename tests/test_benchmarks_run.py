@@ -1,0 +1,36 @@
+"""The benchmark scripts still run against today's code, on a tiny organisation.
+
+They are not timed here (figures come from real runs, benchmarks/README.md); this only
+catches a script that a change broke, as the author-notes rule once broke three of them.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _run(*args: str, env: dict[str, str] | None = None) -> str:
+    done = subprocess.run(
+        [sys.executable, *args], cwd=ROOT, capture_output=True, text=True, timeout=300, env=env
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    return done.stdout
+
+
+def test_make_org_builds_a_small_organisation(tmp_path):
+    env = {**os.environ, "LMS_DATABASE_URL": f"sqlite:///{tmp_path}/org.sqlite3"}
+    out = _run("benchmarks/make_org.py", "--employees", "200", env=env)
+    assert "hr@bench.example.com: HR admin" in out
+
+
+@pytest.mark.parametrize("script", ["sync_assignments.py", "import_people.py"])
+def test_people_benchmarks_run_on_sqlite(script):
+    out = _run(f"benchmarks/{script}", "--rows", "200", "--skip-postgres")
+    assert "| SQLite |" in out
