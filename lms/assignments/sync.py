@@ -59,9 +59,11 @@ class _Wanted:
     rule_created: datetime
 
 
-def sync_assignments(session: Session) -> SyncSummary:
+def sync_assignments(session: Session, people: Select[tuple[int]] | None = None) -> SyncSummary:
     """Make enrollments match the active rules (idempotent; see the module's docstring).
 
+    `people` (a query of employee ids) limits the work to them, when only they changed: one
+    person provisioned over SCIM need not cost a pass over the whole organisation.
     It reads plain rows and writes with bulk statements rather than loading every enrollment
     as an object: at 100,000 people that is the difference between seconds and minutes.
     """
@@ -71,13 +73,21 @@ def sync_assignments(session: Session) -> SyncSummary:
     wanted: dict[tuple[int, int], _Wanted] = {}
     for rule in session.scalars(select(AssignmentRule).where(AssignmentRule.is_active)):
         alone = _stricter(None, rule)  # shared by everyone only this rule covers
-        for employee_id in session.scalars(audience(rule)):
+        covered = audience(rule)
+        if people is not None:
+            covered = covered.where(Employee.id.in_(people))
+        for employee_id in session.scalars(covered):
             key = (employee_id, rule.course_id)
             known = wanted.get(key)
             wanted[key] = alone if known is None else _stricter(known, rule)
-    latest = {(row.employee_id, row.course_id): row for row in session.execute(_latest_cycles())}
+    latest = {
+        (row.employee_id, row.course_id): row for row in session.execute(_latest_cycles(people))
+    }
     outdated, acknowledged = _outdated_guideline(session)
-    hired = dict(session.execute(select(Employee.id, Employee.hire_date)).all())
+    hire_dates = select(Employee.id, Employee.hire_date)
+    if people is not None:
+        hire_dates = hire_dates.where(Employee.id.in_(people))
+    hired = dict(session.execute(hire_dates).all())
     new: list[dict[str, Any]] = []
     reinstate: list[int] = []
     withdraw: list[int] = []
@@ -150,15 +160,14 @@ def _outdated_guideline(session: Session) -> tuple[set[int], set[int]]:
     return outdated, set(acknowledged)
 
 
-def _latest_cycles() -> Select[Any]:
+def _latest_cycles(people: Select[tuple[int]] | None) -> Select[Any]:
     """Each person's newest enrollment per course, as plain rows with what the sync needs."""
-    newest = (
-        select(
-            Enrollment.employee_id, Enrollment.course_id, func.max(Enrollment.cycle).label("cycle")
-        )
-        .group_by(Enrollment.employee_id, Enrollment.course_id)
-        .subquery()
-    )
+    newest = select(
+        Enrollment.employee_id, Enrollment.course_id, func.max(Enrollment.cycle).label("cycle")
+    ).group_by(Enrollment.employee_id, Enrollment.course_id)
+    if people is not None:
+        newest = newest.where(Enrollment.employee_id.in_(people))
+    newest = newest.subquery()
     return select(
         Enrollment.id,
         Enrollment.employee_id,
@@ -208,9 +217,9 @@ def _update(
             session.expire(held)
 
 
-def sync_after_import(session: Session) -> str:
+def sync_after_import(session: Session, people: Select[tuple[int]] | None = None) -> str:
     """The follow-up to a people import: new hires and movers get their courses at once."""
-    return f"Assignments synced: {sync_assignments(session)}."
+    return f"Assignments synced: {sync_assignments(session, people)}."
 
 
 def _stricter(known: _Wanted | None, rule: AssignmentRule) -> _Wanted:

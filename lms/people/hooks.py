@@ -9,14 +9,22 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from flask import Flask
+from sqlalchemy import Select
 from sqlalchemy.orm import Session
 
 from lms.people.models import Employee
 
-FollowUp = Callable[[Session], str]  # does its work in the import's session; says what it did
+
+class FollowUp(Protocol):
+    """Does its work in the import's session and says what it did. `people`, when given, is
+    a query of the only employee ids that changed (one person, and those below them)."""
+
+    def __call__(self, session: Session, people: Select[tuple[int]] | None = None) -> str: ...
+
+
 KEY = "lms.after_people_import"
 SECTIONS_KEY = "lms.person_sections"
 

@@ -23,6 +23,13 @@ def reporting_line(manager_id: int, name: str = "reporting_line") -> Select[tupl
     return select(line.c.id)
 
 
+def person_and_line(person_id: int) -> Select[tuple[int]]:
+    """Ids of a person and everyone below them: whom a change to that person can move (their
+    reports go where they go)."""
+    line = reporting_line(person_id, name="changed_line").subquery()
+    return select(Employee.id).where((Employee.id == person_id) | Employee.id.in_(select(line)))
+
+
 def reporting_line_size(session: Session, manager_id: int) -> int:
     """How many active people are in a manager's reporting line."""
     return (

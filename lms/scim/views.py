@@ -33,6 +33,7 @@ from lms.dbsession import database, db_session, reads_only
 from lms.extensions import csrf, limiter
 from lms.people.hooks import after_people_import
 from lms.people.models import Employee
+from lms.people.org import person_and_line
 from lms.scim import discovery, services, tokens
 from lms.scim.schema import ScimUser, with_provider_quirks
 
@@ -211,7 +212,7 @@ def delete_user(scim_id: str) -> ResponseReturnValue:
     session = db_session()
     person = _matching(session, scim_id)
     services.deactivate_person(session, person, _user(session, person), token_name=g.scim_token[1])
-    _commit(session)
+    _commit(session, person)
     return Response(status=204)
 
 
@@ -248,15 +249,16 @@ def _matching(session: Session, scim_id: str) -> Employee:
 
 
 def _saved(session: Session, person: Employee, status: int = 200) -> ResponseReturnValue:
-    _commit(session)
+    _commit(session, person)
     session.refresh(person)
     return _resource(_user(session, person), status)
 
 
-def _commit(session: Session) -> None:
-    # As the HRIS import does: assignment rules pick up new and changed people at once.
+def _commit(session: Session, person: Employee) -> None:
+    # As the HRIS import does: assignment rules pick up new and changed people at once, here
+    # only the person and those below them (a move takes their reports along).
     for follow_up in after_people_import(current_app):
-        follow_up(session)
+        follow_up(session, person_and_line(person.id))
     session.commit()
 
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from lms.assignments.services import RuleSpec, create_rule
 from lms.audit.models import AuditEvent
+from lms.learning.models import Enrollment
 from lms.people.models import Employee
 from lms.scim.models import ScimCall, ScimToken
 from lms.scim.tokens import revoke_token
@@ -309,3 +311,26 @@ def test_changes_are_audited_and_calls_logged(scim, db, org):
     ]
     assert "E999" in calls[1].detail
     assert db.scalar(select(ScimToken.last_used_at)) is not None
+
+
+def test_a_manager_moved_through_scim_takes_their_reports_into_the_new_line(
+    scim, db, org, shipped_courses
+):
+    """A rule for the outsider's line: moving the lead under the outsider over SCIM assigns
+    the lead and both of their reports, though only the lead's record changed."""
+    lead, outsider = org["lead"], org["outsider"]
+    create_rule(
+        db,
+        RuleSpec("social-media-essentials", "manager", manager_email=outsider.email),
+        actor_id=org["hr"].id,
+    )
+    db.commit()
+    moved = scim(
+        "PATCH",
+        f"/Users/{lead.id}",
+        json=patch({"op": "replace", "path": f"{ENTERPRISE}:manager", "value": str(outsider.id)}),
+    )
+    assert moved.status_code == 200, moved.get_json()
+    db.rollback()
+    assigned = select(Enrollment.employee_id).where(Enrollment.withdrawn_at.is_(None))
+    assert set(db.scalars(assigned)) == {lead.id, org["staff"].id, org["staff2"].id}
