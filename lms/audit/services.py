@@ -36,6 +36,7 @@ ACTIONS = (
     "scim.token_created",
     "scim.token_revoked",
     "scim.user_changed",
+    "person.created_at_sign_in",
 )
 
 # What each action is called where people read the log: the codes above stay for filters,
@@ -61,6 +62,7 @@ ACTION_LABELS = {
     "scim.token_created": "Created a SCIM token",
     "scim.token_revoked": "Revoked a SCIM token",
     "scim.user_changed": "Changed a person through SCIM",
+    "person.created_at_sign_in": "Person created at first sign-in",
 }
 
 

@@ -31,6 +31,11 @@ def after_people_import(app: Flask) -> list[FollowUp]:
     return list(app.extensions.get(KEY, []))
 
 
+def run_after_people_import(app: Flask, session: Session) -> list[str]:
+    """Run the registered follow-ups in the import's session (the caller commits)."""
+    return [follow_up(session) for follow_up in after_people_import(app)]
+
+
 @dataclass(frozen=True)
 class PersonSection:
     """A part of a person's page drawn by a higher floor: its template and what it shows."""
