@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from collections.abc import Mapping
 from datetime import timedelta
@@ -63,6 +64,14 @@ DEFAULTS: dict[str, Any] = {
     "SAML_MATCH": "email",  # or employee_id (the HRIS id)
     "SAML_EMAIL_ATTRIBUTE": "NameID",  # or an attribute name, e.g. email
     "SAML_EMPLOYEE_ID_ATTRIBUTE": "",
+    # Names for people created at first sign-in: the first attribute present (by Name or
+    # FriendlyName, ignoring case) wins. Entra ID's claim URIs, then Okta's and Google's usual.
+    "SAML_FIRST_NAME_ATTRIBUTE": (
+        "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/givenname, givenName, firstName"
+    ),
+    "SAML_LAST_NAME_ATTRIBUTE": (
+        "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/surname, sn, surname, lastName"
+    ),
     "LOG_LEVEL": "WARNING",  # of the `lms` logger; security events are logged from INFO
     # Single sign-on with OpenID Connect (lms.sso.oidc): on when the discovery URL is set.
     "OIDC_DISCOVERY_URL": "",
@@ -75,7 +84,15 @@ DEFAULTS: dict[str, Any] = {
     # BREAK_GLASS_EMAILS may still sign in with a password.
     "PASSWORD_SIGN_IN": "everyone",
     "BREAK_GLASS_EMAILS": "",  # comma-separated, or a list in instance/config.py
+    # Just-in-time creation (lms.sso.provisioning): with OIDC or SAML, someone the identity
+    # provider vouches for and Postwise does not know is created, if their address is at one
+    # of SSO_CREATE_DOMAINS (comma-separated, required when on). SCIM is the better way.
+    "SSO_CREATE_PEOPLE": False,
+    "SSO_CREATE_DOMAINS": "",
 }
+SWITCH_WORDS = {"1": True, "true": True, "on": True, "yes": True}
+SWITCH_WORDS |= {"0": False, "false": False, "off": False, "no": False, "": False}
+_DOMAIN = re.compile(r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+")
 SMTP_PORTS = {"none": 25, "starttls": 587, "ssl": 465}
 
 
@@ -147,6 +164,35 @@ def _derive_sso(config: Config) -> None:
     if isinstance(emails, str):
         emails = emails.split(",")
     config["BREAK_GLASS_EMAILS"] = frozenset(e.strip().lower() for e in emails if e.strip())
+    _derive_creation(config)
+
+
+def _derive_creation(config: Config) -> None:
+    """Just-in-time creation is a switch, and never without the domains it may create."""
+    switch = config["SSO_CREATE_PEOPLE"]
+    if not isinstance(switch, bool):
+        if str(switch).strip().lower() not in SWITCH_WORDS:
+            raise ConfigError(
+                f"LMS_SSO_CREATE_PEOPLE is {switch!r}; use true or false (1/0, on/off)."
+            )
+        switch = SWITCH_WORDS[str(switch).strip().lower()]
+    config["SSO_CREATE_PEOPLE"] = switch
+    domains = config["SSO_CREATE_DOMAINS"]
+    if isinstance(domains, str):
+        domains = domains.split(",")
+    cleaned = [d.strip().lower().removeprefix("@") for d in domains if d.strip()]
+    if bad := [d for d in cleaned if not _DOMAIN.fullmatch(d)]:
+        raise ConfigError(
+            f"LMS_SSO_CREATE_DOMAINS has {bad[0]!r}, which is not a domain: give the part "
+            "after the @ of your company's addresses, e.g. example.com."
+        )
+    if switch and not cleaned:
+        raise ConfigError(
+            "LMS_SSO_CREATE_PEOPLE is on but LMS_SSO_CREATE_DOMAINS is empty: list the email "
+            "domains whose people may be created at first sign-in (comma-separated, e.g. "
+            "example.com,example.co.uk), so nobody from elsewhere gets an account."
+        )
+    config["SSO_CREATE_DOMAINS"] = frozenset(cleaned)
 
 
 def _instance_secret(instance: Path) -> str:

@@ -37,6 +37,7 @@ ACTIONS = (
     "scim.token_revoked",
     "scim.user_changed",
     "scim.user_renumbered",
+    "person.created_at_sign_in",
 )
 
 # What each action is called where people read the log: the codes above stay for filters,
@@ -63,6 +64,7 @@ ACTION_LABELS = {
     "scim.token_revoked": "Revoked a SCIM token",
     "scim.user_changed": "Changed a person through SCIM",
     "scim.user_renumbered": "Changed a person's employee id through SCIM",
+    "person.created_at_sign_in": "Person created at first sign-in",
 }
 
 

@@ -39,6 +39,14 @@ def after_people_import(app: Flask) -> list[FollowUp]:
     return list(app.extensions.get(KEY, []))
 
 
+def run_after_people_import(
+    app: Flask, session: Session, people: Select[tuple[int]] | None = None
+) -> list[str]:
+    """Run the registered follow-ups in the import's session (the caller commits); `people`
+    limits them to those ids when only they changed."""
+    return [follow_up(session, people) for follow_up in after_people_import(app)]
+
+
 @dataclass(frozen=True)
 class PersonSection:
     """A part of a person's page drawn by a higher floor: its template and what it shows."""

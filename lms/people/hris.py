@@ -136,6 +136,16 @@ def read_hris_csv(data: bytes, *, max_bytes: int, progress: Progress | None = No
     return HrisFile(checker.records, columns, checker.problems, set(checker.rows_by_id))
 
 
+def one_person_csv(row: dict[str, str | None]) -> bytes:
+    """An HRIS file of one person (a value per column name), for services that add or change
+    someone one at a time (SCIM, sign-in) through the import and its rules."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(ALL_COLUMNS)
+    writer.writerow([row.get(column) or "" for column in ALL_COLUMNS])
+    return out.getvalue().encode()
+
+
 def column_label(columns: dict[str, int], column: str) -> str:
     """Spreadsheet letter plus header name, e.g. "C (email)"."""
     return f"{_column_letter(columns[column])} ({column})" if column in columns else column

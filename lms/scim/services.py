@@ -8,8 +8,6 @@ nothing about (location, hire date) is kept as stored. Problems come back in SCI
 
 from __future__ import annotations
 
-import csv
-import io
 import logging
 import re
 import uuid
@@ -29,7 +27,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from lms.audit import services as audit
-from lms.people.hris import ALL_COLUMNS, HrisFileError, Problem
+from lms.people.hris import HrisFileError, Problem, one_person_csv
 from lms.people.importer import import_people
 from lms.people.models import Employee
 from lms.scim.models import ScimRemovedUser, ScimUserName
@@ -265,7 +263,7 @@ def _save(
         leaving = 1 if row["status"] == "inactive" else None
         import_people(
             session,
-            _as_csv(row),
+            one_person_csv(row),
             max_bytes=MAX_RECORD_BYTES,
             actor_id=None,
             confirmed_deactivations=leaving,
@@ -336,14 +334,6 @@ def _manager_hris_id(session: Session, enterprise: EnterpriseUser | None) -> str
         detail=f"manager.value {value!r} names nobody: no user has that id or externalId; "
         "provision the manager first, or leave the manager out"
     )
-
-
-def _as_csv(row: dict[str, str | None]) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(ALL_COLUMNS)
-    writer.writerow([row[column] or "" for column in ALL_COLUMNS])
-    return out.getvalue().encode()
 
 
 def _in_scim_words(problem: Problem) -> str:

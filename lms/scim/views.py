@@ -31,7 +31,7 @@ from werkzeug.exceptions import HTTPException
 from lms.db import write_transaction
 from lms.dbsession import database, db_session, reads_only
 from lms.extensions import csrf, limiter
-from lms.people.hooks import after_people_import
+from lms.people.hooks import run_after_people_import
 from lms.people.models import Employee
 from lms.people.org import person_and_line
 from lms.scim import discovery, services, tokens
@@ -257,8 +257,7 @@ def _saved(session: Session, person: Employee, status: int = 200) -> ResponseRet
 def _commit(session: Session, person: Employee) -> None:
     # As the HRIS import does: assignment rules pick up new and changed people at once, here
     # only the person and those below them (a move takes their reports along).
-    for follow_up in after_people_import(current_app):
-        follow_up(session, person_and_line(person.id))
+    run_after_people_import(current_app, session, person_and_line(person.id))
     session.commit()
 
 

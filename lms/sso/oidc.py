@@ -24,6 +24,15 @@ from sqlalchemy.orm import Session
 
 from lms.people.accounts import find_by_email
 from lms.people.models import Employee
+from lms.sso.provisioning import (
+    ASK_HR,
+    CreationRefused,
+    CreationSettings,
+    NewPerson,
+    SignInPerson,
+    create_person,
+    split_name,
+)
 
 security_log = logging.getLogger("lms.security")
 TIMEOUT_SECONDS = 10
@@ -203,23 +212,24 @@ def verify_id_token(
     return claims
 
 
-def match_employee(session: Session, settings: OidcSettings, claims: Mapping[str, Any]) -> Employee:
-    """The existing, active person the claims name; no one is created."""
-    if settings.match_claim == "email":
-        claim = "email"
-        value = claims.get("email")
-        if claims.get("email_verified") is False:
-            value = None
-        employee = find_by_email(session, value) if isinstance(value, str) and value else None
-    else:
-        claim = settings.employee_id_claim
-        value = claims.get(claim)
-        employee = (
-            session.scalar(select(Employee).where(Employee.hris_id == str(value).strip()))
-            if value not in (None, "")
-            else None
-        )
-    if employee is None:
+def person_for(
+    session: Session,
+    settings: OidcSettings,
+    creation: CreationSettings,
+    claims: Mapping[str, Any],
+) -> SignInPerson:
+    """The existing, active person the claims name; or, with creation on, a new person."""
+    employee, claim = _matched(session, settings, claims)
+    if employee is not None:
+        if not employee.is_active:  # never reactivated, whatever the creation setting
+            raise OidcRefused(
+                "Your Postwise account is switched off, so you cannot sign in. If you think "
+                "that is wrong, ask your HR admin.",
+                f"oidc sign-in refused: account {employee.id} is inactive",
+                status=403,
+            )
+        return SignInPerson(employee)
+    if not creation.enabled:
         raise OidcRefused(
             "You signed in with the company sign-in service, but Postwise has no person with "
             "your details. Ask your HR admin to add you (or to check your "
@@ -227,14 +237,51 @@ def match_employee(session: Session, settings: OidcSettings, claims: Mapping[str
             f"oidc sign-in refused: no person matches the {claim} claim",
             status=403,
         )
-    if not employee.is_active:
-        raise OidcRefused(
-            "Your Postwise account is switched off, so you cannot sign in. If you think that is "
-            "wrong, ask your HR admin.",
-            f"oidc sign-in refused: account {employee.id} is inactive",
-            status=403,
+    try:
+        created = create_person(session, creation, _new_person(settings, claims), via="OIDC")
+    except CreationRefused as refused:
+        raise OidcRefused(refused.message, f"oidc sign-in refused: {refused.reason}", 403) from None
+    return SignInPerson(created, created=True)
+
+
+def _matched(
+    session: Session, settings: OidcSettings, claims: Mapping[str, Any]
+) -> tuple[Employee | None, str]:
+    """The stored person (active or not) the match claim names, and that claim's name."""
+    if settings.match_claim == "email":
+        value = claims.get("email")
+        if claims.get("email_verified") is False:
+            value = None
+        found = find_by_email(session, value) if isinstance(value, str) and value else None
+        return found, "email"
+    claim = settings.employee_id_claim
+    value = claims.get(claim)
+    if value in (None, ""):
+        return None, claim
+    return session.scalar(select(Employee).where(Employee.hris_id == str(value).strip())), claim
+
+
+def _new_person(settings: OidcSettings, claims: Mapping[str, Any]) -> NewPerson:
+    """A new person from the ID token: a verified email, names, and the employee id claim."""
+    email = claims.get("email")
+    verified = claims.get("email_verified", True) is True  # Entra ID sends no such claim
+    if not isinstance(email, str) or not email.strip() or not verified:
+        raise CreationRefused(
+            "not created: no verified email claim",
+            "Your company sign-in did not confirm your email address (it is missing or not "
+            f"verified), so Postwise cannot create your account. {ASK_HR}",
         )
-    return employee
+    first, last = claims.get("given_name"), claims.get("family_name")
+    if not (isinstance(first, str) and isinstance(last, str) and first.strip() and last.strip()):
+        first, last = split_name(str(claims.get("name") or ""))
+    hris_id = claims.get(settings.employee_id_claim)
+    if settings.match_claim == "employee_id" and hris_id in (None, ""):
+        raise CreationRefused(
+            f"not created: no {settings.employee_id_claim} claim",
+            "Your company sign-in did not send your employee ID, so Postwise cannot create "
+            f"your account. {ASK_HR}",
+        )
+    return NewPerson(email, first, last, None if hris_id in (None, "") else str(hris_id))
 
 
 def logout_url(settings: OidcSettings, id_token: str | None, after: str) -> str | None:

@@ -18,8 +18,11 @@ from flask.typing import ResponseReturnValue
 
 from lms import clock
 from lms.dbsession import db_session
+from lms.people.hooks import run_after_people_import
+from lms.people.org import person_and_line
 from lms.people.web_sign_in import sign_in_as
-from lms.sso.oidc import OidcRefused, OidcSettings, PendingSignIn, begin, finish, match_employee
+from lms.sso.oidc import OidcRefused, OidcSettings, PendingSignIn, begin, finish, person_for
+from lms.sso.provisioning import CreationSettings
 from lms.web_security import safe_next_url
 
 bp = Blueprint("sso_oidc", __name__)
@@ -60,10 +63,17 @@ def callback() -> ResponseReturnValue:
     session_db = db_session()
     try:
         identity = finish(settings, pending, request.args, _redirect_uri(), clock.now().timestamp())
-        employee = match_employee(session_db, settings, identity.claims)
+        found = person_for(
+            session_db, settings, CreationSettings.from_config(current_app.config), identity.claims
+        )
     except OidcRefused as refused:
+        session_db.rollback()
         return _refused(refused)
     assert pending is not None
+    if found.created:  # as after an HRIS import: their assigned courses are there at once
+        run_after_people_import(current_app, session_db, person_and_line(found.employee.id))
+    session_db.commit()
+    employee = found.employee
     response = redirect(pending.next_url or url_for("home.index"))
     sign_in_as(employee, response)
     session[ID_TOKEN_KEY] = identity.id_token

@@ -1,4 +1,4 @@
-"""Whether a password may still be used to sign in once single sign-on is on."""
+"""Whether a password may still be used to sign in once single sign-on (OIDC or SAML) is on."""
 
 from __future__ import annotations
 
@@ -9,9 +9,18 @@ from lms.people.models import Employee
 
 BREAK_GLASS = "break_glass"
 BREAK_GLASS_ONLY = (
-    "Postwise uses your company sign-in: use the \u201c{label}\u201d button instead of a "
-    "password. Only a break-glass HR admin can sign in with a password."
+    "Postwise uses your company sign-in: use the {buttons} instead of a password. Only a "
+    "break-glass HR admin can sign in with a password."
 )
+SAML_LABEL = "Sign in with your company account"  # the SAML button's text on the sign-in page
+
+
+def sign_in_buttons(config: Mapping[str, Any]) -> list[str]:
+    """The single sign-on buttons the sign-in page shows, in its order: OIDC, then SAML."""
+    buttons = [config["OIDC_LABEL"]] if config.get("OIDC_DISCOVERY_URL") else []
+    if config.get("SAML_IDP_METADATA_FILE") or config.get("SAML_IDP_METADATA_URL"):
+        buttons.append(SAML_LABEL)
+    return buttons
 
 
 def password_refusal(
@@ -22,11 +31,13 @@ def password_refusal(
     Checked before the password (an address not on the break-glass list is refused without
     one) and again after it (the account must also be an active HR admin).
     """
-    if config["PASSWORD_SIGN_IN"] != BREAK_GLASS or not config["OIDC_DISCOVERY_URL"]:
+    buttons = sign_in_buttons(config)
+    if config["PASSWORD_SIGN_IN"] != BREAK_GLASS or not buttons:
         return None
     allowed = email.strip().lower() in config["BREAK_GLASS_EMAILS"]
     if employee is not None:
         allowed = allowed and employee.is_hr_admin
     if allowed:
         return None
-    return BREAK_GLASS_ONLY.format(label=config["OIDC_LABEL"])
+    named = " or ".join(f"\u201c{label}\u201d" for label in dict.fromkeys(buttons))
+    return BREAK_GLASS_ONLY.format(buttons=f"{named} button")

@@ -21,6 +21,14 @@ from sqlalchemy.orm import Session
 from lms import clock
 from lms.people.models import Employee
 from lms.sso.models import SamlAssertionSeen
+from lms.sso.provisioning import (
+    ASK_HR,
+    CreationRefused,
+    CreationSettings,
+    NewPerson,
+    SignInPerson,
+    create_person,
+)
 
 MATCHES = ("email", "employee_id")
 NAME_ID = "NameID"
@@ -66,6 +74,8 @@ class SamlSettings:
     match: str
     email_attribute: str
     employee_id_attribute: str
+    first_name_attributes: tuple[str, ...] = ()
+    last_name_attributes: tuple[str, ...] = ()
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> SamlSettings | None:
@@ -83,6 +93,8 @@ class SamlSettings:
             match=str(config.get("SAML_MATCH") or "email").lower(),
             email_attribute=str(config.get("SAML_EMAIL_ATTRIBUTE") or NAME_ID),
             employee_id_attribute=str(config.get("SAML_EMPLOYEE_ID_ATTRIBUTE") or ""),
+            first_name_attributes=_names(config.get("SAML_FIRST_NAME_ATTRIBUTE")),
+            last_name_attributes=_names(config.get("SAML_LAST_NAME_ATTRIBUTE")),
         )
         settings.check()
         return settings
@@ -179,11 +191,15 @@ def login_redirect(config: SPConfig, relay_state: str = "") -> str:
 
 
 def sign_in_from_response(
-    session: Session, config: SPConfig, settings: SamlSettings, saml_response: str
-) -> Employee:
+    session: Session,
+    config: SPConfig,
+    settings: SamlSettings,
+    saml_response: str,
+    creation: CreationSettings,
+) -> SignInPerson:
     """The active person a posted SAMLResponse names, after pysaml2 checks its signature,
-    audience, destination, recipient and validity window and we check it was not used before.
-    Raises SamlRefused."""
+    audience, destination, recipient and validity window and we check it was not used before;
+    with creation on, someone unknown is created. Raises SamlRefused."""
     client = Saml2Client(config)
     try:
         response = client.parse_authn_request_response(saml_response, BINDING_HTTP_POST)
@@ -195,16 +211,46 @@ def sign_in_from_response(
         raise SamlRefused("response refused (wrong destination, or no assertion)", NOT_ACCEPTED)
     _remember_assertion(session, response)
     value = _attribute(response, _attribute_name(settings))
-    if not value:
-        raise SamlRefused(
-            f"assertion lacks {_attribute_name(settings)}",
-            NOT_FOUND.format(what=_what(settings)),
-        )
-    employee = _employee(session, settings, value)
-    if employee is None or not employee.is_active:
-        state = "inactive person" if employee is not None else "unknown person"
+    employee = _employee(session, settings, value) if value else None
+    if employee is not None and employee.is_active:
+        return SignInPerson(employee)
+    if employee is not None:  # never reactivated, whatever the creation setting
+        raise SamlRefused("inactive person", NOT_FOUND.format(what=_what(settings)))
+    if not creation.enabled:
+        state = "unknown person" if value else f"assertion lacks {_attribute_name(settings)}"
         raise SamlRefused(state, NOT_FOUND.format(what=_what(settings)))
-    return employee
+    try:
+        created = create_person(session, creation, _new_person(response, settings), via="SAML")
+    except CreationRefused as refused:
+        raise SamlRefused(refused.reason, refused.message) from None
+    return SignInPerson(created, created=True)
+
+
+def _new_person(response: AuthnResponse, settings: SamlSettings) -> NewPerson:
+    """A new person from the assertion: the email, names and (if sent) employee id."""
+    hris_id = _attribute(response, settings.employee_id_attribute) or None
+    if settings.match == "employee_id" and hris_id is None:
+        raise CreationRefused(
+            f"not created: assertion lacks {settings.employee_id_attribute}",
+            "Your company sign-in did not send your employee ID, so Postwise cannot create "
+            f"your account. {ASK_HR}",
+        )
+    return NewPerson(
+        email=_attribute(response, settings.email_attribute),
+        first_name=_first_of(response, settings.first_name_attributes),
+        last_name=_first_of(response, settings.last_name_attributes),
+        hris_id=hris_id,
+    )
+
+
+def _first_of(response: AuthnResponse, names: tuple[str, ...]) -> str:
+    return next((value for name in names if (value := _attribute(response, name))), "")
+
+
+def _names(setting: object) -> tuple[str, ...]:
+    """A comma-separated setting (or a list in instance/config.py) as attribute names."""
+    names = setting.split(",") if isinstance(setting, str) else list(setting or [])
+    return tuple(str(name).strip() for name in names if str(name).strip())
 
 
 def _remember_assertion(session: Session, response: AuthnResponse) -> None:
@@ -238,6 +284,8 @@ def _what(settings: SamlSettings) -> str:
 
 def _attribute(response: AuthnResponse, name: str) -> str:
     """The NameID, or the first value of the attribute with this name or friendly name."""
+    if not name:
+        return ""
     if name == NAME_ID:
         return (response.name_id.text or "").strip() if response.name_id is not None else ""
     for statement in response.assertion.attribute_statement or []:

@@ -19,7 +19,11 @@ from saml2.config import SPConfig
 
 from lms.dbsession import db_session
 from lms.extensions import csrf
+from lms.people.hooks import run_after_people_import
+from lms.people.org import person_and_line
 from lms.people.web_sign_in import sign_in_as
+from lms.sso.password_policy import SAML_LABEL
+from lms.sso.provisioning import CreationSettings
 from lms.sso.saml import (
     SamlRefused,
     SamlSettings,
@@ -39,6 +43,7 @@ def init_app(app: Flask) -> None:
     settings = SamlSettings.from_config(app.config)
     app.extensions[EXTENSION] = (settings, sp_config(settings)) if settings else None
     app.jinja_env.globals["saml_enabled"] = settings is not None
+    app.jinja_env.globals["saml_label"] = SAML_LABEL
     app.register_blueprint(bp)
 
 
@@ -70,14 +75,21 @@ def acs() -> ResponseReturnValue:
     settings, config = _configured()
     session_db = db_session()
     try:
-        employee = sign_in_from_response(
-            session_db, config, settings, request.form.get("SAMLResponse", "")
+        found = sign_in_from_response(
+            session_db,
+            config,
+            settings,
+            request.form.get("SAMLResponse", ""),
+            CreationSettings.from_config(current_app.config),
         )
     except SamlRefused as refused:
         session_db.commit()  # the purge and the id of an accepted-then-refused assertion
         security_log.warning("SAML sign-in refused: %s", refused.reason)
         return render_template("auth/sso_refused.html", message=refused.message), 403
+    if found.created:  # as after an HRIS import: their assigned courses are there at once
+        run_after_people_import(current_app, session_db, person_and_line(found.employee.id))
     session_db.commit()
+    employee = found.employee
     response = redirect(url_for("home.index"))
     sign_in_as(employee, response)
     security_log.info("SAML sign-in for employee %s", employee.id)

@@ -18,19 +18,44 @@ from dataclasses import dataclass
 from html import unescape
 from pathlib import Path
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import parse_qs, urljoin, urlsplit
 
 import pytest
 import requests
+from flask.testing import FlaskClient
 
 PROVIDER_DIR = Path(__file__).parent / "provider"
 CLIENT_ID = "postwise"
 CLIENT_SECRET = "provider-client-secret-for-tests"
+APP_BASE = "http://postwise.test"  # the test client's host, as the provider redirects to it
 # Accounts the provider knows (sub → claims); tests make the Postwise people they need.
 ACCOUNTS = {
     "alice": {"email": "alice@example.com", "email_verified": True, "employee_id": "E-ALICE"},
     "bob": {"email": "bob@example.com", "email_verified": True, "employee_id": "E-BOB"},
     "stranger": {"email": "stranger@example.com", "email_verified": True, "employee_id": "E-X"},
+    # For creation at first sign-in (LMS_SSO_CREATE_PEOPLE): names as Entra ID, Okta and
+    # Google send them, and the cases that must not create anyone.
+    "newcomer": {
+        "email": "Nia.Newcomer@example.com",
+        "email_verified": True,
+        "given_name": "Nia",
+        "family_name": "Newcomer",
+        "employee_id": "E-NIA",
+    },
+    "display-name": {"email": "ludwig@example.com", "name": "Ludwig van Beethoven"},
+    "unverified": {
+        "email": "una@example.com",
+        "email_verified": False,
+        "given_name": "Una",
+        "family_name": "Checked",
+    },
+    "elsewhere": {
+        "email": "olga@elsewhere.example",
+        "email_verified": True,
+        "given_name": "Olga",
+        "family_name": "Outside",
+    },
+    "nameless": {"email": "nameless@example.com", "email_verified": True},
 }
 
 
@@ -108,6 +133,18 @@ def oidc_provider(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OidcProv
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def callback_path(client: FlaskClient, login: str, next_url: str = "/courses/") -> str:
+    """Start a sign-in on the app, log in at the provider as `login`, and return the app's
+    callback path the provider sends the browser back to (with code and state)."""
+    start = client.get(f"/sso/oidc/start?next={next_url}")
+    assert start.status_code == 302
+    query = parse_qs(urlsplit(start.headers["Location"]).query)
+    assert query["code_challenge_method"] == ["S256"] and query["nonce"] and query["state"]
+    back = log_in_at_provider(start.headers["Location"], login)
+    assert back.startswith(f"{APP_BASE}/sso/oidc/callback?"), back
+    return back.removeprefix(APP_BASE)
 
 
 _FORM = re.compile(r'<form[^>]*action="([^"]+)"', re.IGNORECASE)

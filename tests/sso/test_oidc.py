@@ -17,7 +17,7 @@ from lms import clock
 from lms.people.models import Employee
 from lms.sso.oidc import OidcRefused, OidcSettings, provider_metadata, verify_id_token
 from tests.helpers import PASSWORD, csrf_token, sign_in
-from tests.sso.oidc_provider import OidcProvider, log_in_at_provider, oidc_provider
+from tests.sso.oidc_provider import OidcProvider, callback_path, log_in_at_provider, oidc_provider
 
 __all__ = ["oidc_provider"]
 BASE = "http://postwise.test"
@@ -41,13 +41,7 @@ def sso_client(
 
 
 def _callback_url(client: FlaskClient, login: str) -> str:
-    start = client.get("/sso/oidc/start?next=/courses/")
-    assert start.status_code == 302
-    query = parse_qs(urlsplit(start.headers["Location"]).query)
-    assert query["code_challenge_method"] == ["S256"] and query["nonce"] and query["state"]
-    back = log_in_at_provider(start.headers["Location"], login)
-    assert back.startswith("http://postwise.test/sso/oidc/callback?"), back
-    return back.removeprefix(BASE)
+    return callback_path(client, login)
 
 
 def test_a_matched_person_signs_in_by_email(

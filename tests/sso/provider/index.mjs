@@ -37,7 +37,7 @@ const provider = new Provider(issuer, {
   // The scopes' claims go into the ID token, as Entra ID, Okta and Google do.
   conformIdTokenClaims: false,
   pkce: { required: () => true },
-  claims: { openid: ["sub"], email: ["email", "email_verified"], profile: ["employee_id", "name"] },
+  claims: { openid: ["sub"], email: ["email", "email_verified"], profile: ["employee_id", "name", "given_name", "family_name"] },
   scopes: ["openid", "email", "profile"],
   ttl: { IdToken: 3600, AccessToken: 3600, Session: 3600, Interaction: 600, Grant: 3600 },
   features: { devInteractions: { enabled: true }, rpInitiatedLogout: { enabled: true } },
