@@ -19,7 +19,15 @@ from flask.typing import ResponseReturnValue
 from lms import clock
 from lms.dbsession import db_session
 from lms.people.web_sign_in import sign_in_as
-from lms.sso.oidc import OidcRefused, OidcSettings, PendingSignIn, begin, finish, match_employee
+from lms.sso.oidc import (
+    CALLBACK_PATH,
+    OidcRefused,
+    OidcSettings,
+    PendingSignIn,
+    begin,
+    finish,
+    match_employee,
+)
 from lms.web_security import safe_next_url
 
 bp = Blueprint("sso_oidc", __name__)
@@ -51,7 +59,7 @@ def start() -> ResponseReturnValue:
     return redirect(url)
 
 
-@bp.get("/sso/oidc/callback")
+@bp.get(CALLBACK_PATH)
 def callback() -> ResponseReturnValue:
     """Verify the provider's answer, then sign the matching person in as a password would."""
     settings = _settings()

@@ -14,6 +14,12 @@ BREAK_GLASS_ONLY = (
 )
 
 
+def break_glass_only(config: Mapping[str, Any]) -> bool:
+    """Whether passwords are kept for the break-glass HR admins alone: asked for, and single
+    sign-on (OpenID Connect) is on to let everyone else in."""
+    return config["PASSWORD_SIGN_IN"] == BREAK_GLASS and bool(config["OIDC_DISCOVERY_URL"])
+
+
 def password_refusal(
     config: Mapping[str, Any], email: str, employee: Employee | None = None
 ) -> str | None:
@@ -22,7 +28,7 @@ def password_refusal(
     Checked before the password (an address not on the break-glass list is refused without
     one) and again after it (the account must also be an active HR admin).
     """
-    if config["PASSWORD_SIGN_IN"] != BREAK_GLASS or not config["OIDC_DISCOVERY_URL"]:
+    if not break_glass_only(config):
         return None
     allowed = email.strip().lower() in config["BREAK_GLASS_EMAILS"]
     if employee is not None:
