@@ -38,6 +38,7 @@ from lms.reports.views import bp as reports_bp
 from lms.scim.admin_views import bp as scim_admin_bp
 from lms.scim.views import bp as scim_bp
 from lms.sso import saml_views
+from lms.sso.identity_views import bp as identity_admin_bp
 from lms.sso.oidc_views import bp as sso_oidc_bp
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -62,6 +63,7 @@ BLUEPRINTS = (
     sso_oidc_bp,
     scim_bp,
     scim_admin_bp,
+    identity_admin_bp,
 )
 
 

@@ -397,6 +397,15 @@ ACCESS_TABLE = [
         lambda o: "/admin/scim/tokens/999999/revoke",  # no such token
         _outcomes(SIGN_IN, 403, 403, 404),
     ),
+    Row(
+        "identity_admin.page", "GET", lambda o: "/admin/identity", _outcomes(SIGN_IN, 403, 403, 200)
+    ),
+    Row(
+        "identity_admin.page",
+        "GET",
+        lambda o: "/admin/identity?show=nonsense",  # a bad filter, for HR only
+        _outcomes(SIGN_IN, 403, 403, 400),
+    ),
     Row("purpose.page", "GET", lambda o: "/practice/purpose", _outcomes(SIGN_IN, 200, 200, 200)),
     Row(
         "purpose.page",

@@ -14,6 +14,8 @@ from lms.learning.models import QuizAttempt
 from lms.mail.outbox import Draft, enqueue
 from lms.mail.render import render
 from lms.people.models import Employee
+from lms.scim import tokens
+from tests.helpers import sign_in
 
 ESSENTIALS = "social-media-essentials"
 
@@ -93,6 +95,7 @@ PAGES: dict[str, tuple[str, Callable[[dict[str, Employee]], str]]] = {
     "practice history": ("staff", lambda o: "/practice/drafts"),
     "purpose self-assessment": ("staff", lambda o: "/practice/purpose"),
     "purpose averages": ("hr", lambda o: "/reports/purpose"),
+    "sign-in and provisioning": ("hr", lambda o: "/admin/identity"),
 }
 
 
@@ -110,3 +113,31 @@ def test_statements_do_not_grow_with_the_data(
     _grow(db, org, shipped_courses, enrol, make_employee, people=60)
     large = _statements(app, client, url)
     assert small == large, f"{url}: {small} statements with 5 people, {large} with 65"
+
+
+def _scim_traffic(db, calls: int) -> None:
+    """Tokens and calls, each call naming its token, a third of them refused."""
+    made = [tokens.create_token(db, f"Provider {n}", actor_id=None).token for n in range(3)]
+    for n in range(calls):
+        token = made[n % 3]
+        status = 409 if n % 3 == 0 else 200
+        tokens.log_call(db, token.id, "GET", f"/scim/v2/Users/{n}", status, "taken" * (n % 2))
+    db.commit()
+
+
+@pytest.mark.parametrize("path", ["/admin/identity", "/admin/identity?show=errors", "/admin/scim"])
+def test_scim_calls_and_tokens_do_not_add_statements(make_app, db, org, make_employee, path):
+    admins = [make_employee(is_hr_admin=True) for _ in range(3)]
+    app = make_app(
+        OIDC_DISCOVERY_URL="https://login.example.com/.well-known/openid-configuration",
+        OIDC_CLIENT_ID="postwise",
+        PASSWORD_SIGN_IN="break_glass",
+        BREAK_GLASS_EMAILS=",".join(a.email for a in admins),
+    )
+    client = app.test_client()
+    assert sign_in(client, admins[0].email).status_code == 302
+    _scim_traffic(db, calls=2)
+    small = _statements(app, client, path)
+    _scim_traffic(db, calls=60)
+    large = _statements(app, client, path)
+    assert small == large, f"{path}: {small} statements with 2 calls, {large} with 62"

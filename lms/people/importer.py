@@ -27,6 +27,7 @@ from lms.progress import NoProgress, Progress
 log = logging.getLogger(__name__)
 employees: Table = Employee.__table__  # type: ignore[assignment]
 BATCH = 5000
+FROM_FILE = "HRIS file"  # how an import's audit event starts when a file was imported
 T = TypeVar("T")
 
 
@@ -91,12 +92,14 @@ def import_people(
     actor_id: int | None = None,
     expected_plan: str | None = None,
     confirmed_deactivations: int | None = None,
+    source: str = FROM_FILE,
 ) -> ImportSummary:
     """Check an HRIS file against the database and apply it; HrisFileError if anything is wrong.
 
     `expected_plan` is the digest of the preview HR confirmed: PlanChanged if the plan is not
     that one any more. Deactivating more than a share of the organisation needs the number
-    of deactivations in `confirmed_deactivations`, else ConfirmationNeeded. Flushes only:
+    of deactivations in `confirmed_deactivations`, else ConfirmationNeeded. `source` names
+    where the records came from in the audit log (SCIM sends one record). Flushes only:
     the caller commits, so a failure part-way leaves nothing written.
     """
     progress = progress or NoProgress()
@@ -123,7 +126,7 @@ def import_people(
     audit.record(
         session,
         "people.imported",
-        f"HRIS file of {len(hris_file.records)} people{mode}",
+        f"{source} of {len(hris_file.records)} people{mode}",
         actor_id=actor_id,
         after=str(summary),
     )

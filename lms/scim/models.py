@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.db import Base, created_at, intpk, short_text
 
@@ -36,6 +36,8 @@ class ScimCall(Base):
     path: Mapped[str] = mapped_column(String(500))
     status: Mapped[int]
     detail: Mapped[str | None] = mapped_column(Text)
+    # Loaded with the calls (tokens.recent_calls) or not at all: a page never asks per row.
+    token: Mapped[ScimToken | None] = relationship(lazy="raise")
 
 
 class ScimUserName(Base):

@@ -267,6 +267,7 @@ def _save(
             max_bytes=MAX_RECORD_BYTES,
             actor_id=None,
             confirmed_deactivations=leaving,
+            source="SCIM call",
         )
     except HrisFileError as exc:
         raise ScimRefused(detail="; ".join(_in_scim_words(p) for p in exc.problems)) from None

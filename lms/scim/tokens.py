@@ -6,9 +6,10 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
+from datetime import datetime
 
-from sqlalchemy import delete, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import Session, joinedload
 
 from lms import clock
 from lms.audit import services as audit
@@ -18,6 +19,7 @@ from lms.scim.models import ScimCall, ScimToken
 PREFIX = "pwscim_"
 CALLS_KEPT = 200  # the page shows the latest; older calls are purged as new ones come
 DETAIL_LENGTH = 1000
+REFUSED = 400  # a call answered with this status or above failed
 
 
 @dataclass(frozen=True)
@@ -107,6 +109,43 @@ def log_call(
         session.execute(delete(ScimCall).where(ScimCall.id < keep_from))
 
 
-def recent_calls(session: Session, limit: int = 50) -> list[ScimCall]:
-    """The latest calls, newest first."""
-    return list(session.scalars(select(ScimCall).order_by(ScimCall.id.desc()).limit(limit)))
+def recent_calls(session: Session, limit: int = 50, *, errors_only: bool = False) -> list[ScimCall]:
+    """The latest calls, newest first, each with its token (or None: no valid token sent)."""
+    query = select(ScimCall).options(joinedload(ScimCall.token)).order_by(ScimCall.id.desc())
+    if errors_only:
+        query = query.where(ScimCall.status >= REFUSED)
+    return list(session.scalars(query.limit(limit)))
+
+
+def active_token_count(session: Session) -> int:
+    """How many tokens still work."""
+    count = select(func.count()).select_from(ScimToken).where(ScimToken.revoked_at.is_(None))
+    return session.scalar(count) or 0
+
+
+@dataclass(frozen=True)
+class CallCounts:
+    """The calls kept since a moment; `complete` is False when older ones were purged
+    (CALLS_KEPT) after that moment, so the counts are lower bounds."""
+
+    last_at: datetime | None
+    calls: int
+    errors: int
+    complete: bool
+
+
+def call_counts(session: Session, since: datetime) -> CallCounts:
+    """The latest call's time, and the calls and failed calls since `since`, in one query."""
+    recent = ScimCall.at >= since
+    row = session.execute(
+        select(
+            func.max(ScimCall.at),
+            func.min(ScimCall.at),
+            func.count(),
+            func.count().filter(recent),
+            func.count().filter(recent, ScimCall.status >= REFUSED),
+        )
+    ).one()
+    last_at, oldest, kept, calls, errors = row
+    purged_since = kept >= CALLS_KEPT and oldest is not None and oldest >= since
+    return CallCounts(last_at=last_at, calls=calls, errors=errors, complete=not purged_since)

@@ -39,6 +39,7 @@ TIMEOUT_SECONDS = 10
 LEEWAY_SECONDS = 60  # clocks of the provider and this host may differ a little
 SIGNING_ALGORITHMS = ["RS256", "RS384", "RS512", "PS256", "ES256", "ES384"]
 MATCH_CLAIMS = ("email", "employee_id")
+CALLBACK_PATH = "/sso/oidc/callback"  # the redirect URI registered at the provider
 
 
 class OidcRefused(Exception):

@@ -21,7 +21,15 @@ from lms.dbsession import db_session
 from lms.people.hooks import run_after_people_import
 from lms.people.org import person_and_line
 from lms.people.web_sign_in import sign_in_as
-from lms.sso.oidc import OidcRefused, OidcSettings, PendingSignIn, begin, finish, person_for
+from lms.sso.oidc import (
+    CALLBACK_PATH,
+    OidcRefused,
+    OidcSettings,
+    PendingSignIn,
+    begin,
+    finish,
+    person_for,
+)
 from lms.sso.provisioning import CreationSettings
 from lms.web_security import safe_next_url
 
@@ -54,7 +62,7 @@ def start() -> ResponseReturnValue:
     return redirect(url)
 
 
-@bp.get("/sso/oidc/callback")
+@bp.get(CALLBACK_PATH)
 def callback() -> ResponseReturnValue:
     """Verify the provider's answer, then sign the matching person in as a password would."""
     settings = _settings()

@@ -23,6 +23,12 @@ def sign_in_buttons(config: Mapping[str, Any]) -> list[str]:
     return buttons
 
 
+def break_glass_only(config: Mapping[str, Any]) -> bool:
+    """Whether passwords are kept for the break-glass HR admins alone: asked for, and single
+    sign-on (OpenID Connect or SAML) is on to let everyone else in."""
+    return config["PASSWORD_SIGN_IN"] == BREAK_GLASS and bool(sign_in_buttons(config))
+
+
 def password_refusal(
     config: Mapping[str, Any], email: str, employee: Employee | None = None
 ) -> str | None:
@@ -31,13 +37,13 @@ def password_refusal(
     Checked before the password (an address not on the break-glass list is refused without
     one) and again after it (the account must also be an active HR admin).
     """
-    buttons = sign_in_buttons(config)
-    if config["PASSWORD_SIGN_IN"] != BREAK_GLASS or not buttons:
+    if not break_glass_only(config):
         return None
     allowed = email.strip().lower() in config["BREAK_GLASS_EMAILS"]
     if employee is not None:
         allowed = allowed and employee.is_hr_admin
     if allowed:
         return None
+    buttons = sign_in_buttons(config)
     named = " or ".join(f"\u201c{label}\u201d" for label in dict.fromkeys(buttons))
     return BREAK_GLASS_ONLY.format(buttons=f"{named} button")

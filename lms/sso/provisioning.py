@@ -103,7 +103,12 @@ def create_person(
     row |= {"last_name": last_name, "status": "active"}
     try:
         with session.begin_nested():
-            import_people(session, one_person_csv(row), max_bytes=MAX_RECORD_BYTES)
+            import_people(
+                session,
+                one_person_csv(row),
+                max_bytes=MAX_RECORD_BYTES,
+                source=f"First sign-in ({via})",
+            )
     except HrisFileError as problem:
         raise CreationRefused(
             f"not created: {problem}",

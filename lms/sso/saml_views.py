@@ -47,6 +47,12 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
 
 
+def loaded_config() -> SPConfig | None:
+    """The SAML configuration loaded at start, or None while SAML is off."""
+    configured = current_app.extensions.get(EXTENSION)
+    return configured[1] if configured else None
+
+
 def _configured() -> tuple[SamlSettings, SPConfig]:
     configured = current_app.extensions.get(EXTENSION)
     if configured is None:
