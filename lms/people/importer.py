@@ -126,7 +126,7 @@ def import_people(
     audit.record(
         session,
         "people.imported",
-        f"{source} of {len(hris_file.records)} people{mode}",
+        f"{source} of {_people(len(hris_file.records))}{mode}",
         actor_id=actor_id,
         after=str(summary),
     )
@@ -294,3 +294,7 @@ def _batches(items: Iterable[T]) -> Iterator[list[T]]:
     iterator = iter(items)
     while batch := list(islice(iterator, BATCH)):
         yield batch
+
+
+def _people(count: int) -> str:
+    return "1 person" if count == 1 else f"{count:,} people"

@@ -3,7 +3,7 @@ latest SCIM calls with their errors."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
@@ -70,5 +70,7 @@ def _page(
         calls=tokens.recent_calls(session),
         new_token=new_token,
         problem=problem,
-        tenant_url=url_for("scim.service_provider_config", _external=True).rsplit("/", 1)[0],
+        # From LMS_BASE_URL, as every address Postwise gives out (and Sign-in settings).
+        tenant_url=current_app.config["BASE_URL"].rstrip("/")
+        + url_for("scim.service_provider_config").rsplit("/", 1)[0],
     )

@@ -44,7 +44,7 @@ def test_a_people_import_on_the_web_names_the_hr_admin(client, login, db, org):
     assert _events(db) == []  # a preview records nothing: nothing happened yet
     confirm(client, preview)
     (event,) = _events(db)
-    assert event[:3] == ("people.imported", "HRIS file of 1 people", org["hr"].id)
+    assert event[:3] == ("people.imported", "HRIS file of 1 person", org["hr"].id)
 
 
 def test_a_failed_import_records_nothing(runner, db, tmp_path):

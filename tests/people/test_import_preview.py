@@ -134,7 +134,7 @@ def test_the_one_row_file_is_previewed_and_needs_the_count_typed(db, company, lo
     assert people(db)["E900"].is_active
     assert audit_events(db)[0] == (
         "people.imported",
-        "HRIS file of 1 people with --deactivate-missing",
+        "HRIS file of 1 person with --deactivate-missing",
         company["hana"].id,
         "created 0, updated 0, deactivated 50, unchanged 1",
     )

@@ -303,7 +303,7 @@ def test_changes_are_audited_and_calls_logged(scim, db, org):
     actions = list(db.scalars(select(AuditEvent.action).order_by(AuditEvent.id)))
     assert actions[-2:] == ["people.imported", "scim.user_changed"]
     imports = db.scalars(select(AuditEvent.target).where(AuditEvent.action == "people.imported"))
-    assert set(imports) == {"SCIM call of 1 people"}  # not an HRIS file on the sign-in page
+    assert set(imports) == {"SCIM call of 1 person"}  # not an HRIS file on the sign-in page
     event = db.scalar(select(AuditEvent).order_by(AuditEvent.id.desc()))
     assert "Ada Lovelace (E100)" in event.target and "'Entra ID'" in event.target
     calls = list(db.scalars(select(ScimCall).order_by(ScimCall.id)))

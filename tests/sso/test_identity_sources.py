@@ -157,11 +157,11 @@ def test_the_last_hris_file_import_and_who_ran_it_not_a_scim_record(
     import_people(db, csv, max_bytes=10_000, actor_id=org["hr"].id)
     clock.advance(timedelta(hours=1))
     # SCIM's single records go through the same import, but they are not a file import.
-    record(db, "people.imported", "SCIM call of 1 people", actor_id=None)
+    record(db, "people.imported", "SCIM call of 1 person", actor_id=None)
     db.commit()
     last = _sources(app).hris_import
     assert last is not None
-    assert last.by == "Hana Rao" and last.what == "HRIS file of 1 people"
+    assert last.by == "Hana Rao" and last.what == "HRIS file of 1 person"
     assert last.at == clock.now() - timedelta(hours=1)
     clock.advance(timedelta(hours=1))
     import_people(db, csv, max_bytes=10_000)  # from the command line
