@@ -36,6 +36,8 @@ ACTIONS = (
     "scim.token_created",
     "scim.token_revoked",
     "scim.user_changed",
+    "scim.group_changed",
+    "scim.group_deleted",
 )
 
 # What each action is called where people read the log: the codes above stay for filters,
@@ -61,6 +63,8 @@ ACTION_LABELS = {
     "scim.token_created": "Created a SCIM token",
     "scim.token_revoked": "Revoked a SCIM token",
     "scim.user_changed": "Changed a person through SCIM",
+    "scim.group_changed": "Changed a directory group through SCIM",
+    "scim.group_deleted": "Deleted a directory group through SCIM",
 }
 
 

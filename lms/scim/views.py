@@ -205,7 +205,7 @@ def unknown(unknown: str) -> ResponseReturnValue:
     raise NotFoundException(detail=f"there is nothing at /scim/v2/{unknown}")
 
 
-KNOWN_ENDPOINTS = {"ServiceProviderConfig", "ResourceTypes", "Schemas", "Users"}
+KNOWN_ENDPOINTS = {"ServiceProviderConfig", "ResourceTypes", "Schemas", "Users", "Groups"}
 
 
 def _matching(session: Session, scim_id: str) -> Employee:
