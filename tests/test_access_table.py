@@ -375,8 +375,14 @@ ACCESS_TABLE = [
             ("replace_user", "PUT", lambda o: f"/scim/v2/Users/{o['staff'].id}"),
             ("patch_user", "PATCH", lambda o: f"/scim/v2/Users/{o['staff'].id}"),
             ("delete_user", "DELETE", lambda o: f"/scim/v2/Users/{o['staff'].id}"),
+            ("list_groups", "GET", lambda o: "/scim/v2/Groups"),
+            ("create_group", "POST", lambda o: "/scim/v2/Groups"),
+            ("group", "GET", lambda o: "/scim/v2/Groups/1"),
+            ("replace_group", "PUT", lambda o: "/scim/v2/Groups/1"),
+            ("patch_group", "PATCH", lambda o: "/scim/v2/Groups/1"),
+            ("delete_group", "DELETE", lambda o: "/scim/v2/Groups/1"),
             *(
-                ("unknown", m, lambda o: "/scim/v2/Groups")
+                ("unknown", m, lambda o: "/scim/v2/Bulk")
                 for m in ("GET", "POST", "PUT", "PATCH", "DELETE")
             ),
         )
