@@ -37,8 +37,13 @@ from lms.scim.services import MAX_COUNT, ScimRefused
 
 log = logging.getLogger(__name__)
 NAME_LENGTH = column_length(DirectoryGroup.display_name)
-# The filters providers send to find a group before creating it: attribute eq "value".
-_FILTER = re.compile(r'^\s*(displayName|externalId|id)\s+eq\s+"((?:[^"\\]|\\.)*)"\s*$', re.I)
+# The filters providers send to find a group before creating it: attribute eq "value"; Entra
+# ID adds `and members eq "user id"` to ask whether someone is in it.
+_FILTER = re.compile(
+    r'^\s*(displayName|externalId|id)\s+eq\s+"((?:[^"\\]|\\.)*)"'
+    r'(?:\s+and\s+members(?:\.value)?\s+eq\s+"((?:[^"\\]|\\.)*)")?\s*$',
+    re.I,
+)
 _SHOWN = 10  # members named in an audit entry, the rest counted
 
 
@@ -106,7 +111,8 @@ def list_groups(session: Session, filter_text: str | None, start: int, count: in
         if match is None:
             raise InvalidFilterException(
                 detail=f"the filter {filter_text!r} is not supported: use "
-                'displayName eq "…", externalId eq "…" or id eq "…"'
+                'displayName eq "…", externalId eq "…" or id eq "…", optionally followed by '
+                'and members eq "…"'
             )
         attribute, value = match.group(1).lower(), match.group(2).replace('\\"', '"')
         if attribute == "displayname":  # caseExact false (RFC 7643 §4.2)
@@ -115,6 +121,11 @@ def list_groups(session: Session, filter_text: str | None, start: int, count: in
             query = query.where(DirectoryGroup.external_id == value)
         else:
             query = query.where(DirectoryGroup.id == (int(value) if value.isdigit() else -1))
+        if (member := match.group(3)) is not None:
+            holding = select(Membership.group_id).where(
+                Membership.employee_id == (int(member) if member.isdigit() else -1)
+            )
+            query = query.where(DirectoryGroup.id.in_(holding))
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     count = max(0, min(count, MAX_COUNT))
     page = query.order_by(DirectoryGroup.id).offset(max(start, 1) - 1).limit(count)

@@ -67,8 +67,12 @@ def test_pagination_and_unsupported_filters(scim, org):
     assert refused.status_code == 400 and refused.get_json()["scimType"] == "invalidFilter"
 
 
-def test_excluded_members_as_entra_asks(scim, org):
+def test_excluded_members_and_membership_checks_as_entra_asks(scim, org):
     body = _create(scim, "Marketing", org["staff"].id)
+    for person, found in (("staff", 1), ("lead", 0)):
+        query = f'id eq "{body["id"]}" and members eq "{org[person].id}"'
+        checked = scim("GET", f"/Groups?filter={query}&attributes=id").get_json()
+        assert checked["totalResults"] == found
     listed = scim("GET", '/Groups?excludedAttributes=members&filter=displayName eq "Marketing"')
     assert "members" not in listed.get_json()["Resources"][0]
     one = scim("GET", f"/Groups/{body['id']}?excludedAttributes=members").get_json()
