@@ -36,7 +36,7 @@ from lms.reports.org_views import bp as organisation_bp
 from lms.reports.team_views import bp as team_bp
 from lms.reports.views import bp as reports_bp
 from lms.scim.admin_views import bp as scim_admin_bp
-from lms.scim.views import bp as scim_bp
+from lms.scim.group_views import bp as scim_bp  # the SCIM blueprint, Groups included
 from lms.sso import saml_views
 from lms.sso.identity_views import bp as identity_admin_bp
 from lms.sso.oidc_views import bp as sso_oidc_bp

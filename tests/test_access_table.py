@@ -376,9 +376,16 @@ ACCESS_TABLE = [
             ("patch_user", "PATCH", lambda o: f"/scim/v2/Users/{o['staff'].id}"),
             ("delete_user", "DELETE", lambda o: f"/scim/v2/Users/{o['staff'].id}"),
             ("search_users", "POST", lambda o: "/scim/v2/Users/.search"),
-            ("search_users", "POST", lambda o: "/scim/v2/.search"),
+            ("search_everything", "POST", lambda o: "/scim/v2/.search"),
+            ("search_groups", "POST", lambda o: "/scim/v2/Groups/.search"),
+            ("list_groups", "GET", lambda o: "/scim/v2/Groups"),
+            ("create_group", "POST", lambda o: "/scim/v2/Groups"),
+            ("group", "GET", lambda o: "/scim/v2/Groups/1"),
+            ("replace_group", "PUT", lambda o: "/scim/v2/Groups/1"),
+            ("patch_group", "PATCH", lambda o: "/scim/v2/Groups/1"),
+            ("delete_group", "DELETE", lambda o: "/scim/v2/Groups/1"),
             *(
-                ("unknown", m, lambda o: "/scim/v2/Groups")
+                ("unknown", m, lambda o: "/scim/v2/Bulk")
                 for m in ("GET", "POST", "PUT", "PATCH", "DELETE")
             ),
         )

@@ -17,15 +17,16 @@ from lms.dbsession import command_session
 assignments_cli = AppGroup("assignments", help="Assignment rules and their enrollments.")
 
 AUDIENCE_HELP = (
-    "Who gets the course: everyone, department:NAME, location:NAME, manager:EMAIL or "
-    "people:EMAIL[,EMAIL...]. Repeat it, or separate names with commas, for several "
-    "departments, locations or people."
+    "Who gets the course: everyone, department:NAME, location:NAME, manager:EMAIL, "
+    "people:EMAIL[,EMAIL...] or group:NAME (a directory group). Repeat it, or separate names "
+    "with commas, for several departments, locations, people or groups."
 )
 _KINDS = {
     "department": "departments",
     "location": "locations",
     "manager": "manager",
     "people": "people",
+    "group": "groups",
 }
 
 
@@ -48,7 +49,7 @@ def parse_audience(values: tuple[str, ...]) -> tuple[str, list[str]]:
         if not colon or kind is None:
             raise AudienceError(
                 f"--audience {value!r} is not one of everyone, department:NAME, location:NAME, "
-                "manager:EMAIL or people:EMAIL[,EMAIL...]."
+                "manager:EMAIL, people:EMAIL[,EMAIL...] or group:NAME."
             )
         parts = [part.strip() for part in rest.split(",") if part.strip()]
         if not parts:
@@ -74,7 +75,7 @@ def spec_from_options(
     return RuleSpec(
         course_slug=course_slug,
         audience=kind,
-        audience_values=tuple(names) if kind in ("departments", "locations") else (),
+        audience_values=tuple(names) if kind in ("departments", "locations", "groups") else (),
         manager_email=names[0] if kind == "manager" else None,
         people_emails=tuple(names) if kind == "people" else (),
         due_days=due_days,

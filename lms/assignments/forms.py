@@ -17,9 +17,10 @@ AUDIENCE_CHOICES = [
     SelectChoice("locations", "One or more locations"),
     SelectChoice("manager", "A manager's whole reporting line"),
     SelectChoice("people", "Named people"),
+    SelectChoice("groups", "People in one or more directory groups"),
 ]
 # Which form field the service's reason belongs to, per audience.
-_VALUES_FIELD = {"departments": "departments", "locations": "locations"}
+_VALUES_FIELD = {"departments": "departments", "locations": "locations", "groups": "groups"}
 
 
 class RuleForm(FlaskForm):
@@ -39,6 +40,12 @@ class RuleForm(FlaskForm):
         "Locations",
         validate_choice=False,
         description="For “One or more locations”. Hold Ctrl (or ⌘) to choose several.",
+    )
+    groups = SelectMultipleField(
+        "Directory groups",
+        validate_choice=False,
+        description="For “People in one or more directory groups”: the groups your identity "
+        "provider sends through SCIM. Hold Ctrl (or ⌘) to choose several.",
     )
     manager = EmailField(
         "Manager's email",
@@ -71,6 +78,8 @@ class RuleForm(FlaskForm):
             values = list(self.departments.data or [])
         elif audience == "locations":
             values = list(self.locations.data or [])
+        elif audience == "groups":
+            values = list(self.groups.data or [])
         emails = re.split(r"[\s,;]+", self.people.data or "") if audience == "people" else []
         return RuleSpec(
             course_slug=self.course.data or "",
@@ -88,6 +97,7 @@ class RuleForm(FlaskForm):
         self.audience.data = spec.audience
         self.departments.data = list(spec.audience_values) if spec.audience == "departments" else []
         self.locations.data = list(spec.audience_values) if spec.audience == "locations" else []
+        self.groups.data = list(spec.audience_values) if spec.audience == "groups" else []
         self.manager.data = spec.manager_email or ""
         self.people.data = "\n".join(spec.people_emails)
         self.due_days.data = spec.due_days

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from lms.db import Base, created_at, intpk, updated_at
 
-AUDIENCES = ("everyone", "departments", "locations", "manager", "people")
+AUDIENCES = ("everyone", "departments", "locations", "manager", "people", "groups")
 
 
 class AssignmentRule(Base):
@@ -16,7 +16,8 @@ class AssignmentRule(Base):
     id: Mapped[intpk]
     course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"), index=True)
     audience: Mapped[str] = mapped_column(String(20))
-    # Department or location names, or employee ids (HRIS), depending on the audience.
+    # Department or location names, employee ids (HRIS) or directory group ids, depending on
+    # the audience.
     audience_values: Mapped[list[str]] = mapped_column(JSON, default=list)
     manager_id: Mapped[int | None] = mapped_column(ForeignKey("employees.id"))
     due_days: Mapped[int]

@@ -1,7 +1,8 @@
 """Each active rule with its coverage and completion so far, for the rules page and `list`.
 
 Three queries whatever the number of rules and people: the rules with their courses, the
-managers they name, and one statement that counts every rule's people and enrollments.
+managers they name, and one statement that counts every rule's people and enrollments
+(and one more for the names of the directory groups rules name, if any do).
 """
 
 from __future__ import annotations
@@ -11,11 +12,12 @@ from dataclasses import dataclass
 from sqlalchemy import Select, and_, case, func, literal, select, union_all
 from sqlalchemy.orm import Session
 
-from lms.assignments.audience import audience
+from lms.assignments.audience import audience, group_ids
 from lms.assignments.models import AssignmentRule
 from lms.assignments.services import audience_in_words
 from lms.courses.models import Course
 from lms.learning.models import Enrollment
+from lms.people.groups import group_names
 from lms.people.models import Employee
 from lms.percentages import share
 
@@ -58,6 +60,7 @@ def rules_overview(session: Session) -> list[RuleRow]:
         if manager_ids
         else {}
     )
+    groups = group_names(session, (i for rule, _ in rows for i in group_ids(rule)))
     counts = {
         rule_id: (covered, assigned, completed, exempted)
         for rule_id, covered, assigned, completed, exempted in session.execute(
@@ -68,7 +71,7 @@ def rules_overview(session: Session) -> list[RuleRow]:
         RuleRow(
             rule,
             slug,
-            audience_in_words(rule, emails.get(rule.manager_id or 0)),
+            audience_in_words(rule, emails.get(rule.manager_id or 0), groups),
             *(int(n or 0) for n in counts.get(rule.id, (0, 0, 0, 0))),
         )
         for rule, slug in rows

@@ -8,13 +8,13 @@ enrollments lives in `lms.assignments.sync`.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from lms.assignments.audience import audience
+from lms.assignments.audience import audience, group_ids
 from lms.assignments.models import AUDIENCES, AssignmentRule
 from lms.assignments.sync import SyncSummary, sync_after_import, sync_assignments
 from lms.audit import services as audit
@@ -22,6 +22,7 @@ from lms.clock import add_months
 from lms.courses.models import PUBLISHED, Course, CourseVersion
 from lms.courses.services import current_versions
 from lms.learning.models import Enrollment
+from lms.people.groups import all_groups, group_names
 from lms.people.models import Employee
 
 log = logging.getLogger(__name__)
@@ -58,7 +59,8 @@ class RuleSpec:
 
     course_slug: str
     audience: str
-    # Department or location names; for "people", HRIS ids (people_emails is the friendlier way).
+    # Department, location or directory group names; for "people", HRIS ids (people_emails is
+    # the friendlier way).
     audience_values: tuple[str, ...] = ()
     manager_email: str | None = None
     due_days: int = 30
@@ -94,6 +96,10 @@ def _check(session: Session, spec: RuleSpec) -> _Checked:
         reason = _unknown_names(session, spec.audience, values)
         if reason:
             reasons["audience_values"] = reason
+    if spec.audience == "groups":
+        values, reason = _group_ids(session, values)
+        if reason:
+            reasons["audience_values"] = reason
     if spec.audience == "people":
         values, reason = _people_ids(session, values, spec.people_emails)
         if reason:
@@ -127,6 +133,23 @@ def _unknown_names(session: Session, audience: str, names: list[str]) -> str | N
         return None
     listed = ", ".join(sorted(known)) or "none yet"
     return f"No one works in the {kind} {_quoted(unknown)}. The {audience} are: {listed}."
+
+
+def _group_ids(session: Session, names: list[str]) -> tuple[list[str], str | None]:
+    """The directory groups' ids (the rule stores those, so a renamed group stays chosen)."""
+    groups = {group.display_name: group.id for group in all_groups(session)}
+    if not groups:
+        return [], (
+            "There are no directory groups yet: your identity provider sends them through "
+            "SCIM once you assign groups to Postwise there."
+        )
+    if not names:
+        return [], "Choose at least one directory group."
+    unknown = [name for name in names if name not in groups]
+    if unknown:
+        listed = ", ".join(sorted(groups))
+        return [], f"There is no directory group {_quoted(unknown)}. The groups are: {listed}."
+    return [str(groups[name]) for name in dict.fromkeys(names)], None
 
 
 def _people_ids(
@@ -171,7 +194,10 @@ def create_rule(session: Session, spec: RuleSpec, *, actor_id: int | None) -> As
     session.add(rule)
     session.flush()
     description = describe_rule(
-        rule, course_title(session, checked.course), _email(checked.manager)
+        rule,
+        course_title(session, checked.course),
+        _email(checked.manager),
+        group_names(session, group_ids(rule)),
     )
     audit.record(session, "rule.created", description, actor_id=actor_id, after=description)
     log.info("rule %s created: %s", rule.id, description)
@@ -236,7 +262,7 @@ def rule_name(session: Session, rule: AssignmentRule) -> str:
         course = session.get(Course, rule.course_id)
         title = course.slug if course else f"course {rule.course_id}"
     manager = session.get(Employee, rule.manager_id) if rule.manager_id else None
-    who = audience_in_words(rule, _email(manager))
+    who = audience_in_words(rule, _email(manager), group_names(session, group_ids(rule)))
     return f"{who[:1].upper()}{who[1:]}: {title}"
 
 
@@ -323,11 +349,16 @@ def spec_of(session: Session, rule: AssignmentRule) -> RuleSpec:
                 .order_by(Employee.email)
             )
         )
+    values = tuple(rule.audience_values) if rule.audience != "people" else ()
+    if rule.audience == "groups":
+        # A deleted group cannot be chosen again: the form shows the groups there are.
+        names = group_names(session, group_ids(rule))
+        values = tuple(names[i] for i in group_ids(rule) if i in names)
     manager = session.get(Employee, rule.manager_id) if rule.manager_id else None
     return RuleSpec(
         course_slug=course.slug,
         audience=rule.audience,
-        audience_values=tuple(rule.audience_values) if rule.audience != "people" else (),
+        audience_values=values,
         manager_email=_email(manager),
         due_days=rule.due_days,
         recertify_months=rule.recertify_months,
@@ -353,7 +384,12 @@ def rule_in_words(session: Session, rule: AssignmentRule) -> str:
     course = session.get(Course, rule.course_id)
     manager = session.get(Employee, rule.manager_id) if rule.manager_id else None
     assert course is not None
-    return describe_rule(rule, course_title(session, course), _email(manager))
+    return describe_rule(
+        rule,
+        course_title(session, course),
+        _email(manager),
+        group_names(session, group_ids(rule)),
+    )
 
 
 def course_title(session: Session, course: Course) -> str:
@@ -362,9 +398,16 @@ def course_title(session: Session, course: Course) -> str:
     return version.title if version is not None else course.slug
 
 
-def audience_in_words(rule: AssignmentRule, manager_email: str | None = None) -> str:
-    """Who a rule covers, as a sentence fragment: "departments Sales, Support"."""
+def audience_in_words(
+    rule: AssignmentRule,
+    manager_email: str | None = None,
+    groups: Mapping[int, str] | None = None,
+) -> str:
+    """Who a rule covers, as a sentence fragment: "departments Sales, Support"; `groups`
+    names the directory groups that still exist (see group_names)."""
     manager = manager_email or f"employee #{rule.manager_id}"
+    if rule.audience == "groups":
+        return _groups_in_words(group_ids(rule), groups or {})
     return {
         "everyone": "everyone",
         "departments": "departments " + ", ".join(rule.audience_values),
@@ -374,10 +417,29 @@ def audience_in_words(rule: AssignmentRule, manager_email: str | None = None) ->
     }[rule.audience]
 
 
-def describe_rule(rule: AssignmentRule, course_title: str, manager_email: str | None = None) -> str:
+def _groups_in_words(ids: list[int], names: Mapping[int, str]) -> str:
+    """ "people in the directory groups Marketing, Sales", saying so when one was deleted."""
+    named = [names[i] for i in ids if i in names]
+    deleted = len(ids) - len(named)
+    words = ""
+    if named:
+        noun = "group" if len(named) == 1 else "groups"
+        words = f"people in the directory {noun} " + ", ".join(named)
+    if deleted:
+        gone = "a directory group" if deleted == 1 else f"{deleted} directory groups"
+        words += f" and in {gone} since deleted" if named else f"people in {gone} since deleted"
+    return words
+
+
+def describe_rule(
+    rule: AssignmentRule,
+    course_title: str,
+    manager_email: str | None = None,
+    groups: Mapping[int, str] | None = None,
+) -> str:
     """A rule in words, for the audit log, the rules page and the command line."""
     every = f", recertify every {rule.recertify_months} months" if rule.recertify_months else ""
     return (
-        f"{course_title} for {audience_in_words(rule, manager_email)}, "
+        f"{course_title} for {audience_in_words(rule, manager_email, groups)}, "
         f"due in {rule.due_days} days{every}"
     )

@@ -34,6 +34,7 @@ from lms.assignments.sync import sync_assignments
 from lms.courses.models import PUBLISHED
 from lms.courses.services import list_courses
 from lms.dbsession import db_session
+from lms.people.groups import all_groups
 
 bp = Blueprint("assignments", __name__, url_prefix="/admin/rules")
 
@@ -127,7 +128,8 @@ def _rule_page(rule_id: int | None) -> ResponseReturnValue:
 
 
 def _offer_choices(session: Session, form: RuleForm) -> None:
-    """Courses with a published version, and the departments and locations people are in."""
+    """Courses with a published version, the departments and locations people are in, and
+    the directory groups there are."""
     form.course.choices = [SelectChoice("", "Choose a course")] + [
         SelectChoice(listing.slug, listing.title)
         for listing in list_courses(session)
@@ -136,3 +138,6 @@ def _offer_choices(session: Session, form: RuleForm) -> None:
     names = audience_names(session)
     form.departments.choices = [SelectChoice(name, name) for name in names["departments"]]
     form.locations.choices = [SelectChoice(name, name) for name in names["locations"]]
+    form.groups.choices = [
+        SelectChoice(group.display_name, group.display_name) for group in all_groups(session)
+    ]

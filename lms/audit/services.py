@@ -38,6 +38,8 @@ ACTIONS = (
     "scim.user_changed",
     "scim.user_renumbered",
     "person.created_at_sign_in",
+    "scim.group_changed",
+    "scim.group_deleted",
 )
 
 # What each action is called where people read the log: the codes above stay for filters,
@@ -65,6 +67,8 @@ ACTION_LABELS = {
     "scim.user_changed": "Changed a person through SCIM",
     "scim.user_renumbered": "Changed a person's employee id through SCIM",
     "person.created_at_sign_in": "Person created at first sign-in",
+    "scim.group_changed": "Changed a directory group through SCIM",
+    "scim.group_deleted": "Deleted a directory group through SCIM",
 }
 
 

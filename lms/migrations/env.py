@@ -11,6 +11,7 @@ from lms.courses import models as _courses_models  # noqa: F401
 from lms.db import Base, UTCDateTime
 from lms.learning import models as _learning_models  # noqa: F401
 from lms.mail import models as _mail_models  # noqa: F401
+from lms.people import groups as _people_groups  # noqa: F401
 from lms.people import models as _people_models  # noqa: F401
 from lms.precheck import models as _precheck_models  # noqa: F401
 from lms.purpose import models as _purpose_models  # noqa: F401

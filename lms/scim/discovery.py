@@ -16,6 +16,7 @@ from scim2_models import (
     EnterpriseUser,
     ETag,
     Filter,
+    Group,
     Meta,
     Patch,
     ResourceType,
@@ -29,6 +30,7 @@ from scim2_models import (
 from lms.scim.schema import ENTERPRISE
 
 USER_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:User"
+GROUP_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:Group"
 # The attributes Postwise stores or derives; everything else in RFC 7643's User is left out.
 # (externalId is common to every resource: the employee id. employeeNumber is read as the
 # employee id when a provider sends no externalId, and not echoed, as the two would clash.)
@@ -40,6 +42,9 @@ MANAGER_PARTS = {"value", "$ref"}
 # Every person in Postwise has a work address, a first and last name (as in an HRIS file) and
 # is active or not: none of these can be removed (a new user without "active" is active).
 REQUIRED = {"name", "name.givenName", "name.familyName", "emails", "emails.value", "active"}
+# A group has a name and members, each a User by id ($ref is filled in), as in RFC 7643 §8.7.1.
+GROUP_ATTRIBUTES = {"displayName", "members"}
+MEMBER_PARTS = {"value", "$ref"}
 
 
 def service_provider_config(base: str) -> dict[str, Any]:
@@ -66,7 +71,7 @@ def service_provider_config(base: str) -> dict[str, Any]:
 
 
 def resource_types(base: str) -> list[dict[str, Any]]:
-    """One resource type: User, with the enterprise extension (Groups are not offered)."""
+    """User, with the enterprise extension, and Group (members are Users)."""
     user_type = ResourceType(
         id="User",
         name="User",
@@ -76,15 +81,24 @@ def resource_types(base: str) -> list[dict[str, Any]]:
         schema_extensions=[SchemaExtension(schema_=ENTERPRISE, required=False)],
         meta=Meta(resource_type="ResourceType", location=f"{base}/ResourceTypes/User"),
     )
-    return [user_type.model_dump(scim_ctx=Context.RESOURCE_QUERY_RESPONSE)]
+    group_type = ResourceType(
+        id="Group",
+        name="Group",
+        endpoint="/Groups",
+        description="A directory group: its members can be given courses by assignment rules",
+        schema_=GROUP_SCHEMA,
+        meta=Meta(resource_type="ResourceType", location=f"{base}/ResourceTypes/Group"),
+    )
+    return [t.model_dump(scim_ctx=Context.RESOURCE_QUERY_RESPONSE) for t in (user_type, group_type)]
 
 
 def schemas(base: str) -> list[dict[str, Any]]:
-    """The User and enterprise User schemas, trimmed to the attributes Postwise keeps."""
+    """The User, enterprise User and Group schemas, trimmed to the attributes Postwise keeps."""
     found = []
     for model, keep, parts in (
         (User, USER_ATTRIBUTES, {"name": NAME_PARTS, "emails": EMAIL_PARTS}),
         (EnterpriseUser, ENTERPRISE_ATTRIBUTES, {"manager": MANAGER_PARTS}),
+        (Group, GROUP_ATTRIBUTES, {"members": MEMBER_PARTS}),
     ):
         schema: Schema = model.to_schema()
         schema.attributes = [a for a in schema.attributes or [] if a.name in keep]

@@ -18,6 +18,7 @@ from scim2_models import (
     Context,
     ListResponse,
     NotFoundException,
+    NotImplementedException,
     PatchOp,
     PreconditionFailedException,
     ResponseParameters,
@@ -25,6 +26,7 @@ from scim2_models import (
     SearchRequest,
     UnauthorizedException,
 )
+from sqlalchemy import Select
 from sqlalchemy.orm import Session
 from werkzeug.exceptions import HTTPException
 
@@ -139,11 +141,19 @@ def users() -> ResponseReturnValue:
     return _users_page(search, _wanted())
 
 
-@bp.post("/Users/.search")
 @bp.post("/.search")
+def search_everything() -> ResponseReturnValue:
+    """Searching users and groups in one list is not offered: RFC 7644 §3.4.3 lets a
+    server answer 501, and scim2-tester treats it so."""
+    raise NotImplementedException(
+        detail="searching users and groups at once is not supported: POST the search to "
+        "/Users/.search or /Groups/.search"
+    )
+
+
+@bp.post("/Users/.search")
 def search_users() -> ResponseReturnValue:
-    """RFC 7644 §3.4.3: the query in a body instead of the URL. Users are the only resource
-    searched, so /.search and /Users/.search answer alike."""
+    """RFC 7644 §3.4.3: the query in a body instead of the URL."""
     search = SearchRequest.model_validate(_body(), scim_ctx=Context.SEARCH_REQUEST)
     wanted = ResponseParameters[ScimUser].model_validate(
         {"attributes": search.attributes, "excludedAttributes": search.excluded_attributes}
@@ -212,7 +222,7 @@ def delete_user(scim_id: str) -> ResponseReturnValue:
     session = db_session()
     person = _matching(session, scim_id)
     services.deactivate_person(session, person, _user(session, person), token_name=g.scim_token[1])
-    _commit(session, person)
+    _commit(session, person_and_line(person.id))
     return Response(status=204)
 
 
@@ -232,7 +242,14 @@ def unknown(unknown: str) -> ResponseReturnValue:
     raise NotFoundException(detail=f"there is nothing at /scim/v2/{unknown}")
 
 
-KNOWN_ENDPOINTS = {"ServiceProviderConfig", "ResourceTypes", "Schemas", "Users", ".search"}
+KNOWN_ENDPOINTS = {
+    "ServiceProviderConfig",
+    "ResourceTypes",
+    "Schemas",
+    "Users",
+    "Groups",
+    ".search",
+}
 
 
 def _matching(session: Session, scim_id: str) -> Employee:
@@ -249,15 +266,15 @@ def _matching(session: Session, scim_id: str) -> Employee:
 
 
 def _saved(session: Session, person: Employee, status: int = 200) -> ResponseReturnValue:
-    _commit(session, person)
+    _commit(session, person_and_line(person.id))
     session.refresh(person)
     return _resource(_user(session, person), status)
 
 
-def _commit(session: Session, person: Employee) -> None:
-    # As the HRIS import does: assignment rules pick up new and changed people at once, here
-    # only the person and those below them (a move takes their reports along).
-    run_after_people_import(current_app, session, person_and_line(person.id))
+def _commit(session: Session, people: Select[tuple[int]] | None) -> None:
+    """As after an HRIS import, assignment rules pick up new and changed people at once; here
+    only `people`, those the call could change (None: everyone)."""
+    run_after_people_import(current_app, session, people)
     session.commit()
 
 
