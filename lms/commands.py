@@ -20,6 +20,7 @@ from lms.people.cli import people_cli
 from lms.precheck.cli import precheck_command
 from lms.purpose.cli import purpose_cli
 from lms.reports.cli import reports_cli
+from lms.webhooks.cli import webhooks_cli
 
 db_cli = AppGroup("db", help="Create and upgrade the database schema.")
 
@@ -77,6 +78,7 @@ def register(app: Flask) -> None:
         reports_cli,
         mail_cli,
         purpose_cli,
+        webhooks_cli,
     )
     for command in (*groups, demo_command, precheck_command, backup_command, restore_command):
         app.cli.add_command(command)

@@ -16,6 +16,8 @@ from sqlalchemy.orm import Session
 from lms import clock
 from lms.clock import add_months
 from lms.courses.models import Course, CourseVersion
+from lms.events import CERTIFICATE_ISSUED, record_event
+from lms.learning.announce import learning_facts
 from lms.learning.models import Certificate, Enrollment
 from lms.people.models import Employee
 
@@ -87,6 +89,19 @@ def issue_certificate(session: Session, enrollment: Enrollment) -> Certificate:
     )
     session.add(certificate)
     session.flush()
+    record_event(
+        session,
+        CERTIFICATE_ISSUED,
+        learning_facts(session, enrollment.employee_id, enrollment.version_id)
+        | {
+            "enrollment_id": enrollment.id,
+            "certificate": {
+                "code": certificate.code,
+                "issued_at": certificate.issued_at,
+                "valid_until": certificate.valid_until,
+            },
+        },
+    )
     log.info(
         "certificate issued for enrollment %s of employee %s",
         enrollment.id,

@@ -11,6 +11,8 @@ from sqlalchemy.orm import Session
 from lms import clock
 from lms.courses.models import PUBLISHED, RETIRED, WITHOUT_CONTENT, Course, CourseVersion
 from lms.courses.textdiff import ChangedLine, line_changes
+from lms.events import ATTESTATION_RECORDED, record_event
+from lms.learning.announce import learning_facts
 from lms.learning.models import Attestation
 
 log = logging.getLogger(__name__)
@@ -133,6 +135,12 @@ def acknowledge(
     )
     session.add(attestation)
     session.flush()
+    record_event(
+        session,
+        ATTESTATION_RECORDED,
+        learning_facts(session, employee_id, version.id)
+        | {"attestation_id": attestation.id, "acknowledged_at": attestation.acknowledged_at},
+    )
     log.info("employee %s acknowledged guideline version %d", employee_id, version.number)
     return attestation
 

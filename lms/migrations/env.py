@@ -9,6 +9,7 @@ from lms.assignments import models as _assignment_models  # noqa: F401  (registe
 from lms.audit import models as _audit_models  # noqa: F401
 from lms.courses import models as _courses_models  # noqa: F401
 from lms.db import Base, UTCDateTime
+from lms.events import models as _event_models  # noqa: F401
 from lms.learning import models as _learning_models  # noqa: F401
 from lms.mail import models as _mail_models  # noqa: F401
 from lms.people import groups as _people_groups  # noqa: F401
@@ -17,6 +18,7 @@ from lms.precheck import models as _precheck_models  # noqa: F401
 from lms.purpose import models as _purpose_models  # noqa: F401
 from lms.scim import models as _scim_models  # noqa: F401
 from lms.sso import models as _sso_models  # noqa: F401
+from lms.webhooks import models as _webhook_models  # noqa: F401
 
 engine = context.config.attributes["engine"]
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from itertools import islice
 from typing import Any, TypeVar
 
@@ -18,6 +19,8 @@ from sqlalchemy.orm import Session
 from lms import clock
 from lms.audit import services as audit
 from lms.db import serialize
+from lms.events import PERSON_DEACTIVATED, record_event
+from lms.people.announce import person_facts
 from lms.people.hris import HrisFile, HrisFileError, PersonRecord, read_hris_csv
 from lms.people.import_plan import ImportPlan, StoredPerson, plan_import
 from lms.people.import_preview import PlanPreview, preview_plan, protection_problems
@@ -236,6 +239,21 @@ def _apply(
             .values(is_active=False, updated_at=now)
         )
         progress.advance(len(batch))
+    _announce_deactivations(session, plan, now)
+
+
+def _announce_deactivations(session: Session, plan: ImportPlan, now: datetime) -> None:
+    """One person.deactivated event per person this import made inactive (a missing row,
+    or a status column, SCIM's active=false or HRIS's), in the import's transaction."""
+    ids = list(plan.deactivations)
+    ids += [
+        current.id for current, record in plan.updates if current.is_active and not record.is_active
+    ]
+    for batch in _batches(ids):
+        for person in session.scalars(select(Employee).where(Employee.id.in_(batch))):
+            record_event(
+                session, PERSON_DEACTIVATED, {"person": person_facts(person), "deactivated_at": now}
+            )
 
 
 def _free_moved_emails(session: Session, plan: ImportPlan) -> None:

@@ -1,0 +1,43 @@
+"""`lms webhooks add` and `lms webhooks send` (cron, like `lms mail send`; see the README)."""
+
+from __future__ import annotations
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from lms.dbsession import command_session, database
+from lms.events import KINDS
+from lms.webhooks.delivery import RetryPolicy, send_due
+from lms.webhooks.subscriptions import SubscriptionError, add_subscription
+
+webhooks_cli = AppGroup("webhooks", help="Subscribe URLs to events, and deliver what is due.")
+
+
+@webhooks_cli.command("add")
+@click.argument("url")
+@click.option(
+    "--event",
+    "kinds",
+    multiple=True,
+    type=click.Choice(KINDS),
+    help="An event to send (repeat it; default: all).",
+)
+def add_command(url: str, kinds: tuple[str, ...]) -> None:
+    """Subscribe URL to events and print its signing secret (shown this once only)."""
+    production = current_app.config["ENV"] == "production"
+    with command_session() as session:
+        try:
+            added = add_subscription(session, url, list(kinds or KINDS), production=production)
+        except SubscriptionError as problem:
+            raise click.ClickException(f"{problem} Nothing was added.") from None
+    click.echo(f"Subscribed {added.subscription.url} to {', '.join(added.subscription.kinds)}.")
+    click.echo(f"Signing secret (copy it now, it is not shown again): {added.secret}")
+
+
+@webhooks_cli.command("send")
+@click.option("--batch-size", type=click.IntRange(min=1), default=50, show_default=True)
+def send_command(batch_size: int) -> None:
+    """Post every due delivery; failures are tried again later, waiting longer each time."""
+    summary = send_due(database().sessions, policy=RetryPolicy(), batch_size=batch_size)
+    click.echo(f"Webhooks: {summary}.")

@@ -1,0 +1,76 @@
+"""Adding, pausing and removing subscriptions, with the URL checks that keep them safe."""
+
+from __future__ import annotations
+
+import ipaddress
+import secrets
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from sqlalchemy.orm import Session
+
+from lms.events import KINDS
+from lms.webhooks.models import WebhookSubscription
+
+LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
+
+
+class SubscriptionError(ValueError):
+    """What is wrong with a subscription, in words for the person adding it."""
+
+
+@dataclass(frozen=True)
+class NewSubscription:
+    subscription: WebhookSubscription
+    secret: str  # shown once to whoever added it
+
+
+def check_url(url: str, *, production: bool) -> str:
+    """The URL if Postwise may post to it, else SubscriptionError saying why.
+
+    Production posts only over https and never to loopback, private or link-local
+    addresses written as such (so a subscription cannot reach inside the network).
+    Elsewhere http is allowed, but only to loopback, for local receivers and tests.
+    """
+    url = url.strip()
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise SubscriptionError("The URL must start with https:// and name a host.")
+    if parts.username or parts.password:
+        raise SubscriptionError("Leave the user name and password out of the URL.")
+    host = parts.hostname
+    if production:
+        if parts.scheme != "https":
+            raise SubscriptionError("Use an https:// URL: deliveries carry personal data.")
+        if host in LOOPBACK_NAMES or _internal_address(host):
+            raise SubscriptionError(
+                f"{host} is an internal address; Postwise only posts to public hosts."
+            )
+    elif parts.scheme == "http" and host not in LOOPBACK_NAMES:
+        raise SubscriptionError("Use https://, or http:// only to localhost or 127.0.0.1.")
+    return url
+
+
+def _internal_address(host: str) -> bool:
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False  # a name: see docs/webhooks.md on DNS
+    return not address.is_global
+
+
+def add_subscription(
+    session: Session, url: str, kinds: list[str], *, production: bool
+) -> NewSubscription:
+    """A new subscription with a fresh signing secret (the caller commits and shows it)."""
+    url = check_url(url, production=production)
+    unknown = sorted(set(kinds) - set(KINDS))
+    if unknown or not kinds:
+        raise SubscriptionError(f"Choose events from: {', '.join(KINDS)}.")
+    secret = "whsec_" + secrets.token_urlsafe(32)
+    subscription = WebhookSubscription(
+        url=url, events=" ".join(k for k in KINDS if k in kinds), secret=secret
+    )
+    session.add(subscription)
+    session.flush()
+    return NewSubscription(subscription, secret)
