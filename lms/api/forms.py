@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import EmailField, SelectMultipleField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Optional
 
 from lms.api.models import ApiClient
@@ -24,7 +25,7 @@ class ClientForm(FlaskForm):
     )
     scopes = SelectMultipleField(
         "Permissions",
-        choices=list(SCOPES.items()),
+        choices=[SelectChoice(scope, label) for scope, label in SCOPES.items()],
         validators=[DataRequired("Choose at least one permission.")],
         description="What the client may do. Hold Ctrl (or ⌘) to choose several.",
     )

@@ -41,11 +41,13 @@ def get_token(app: Flask, new: NewClient, **extra: str) -> TestResponse:
 
 @pytest.fixture
 def api(app: Flask, make_client: Callable[..., NewClient]) -> Callable[..., TestResponse]:
-    """GET an API path with a fresh token of an everyone-scoped client: api("/completions")."""
-    access = get_token(app, make_client()).get_json()["access_token"]
+    """GET an API path as an everyone-scoped client: api("/completions"). Each call gets a
+    fresh token, so tests may move the clock past a token's hour."""
+    new = make_client()
     client = app.test_client()
 
     def call(path: str, **headers: Any) -> TestResponse:
+        access = get_token(app, new).get_json()["access_token"]
         headers.setdefault("Authorization", f"Bearer {access}")
         return client.get(f"/api/v1{path}" if path.startswith("/") else path, headers=headers)
 
