@@ -406,6 +406,13 @@ ACCESS_TABLE = [
     ),
     # The REST API: a bearer token from an API client, never a session (401 without one).
     Row("api.completions", "GET", lambda o: "/api/v1/completions", _outcomes(401, 401, 401, 401)),
+    Row("api.people", "GET", lambda o: "/api/v1/people", _outcomes(401, 401, 401, 401)),
+    Row(
+        "api.one_person",
+        "GET",
+        lambda o: f"/api/v1/people/{o['staff'].id}",
+        _outcomes(401, 401, 401, 401),
+    ),
     # No client credentials: OAuth2's own 400 (unsupported or missing grant).
     Row("api_token.token", "POST", lambda o: "/api/v1/token", _outcomes(400, 400, 400, 400)),
     # The contract and its docs page are public: they hold no data.

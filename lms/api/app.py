@@ -9,7 +9,8 @@ from flask import Flask
 from flask_smorest import Api
 from flask_smorest.utils import prepare_response
 
-from lms.api import completion_views, docs_views, oauth, token_views
+from lms.api import completion_views, docs_views, oauth, people_views, token_views
+from lms.api.blueprint import bp
 from lms.api.problems import PREFIX, PROBLEM_JSON
 from lms.api.schemas import ProblemSchema
 from lms.api.scopes import SCOPES
@@ -21,6 +22,9 @@ SETTINGS: dict[str, Any] = {
     "OPENAPI_URL_PREFIX": PREFIX,
     "OPENAPI_JSON_PATH": "openapi.json",  # no Swagger UI or ReDoc: they load from a CDN
 }
+
+# The modules whose routes are on the API's blueprint (importing them adds the routes).
+ROUTES = (completion_views, people_views)
 
 
 class PostwiseApi(Api):
@@ -56,7 +60,7 @@ def init_app(app: Flask) -> None:
             "flows": {"clientCredentials": {"tokenUrl": f"{PREFIX}/token", "scopes": SCOPES}},
         },
     )
-    api.register_blueprint(completion_views.bp)
+    api.register_blueprint(bp)  # with the routes of completion_views and people_views
     app.register_blueprint(token_views.bp)
     app.register_blueprint(docs_views.bp)
     app.extensions["postwise_api"] = api

@@ -60,3 +60,38 @@ class CompletionPageSchema(Schema):
 
     data = fields.List(fields.Nested(CompletionSchema), required=True)
     next = fields.String(allow_none=True, required=True)
+
+
+class PeopleQuery(Schema):
+    """Filters and paging of GET /people."""
+
+    updated_since = fields.AwareDateTime(
+        format="iso", metadata={"description": "ISO 8601 with a time zone"}
+    )
+    department = fields.String()
+    limit = fields.Integer(load_default=100, validate=validate.Range(1, MAX_LIMIT))
+    cursor = fields.String(metadata={"description": "from the previous page's next link"})
+
+
+class PersonSchema(Schema):
+    """One person, as the HRIS knows them."""
+
+    id = fields.Integer(required=True)
+    employee_id = fields.String(required=True, metadata={"description": "the HRIS id"})
+    email = fields.String(required=True)
+    first_name = fields.String(required=True)
+    last_name = fields.String(required=True)
+    department = fields.String(allow_none=True, required=True)
+    title = fields.String(allow_none=True, required=True)
+    location = fields.String(allow_none=True, required=True)
+    manager_email = fields.String(allow_none=True, required=True)
+    hire_date = fields.Date(allow_none=True, required=True)
+    active = fields.Boolean(required=True)
+    updated_at = fields.AwareDateTime(required=True)
+
+
+class PeoplePageSchema(Schema):
+    """A page of people and the link to the next (null on the last page)."""
+
+    data = fields.List(fields.Nested(PersonSchema), required=True)
+    next = fields.String(allow_none=True, required=True)

@@ -23,6 +23,8 @@ def test_the_document_is_valid_openapi_3_1(client):
         "cursor",
     }
     assert operation["security"] == [{"oauth2": ["read:completions"]}]
+    person = spec["paths"]["/api/v1/people/{person_id}"]["get"]
+    assert person["security"] == [{"oauth2": ["read:people"]}] and "404" in person["responses"]
     flow = spec["components"]["securitySchemes"]["oauth2"]["flows"]["clientCredentials"]
     assert flow["tokenUrl"] == "/api/v1/token"
     # Errors are documented as problem details.
