@@ -9,7 +9,6 @@ from flask_smorest import Blueprint
 
 from lms.api import cursor
 from lms.api.auth import log_call, rate_key, rate_limit
-from lms.api.problems import problem
 from lms.extensions import csrf, limiter
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1", description="Postwise's REST API.")
@@ -31,8 +30,3 @@ def next_link(last_id: int) -> str:
     args["cursor"] = cursor.encode(last_id)
     base = current_app.config["BASE_URL"].rstrip("/")
     return f"{base}{request.path}?{urlencode(args)}"
-
-
-def bad_parameter(name: str, message: str) -> Response:
-    """A 422 problem naming the parameter at fault (for abort())."""
-    return problem(422, f"Not valid: {name}. {message}", errors={name: [message]})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from lms.api.cursor import Cursor
 from lms.learning.statuses import STATUSES
 
 MAX_LIMIT = 500
@@ -32,7 +33,7 @@ class CompletionQuery(Schema):
     department = fields.String()
     manager = fields.Email(metadata={"description": "a manager's address: their whole line"})
     limit = fields.Integer(load_default=100, validate=validate.Range(1, MAX_LIMIT))
-    cursor = fields.String(metadata={"description": "from the previous page's next link"})
+    cursor = Cursor()
 
 
 class CompletionSchema(Schema):
@@ -70,7 +71,7 @@ class PeopleQuery(Schema):
     )
     department = fields.String()
     limit = fields.Integer(load_default=100, validate=validate.Range(1, MAX_LIMIT))
-    cursor = fields.String(metadata={"description": "from the previous page's next link"})
+    cursor = Cursor()
 
 
 class PersonSchema(Schema):
