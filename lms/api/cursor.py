@@ -7,7 +7,9 @@ from typing import Any
 
 from marshmallow import fields, validate
 
-PATTERN = r"^c[0-9a-f]{1,15}$"
+# Up to 7fffffff: ids are 32-bit integers on PostgreSQL, and a bigger number in a query
+# would be an error there rather than an empty page.
+PATTERN = r"^c[0-7]?[0-9a-f]{1,7}$"
 
 
 def encode(after_id: int) -> str:

@@ -12,7 +12,7 @@ from lms.people.models import Employee
 from lms.people.org import Scope
 
 _manager = aliased(Employee, name="manager")
-MAX_ID = 2**63 - 1
+MAX_ID = 2**31 - 1  # ids are 32-bit integers on PostgreSQL
 
 
 @dataclass(frozen=True)
@@ -78,7 +78,7 @@ def people_page(
 
 def person(session: Session, scope: Scope, person_id: int) -> PersonRow | None:
     """One person, or None when there is nobody with that id in the scope."""
-    if person_id > MAX_ID:  # any integer may come in the URL; the databases stop at 64 bits
+    if person_id > MAX_ID:  # any integer may come in the URL
         return None
     row = session.execute(_people(scope).where(Employee.id == person_id)).first()
     return PersonRow(*row) if row is not None else None

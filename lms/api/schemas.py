@@ -8,6 +8,8 @@ from lms.api.cursor import Cursor
 from lms.learning.statuses import STATUSES
 
 MAX_LIMIT = 500
+# Text parameters never hold a NUL, which no database stores (lms.web_security refuses one).
+NO_NUL = {"pattern": r"^[^\x00]*$"}
 
 
 class ProblemSchema(Schema):
@@ -28,9 +30,9 @@ class CompletionQuery(Schema):
     updated_since = fields.AwareDateTime(
         format="iso", metadata={"description": "ISO 8601 with a time zone"}
     )
-    course = fields.String(metadata={"description": "a course's slug"})
+    course = fields.String(metadata={"description": "a course's slug", **NO_NUL})
     status = fields.String(validate=validate.OneOf(STATUSES))
-    department = fields.String()
+    department = fields.String(metadata=NO_NUL)
     manager = fields.Email(metadata={"description": "a manager's address: their whole line"})
     limit = fields.Integer(load_default=100, validate=validate.Range(1, MAX_LIMIT))
     cursor = Cursor()
@@ -69,7 +71,7 @@ class PeopleQuery(Schema):
     updated_since = fields.AwareDateTime(
         format="iso", metadata={"description": "ISO 8601 with a time zone"}
     )
-    department = fields.String()
+    department = fields.String(metadata=NO_NUL)
     limit = fields.Integer(load_default=100, validate=validate.Range(1, MAX_LIMIT))
     cursor = Cursor()
 

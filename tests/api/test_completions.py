@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import update
 
 from lms import clock
+from lms.api.cursor import encode
 from lms.learning.models import Enrollment
 from lms.learning.statuses import COMPLETED, NOT_STARTED, OVERDUE
 from tests.api.conftest import get_token
@@ -108,7 +109,8 @@ def test_the_manager_filter_takes_their_whole_line(api, enrolled, org):
         ("limit=0", "limit"),
         ("status=finished", "status"),
         ("cursor=not-a-cursor", "cursor"),
-        ("cursor=c12345678901234567", "cursor"),  # too long
+        ("cursor=c80000000", "cursor"),  # past the 32-bit ids
+        ("department=a%00b", "department"),  # a NUL, which no database stores
     ],
 )
 def test_a_bad_parameter_is_a_problem_that_names_it(api, enrolled, query, name):
@@ -180,3 +182,8 @@ def test_too_many_calls_get_a_429_problem(make_app, db, make_client):
     other = get_token(app, make_client(name="Other")).get_json()["access_token"]
     fresh = client.get("/api/v1/completions", headers={"Authorization": f"Bearer {other}"})
     assert fresh.status_code == 200
+
+
+def test_the_last_32_bit_id_still_has_a_cursor(api, enrolled):
+    response = api(f"/completions?cursor={encode(2**31 - 1)}")
+    assert response.status_code == 200 and response.get_json() == {"data": [], "next": None}
