@@ -11,6 +11,8 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from lms import commands, dbsession, errors, logs, web_security
 from lms.access import Viewer, load_viewer
+from lms.api import app as api
+from lms.api.admin_views import bp as api_admin_bp
 from lms.assignments.person_views import bp as person_courses_bp
 from lms.assignments.person_views import course_section
 from lms.assignments.services import sync_after_import
@@ -64,6 +66,7 @@ BLUEPRINTS = (
     scim_bp,
     scim_admin_bp,
     identity_admin_bp,
+    api_admin_bp,
 )
 
 
@@ -94,6 +97,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
+    api.init_app(app)  # /api/v1: its blueprints, OpenAPI document and token endpoint
     saml_views.init_app(app)  # SAML sign-in; its pages answer 404 while SAML is off
     app.jinja_env.filters["sanitized"] = sanitized
     app.jinja_env.globals["mail_enabled"] = bool(app.config["SMTP_HOST"])

@@ -142,3 +142,8 @@ def report_scope(viewer: Viewer) -> Scope:
     if viewer.is_manager:
         return Scope(viewer.id)
     abort(403)
+
+
+def api_scope(manager_id: int | None) -> Scope:
+    """Whose records an API client sees: everyone, or the line of the manager HR chose."""
+    return EVERYONE if manager_id is None else Scope(manager_id)

@@ -23,6 +23,7 @@ DEFAULTS: dict[str, Any] = {
     "RATELIMIT_ENABLED": True,
     "TRUSTED_PROXIES": 0,  # how many reverse proxies stand in front of the app
     "SIGN_IN_RATE_LIMIT": "30 per minute",
+    "API_RATE_LIMIT": "600 per minute",  # per API client (per address at /api/v1/token)
     "SESSION_IDLE_MINUTES": 30,
     "SESSION_MAX_HOURS": 12,
     "INVITE_MAX_AGE_HOURS": 72,

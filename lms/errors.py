@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, g, render_template
+from flask import Flask, Response, g, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
+
+from lms.api.problems import from_http_error, is_api_path, problem
 
 security_log = logging.getLogger("lms.security")
 
@@ -48,9 +50,7 @@ def render_error(
     """The error page for a code, with a title and message of the view's own if it has them."""
     # A failed flush leaves the request's session unusable; the page itself (the header shows
     # who is signed in) must be able to read again.
-    session = g.get("db_session")
-    if session is not None:
-        session.rollback()
+    _rollback()
     default_title, default_message = MESSAGES.get(code, MESSAGES[400])
     return (
         render_template(
@@ -73,12 +73,24 @@ def _csrf_error(error: CSRFError) -> tuple[str, int]:
     )
 
 
-def _http_error(error: HTTPException) -> tuple[str, int] | HTTPException:
+def _http_error(error: HTTPException) -> tuple[str, int] | HTTPException | Response:
     if error.code is None or error.code < 400:
         return error
+    if is_api_path(request.path):  # other systems read these: problem details, not a page
+        _rollback()
+        return from_http_error(error)
     return render_error(error.code)
 
 
-def _unexpected_error(error: Exception) -> tuple[str, int]:
+def _unexpected_error(error: Exception) -> tuple[str, int] | Response:
     logging.getLogger("lms").exception("unhandled error", exc_info=error)
+    if is_api_path(request.path):
+        _rollback()
+        return problem(InternalServerError.code)
     return render_error(InternalServerError.code)
+
+
+def _rollback() -> None:
+    session = g.get("db_session")
+    if session is not None:
+        session.rollback()

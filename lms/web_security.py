@@ -22,6 +22,7 @@ from werkzeug.exceptions import BadRequest
 from werkzeug.wrappers import Response as BaseResponse
 
 from lms import clock
+from lms.api.problems import is_api_path, problem
 from lms.errors import render_error
 from lms.textcheck import has_unstorable
 
@@ -125,13 +126,16 @@ def without_control(name: str) -> str:
     return cleaned[:60] or "(unnamed)"
 
 
-def _refuse_unstorable_text() -> tuple[str, int] | None:
-    if has_unstorable(request.path):
-        return render_error(404)  # no page of ours has such an address
+def _refuse_unstorable_text() -> tuple[str, int] | BaseResponse | None:
+    if has_unstorable(request.path):  # no page of ours has such an address
+        return problem(404) if is_api_path(request.path) else render_error(404)
     where = unstorable_field()
     if where is None:
         return None
     security_log.warning("refused a request holding a NUL character in %s", where)
+    if is_api_path(request.path):
+        message = "Holds a NUL character (\\x00), which Postwise cannot store."
+        return problem(422, f"Not valid: {where}. {message}", errors={where: [message]})
     return render_error(
         400,
         "That held a character Postwise cannot store",

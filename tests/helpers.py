@@ -24,6 +24,7 @@ SECRETS_IN_LOGS = re.compile(
             r"/invite/[A-Za-z0-9_.-]{20,}",
             r"\$argon2",
             r"pwscim_[A-Za-z0-9_-]{20,}",  # a SCIM bearer token
+            r"pwapi_(secret_)?[A-Za-z0-9_-]{20,}",  # an API client secret or access token
         ]
     )
 )

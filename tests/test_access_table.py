@@ -404,6 +404,39 @@ ACCESS_TABLE = [
         lambda o: "/admin/scim/tokens/999999/revoke",  # no such token
         _outcomes(SIGN_IN, 403, 403, 404),
     ),
+    # The REST API: a bearer token from an API client, never a session (401 without one).
+    Row("api.completions", "GET", lambda o: "/api/v1/completions", _outcomes(401, 401, 401, 401)),
+    Row("api.people", "GET", lambda o: "/api/v1/people", _outcomes(401, 401, 401, 401)),
+    Row(
+        "api.one_person",
+        "GET",
+        lambda o: f"/api/v1/people/{o['staff'].id}",
+        _outcomes(401, 401, 401, 401),
+    ),
+    # No client credentials: OAuth2's own 400 (unsupported or missing grant).
+    Row("api_token.token", "POST", lambda o: "/api/v1/token", _outcomes(400, 400, 400, 400)),
+    # The contract and its docs page are public: they hold no data.
+    Row(
+        "api-docs.openapi_json",
+        "GET",
+        lambda o: "/api/v1/openapi.json",
+        _outcomes(200, 200, 200, 200),
+    ),
+    Row("api_docs.docs", "GET", lambda o: "/api/v1/docs", _outcomes(200, 200, 200, 200)),
+    Row("api_admin.page", "GET", lambda o: "/admin/api-clients", _outcomes(SIGN_IN, 403, 403, 200)),
+    Row(
+        "api_admin.create",
+        "POST",
+        lambda o: "/admin/api-clients",
+        _outcomes(SIGN_IN, 403, 403, 200),
+        data=lambda o: {"name": "Workday", "scopes": "read:people"},
+    ),
+    Row(
+        "api_admin.revoke",
+        "POST",
+        lambda o: "/admin/api-clients/999999/revoke",  # no such client
+        _outcomes(SIGN_IN, 403, 403, 404),
+    ),
     Row(
         "identity_admin.page", "GET", lambda o: "/admin/identity", _outcomes(SIGN_IN, 403, 403, 200)
     ),

@@ -19,6 +19,7 @@ from wtforms import Form, StringField
 from wtforms.fields.core import UnboundField
 
 import lms
+from lms.api.models import ApiClient
 from lms.audit.models import AuditEvent
 from lms.audit.services import record
 from lms.authoring.errors import Invalid
@@ -43,10 +44,12 @@ SAVED_IN = {
     "assignments.person_forms.ExemptForm.reason": Enrollment.reason,
     "assignments.person_forms.RecordCompletionForm.reason": Enrollment.reason,
     "scim.forms.TokenForm.name": ScimToken.name,
+    "api.forms.ClientForm.name": ApiClient.name,
 }
 # form field → why it needs no column limit
 NOT_IN_A_SHORT_COLUMN = {
     "assignments.forms.RuleForm.manager": "looked up among employees, never saved",
+    "api.forms.ClientForm.manager_email": "looked up among employees, never saved",
     "assignments.forms.RuleForm.people": "split into employee ids, each looked up",
     "authoring.forms.NewCourseForm.summary": "Text",
     "authoring.forms.SettingsForm.summary": "Text",

@@ -9,12 +9,14 @@ import pytest
 from sqlalchemy import event
 
 from lms import clock
+from lms.api import clients
 from lms.dbsession import database
 from lms.learning.models import QuizAttempt
 from lms.mail.outbox import Draft, enqueue
 from lms.mail.render import render
 from lms.people.models import Employee
 from lms.scim import tokens
+from tests.api.conftest import get_token
 from tests.helpers import sign_in
 
 ESSENTIALS = "social-media-essentials"
@@ -61,7 +63,7 @@ def _reminder_context(person: Employee, version) -> dict[str, object]:
     }
 
 
-def _statements(app, client, path: str) -> int:
+def _statements(app, client, path: str, headers: dict[str, str] | None = None) -> int:
     engine = database(app).engine
     seen: list[str] = []
 
@@ -70,7 +72,7 @@ def _statements(app, client, path: str) -> int:
 
     event.listen(engine, "before_cursor_execute", count)
     try:
-        response = client.get(path)
+        response = client.get(path, headers=headers)
         assert response.status_code == 200, path
         response.close()
     finally:
@@ -141,3 +143,41 @@ def test_scim_calls_and_tokens_do_not_add_statements(make_app, db, org, make_emp
     _scim_traffic(db, calls=60)
     large = _statements(app, client, path)
     assert small == large, f"{path}: {small} statements with 2 calls, {large} with 62"
+
+
+# person3@example.com is the org's team lead, whose line grows.
+@pytest.mark.parametrize("query", ["limit=500", "limit=10", "manager=person3@example.com&limit=7"])
+def test_an_api_page_runs_the_same_statements_whatever_its_size(
+    app, db, org, shipped_courses, enrol, make_employee, query
+):
+    new = clients.create_client(db, "BI", ["read:completions"], actor_id=None)
+    db.commit()
+    client = app.test_client()
+
+    def statements() -> int:
+        access = get_token(app, new).get_json()["access_token"]
+        path = f"/api/v1/completions?{query}"
+        return _statements(app, client, path, {"Authorization": f"Bearer {access}"})
+
+    _grow(db, org, shipped_courses, enrol, make_employee, people=3)
+    small = statements()
+    _grow(db, org, shipped_courses, enrol, make_employee, people=60)
+    large = statements()
+    assert small == large, f"{query}: {small} statements with 3 people, {large} with 63"
+
+
+def test_api_clients_and_calls_do_not_add_statements(app, db, org, login):
+    def traffic(count: int) -> None:
+        for n in range(count):
+            new = clients.create_client(
+                db, f"Client {n}", ["read:people"], org["lead"].email * (n % 2), actor_id=None
+            )
+            clients.log_call(db, new.client.id, "GET", f"/api/v1/people/{n}", 200 + n % 2, None)
+        db.commit()
+
+    client = login(org["hr"])
+    traffic(2)
+    small = _statements(app, client, "/admin/api-clients")
+    traffic(30)
+    large = _statements(app, client, "/admin/api-clients")
+    assert small == large, f"{small} statements with 2 clients, {large} with 32"

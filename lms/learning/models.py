@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from lms import clock
 from lms.db import Base, intpk
 
 
@@ -59,6 +60,9 @@ class Enrollment(Base):
     completion_recorded_at: Mapped[datetime | None]
     # Why HR exempted, recorded a completion or changed the enrollment by hand.
     reason: Mapped[str | None] = mapped_column(String(500))
+    # Any change to the row, so API clients can fetch only what changed (updated_since).
+    # Statuses that change with time alone (overdue) do not move it.
+    updated_at: Mapped[datetime] = mapped_column(default=clock.now, onupdate=clock.now, index=True)
 
 
 class LessonProgress(Base):

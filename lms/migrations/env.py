@@ -5,7 +5,8 @@ from __future__ import annotations
 from alembic import context
 from alembic.autogenerate.api import AutogenContext
 
-from lms.assignments import models as _assignment_models  # noqa: F401  (registers tables)
+from lms.api import models as _api_models  # noqa: F401  (registers tables)
+from lms.assignments import models as _assignment_models  # noqa: F401
 from lms.audit import models as _audit_models  # noqa: F401
 from lms.courses import models as _courses_models  # noqa: F401
 from lms.db import Base, UTCDateTime

@@ -387,6 +387,29 @@ def export_statement(scope: Scope, filters: CompletionFilter) -> Select[tuple[ob
     )
 
 
+def feed_statement(scope: Scope, filters: CompletionFilter) -> Select[tuple[object, ...]]:
+    """The report's rows with the API's columns (lms.api.completion_feed pages them): the
+    same rows and statuses as the page and the downloads."""
+    columns = [
+        Enrollment.id,
+        Employee.hris_id,
+        Employee.email,
+        _full_name,
+        Employee.department,
+        _manager.email,
+        Course.slug,
+        CourseVersion.number,
+        _status,
+        Enrollment.assigned_at,
+        Enrollment.due_at,
+        Enrollment.started_at,
+        Enrollment.completed_at,
+        Enrollment.score,
+        Enrollment.updated_at,
+    ]
+    return _with_people(_report(columns, scope, filters))
+
+
 def _course_titles() -> Subquery:
     """Each course's title as people know it: its newest published version's (one row per
     course, joined once rather than looked up per row)."""

@@ -22,6 +22,17 @@ from tests.sso.oidc_provider import OidcProvider, oidc_provider
 __all__ = ["oidc_provider"]
 
 
+# The provider is a Node process of its own: with two test runs beside it on two cores, its
+# pages can take longer than the 5 s our own loopback pages are held to.
+PROVIDER_TIMEOUT_MS = 20_000
+
+
+@pytest.fixture(autouse=True)
+def _patient_with_the_provider(page: Page) -> None:
+    page.set_default_timeout(PROVIDER_TIMEOUT_MS)
+    page.set_default_navigation_timeout(PROVIDER_TIMEOUT_MS)
+
+
 @pytest.fixture
 def app(make_app: Callable[..., Flask], oidc_provider: OidcProvider) -> Iterator[Flask]:
     clock.freeze(datetime.now(UTC))  # the provider's tokens carry the real time

@@ -10,7 +10,7 @@ from datetime import timedelta
 
 import psycopg
 import pytest
-from sqlalchemy import make_url, select
+from sqlalchemy import make_url, select, text
 
 from lms import PROJECT_ROOT, clock, migrations
 from lms.assignments.services import RuleSpec, create_rule
@@ -211,14 +211,19 @@ def test_the_migration_completes_guideline_enrollments_acknowledged_before(empty
         session.flush()
         start = clock.now() - timedelta(days=40)
         for person in people:
-            session.add(
-                Enrollment(
-                    employee_id=person.id,
-                    course_id=version.course_id,
-                    assigned_at=start,
-                    due_at=start + timedelta(days=30),
-                    recertify_months=12,
-                )
+            # As SQL, not the model: the model has columns that schema 0010 does not.
+            session.execute(
+                text(
+                    "INSERT INTO enrollments (employee_id, course_id, cycle, source, assigned_at,"
+                    " due_at, recertify_months) VALUES (:person, :course, 1, 'assigned', :start,"
+                    " :due, 12)"
+                ),
+                {
+                    "person": person.id,
+                    "course": version.course_id,
+                    "start": start.replace(tzinfo=None),
+                    "due": (start + timedelta(days=30)).replace(tzinfo=None),
+                },
             )
         acknowledged_at = start + timedelta(days=3)
         session.add_all(

@@ -41,6 +41,8 @@ def url_arguments(db: Session, world: Org) -> dict[str, Any]:
         "draft_id": 1,
         "filename": "css/app.css",
         "token_id": 1,
+        "client_id": 1,
+        "person_id": world["staff"].id,
         "name": "User",
         "schema_id": "urn:ietf:params:scim:schemas:core:2.0:User",
         "scim_id": world["staff"].id,
@@ -51,11 +53,13 @@ def url_arguments(db: Session, world: Org) -> dict[str, Any]:
 # The SCIM API (lms/scim/views.py) is exempt from CSRF on purpose: identity providers call it
 # with a bearer token in the Authorization header, no cookie and no browser, so there is no
 # session to forge. Without the token it refuses every call with 401 before doing anything.
-CSRF_EXEMPT_PREFIX = "scim."
+# The REST API (lms/api) likewise: bearer tokens only (cookies never authorise it), and its
+# token endpoint takes client credentials, answering 400 without them.
+CSRF_EXEMPT_PREFIX = ("scim.", "api.", "api_token.")
 
 
 def token_authenticated(endpoint: str) -> bool:
-    """Whether an endpoint is the token-authenticated SCIM API (no CSRF, 401 without token)."""
+    """Whether an endpoint is a token-authenticated API (no CSRF, 401 without a token)."""
     return endpoint.startswith(CSRF_EXEMPT_PREFIX)
 
 

@@ -25,6 +25,8 @@ REFUSED = "That held a character Postwise cannot store"
 
 
 def refusal_names(response, where: str) -> bool:
+    if response.mimetype == "application/problem+json":  # the API: a problem naming the field
+        return response.status_code == 422 and where in response.get_json()["errors"]
     page = response.get_data(as_text=True)
     return response.status_code == 400 and REFUSED in page and f"“{where}”" in page
 

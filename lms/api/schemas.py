@@ -1,0 +1,100 @@
+"""The API's marshmallow schemas: what the OpenAPI document promises and the views keep."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from lms.api.cursor import Cursor
+from lms.learning.statuses import STATUSES
+
+MAX_LIMIT = 500
+# Text parameters never hold a NUL, which no database stores (lms.web_security refuses one).
+NO_NUL = {"pattern": r"^[^\x00]*$"}
+
+
+class ProblemSchema(Schema):
+    """RFC 9457 problem details."""
+
+    type = fields.String(required=True)
+    title = fields.String(required=True)
+    status = fields.Integer(required=True)
+    detail = fields.String(required=True)
+    errors = fields.Dict(
+        keys=fields.String(), values=fields.Raw(), metadata={"description": "per parameter"}
+    )
+
+
+class CompletionQuery(Schema):
+    """Filters and paging of GET /completions."""
+
+    updated_since = fields.AwareDateTime(
+        format="iso", metadata={"description": "ISO 8601 with a time zone"}
+    )
+    course = fields.String(metadata={"description": "a course's slug", **NO_NUL})
+    status = fields.String(validate=validate.OneOf(STATUSES))
+    department = fields.String(metadata=NO_NUL)
+    manager = fields.Email(metadata={"description": "a manager's address: their whole line"})
+    limit = fields.Integer(load_default=100, validate=validate.Range(1, MAX_LIMIT))
+    cursor = Cursor()
+
+
+class CompletionSchema(Schema):
+    """One enrollment: a person's latest cycle of a course, with its status."""
+
+    id = fields.Integer(required=True)
+    employee_id = fields.String(required=True, metadata={"description": "the HRIS id"})
+    email = fields.String(required=True)
+    name = fields.String(required=True)
+    department = fields.String(allow_none=True, required=True)
+    manager_email = fields.String(allow_none=True, required=True)
+    course = fields.String(required=True, metadata={"description": "the course's slug"})
+    version = fields.Integer(allow_none=True, required=True)
+    status = fields.String(required=True, validate=validate.OneOf(STATUSES))
+    assigned_at = fields.AwareDateTime(required=True)
+    due_at = fields.AwareDateTime(allow_none=True, required=True)
+    started_at = fields.AwareDateTime(allow_none=True, required=True)
+    completed_at = fields.AwareDateTime(allow_none=True, required=True)
+    score = fields.Integer(allow_none=True, required=True)
+    updated_at = fields.AwareDateTime(required=True)
+
+
+class CompletionPageSchema(Schema):
+    """A page of completions and the link to the next (null on the last page)."""
+
+    data = fields.List(fields.Nested(CompletionSchema), required=True)
+    next = fields.String(allow_none=True, required=True)
+
+
+class PeopleQuery(Schema):
+    """Filters and paging of GET /people."""
+
+    updated_since = fields.AwareDateTime(
+        format="iso", metadata={"description": "ISO 8601 with a time zone"}
+    )
+    department = fields.String(metadata=NO_NUL)
+    limit = fields.Integer(load_default=100, validate=validate.Range(1, MAX_LIMIT))
+    cursor = Cursor()
+
+
+class PersonSchema(Schema):
+    """One person, as the HRIS knows them."""
+
+    id = fields.Integer(required=True)
+    employee_id = fields.String(required=True, metadata={"description": "the HRIS id"})
+    email = fields.String(required=True)
+    first_name = fields.String(required=True)
+    last_name = fields.String(required=True)
+    department = fields.String(allow_none=True, required=True)
+    title = fields.String(allow_none=True, required=True)
+    location = fields.String(allow_none=True, required=True)
+    manager_email = fields.String(allow_none=True, required=True)
+    hire_date = fields.Date(allow_none=True, required=True)
+    active = fields.Boolean(required=True)
+    updated_at = fields.AwareDateTime(required=True)
+
+
+class PeoplePageSchema(Schema):
+    """A page of people and the link to the next (null on the last page)."""
+
+    data = fields.List(fields.Nested(PersonSchema), required=True)
+    next = fields.String(allow_none=True, required=True)

@@ -1,0 +1,16 @@
+"""What an API client may be allowed to do: a fixed list HR chooses from."""
+
+from __future__ import annotations
+
+READ_COMPLETIONS = "read:completions"
+READ_PEOPLE = "read:people"
+WRITE_PEOPLE = "write:people"
+READ_AUDIT = "read:audit"
+
+# Scope → what HR reads on the form.
+SCOPES: dict[str, str] = {
+    READ_COMPLETIONS: "Read enrollments and completions",
+    READ_PEOPLE: "Read people",
+    WRITE_PEOPLE: "Add and change people",
+    READ_AUDIT: "Read the audit log",
+}

@@ -1,0 +1,57 @@
+"""The OpenAPI document is the contract: schemathesis calls the live server with what the
+document allows and finds no 5xx, no answer outside the document and no schema violation."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+
+import pytest
+import schemathesis
+from flask import Flask
+from hypothesis import HealthCheck, given, settings
+from werkzeug.serving import make_server
+
+from lms.api.scopes import SCOPES
+from tests.api.conftest import get_token
+
+
+@pytest.fixture
+def live_api(app: Flask) -> Iterator[str]:
+    """The app served by werkzeug on a free loopback port; yields its origin."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+@pytest.fixture
+def access(app, make_client, org, shipped_courses, enrol) -> str:
+    """A token holding every scope, with people and enrollments to read."""
+    for person in org.values():
+        enrol(person, shipped_courses["social-media-essentials"])
+    return get_token(app, make_client(scopes=list(SCOPES))).get_json()["access_token"]
+
+
+def test_the_live_api_keeps_its_contract(live_api, access):
+    schema = schemathesis.openapi.from_url(f"{live_api}/api/v1/openapi.json")
+    operations = [result.ok() for result in schema.get_all_operations()]
+    assert {f"{op.method.upper()} {op.path}" for op in operations} >= {
+        "GET /api/v1/completions",
+        "GET /api/v1/people",
+        "GET /api/v1/people/{person_id}",
+    }
+    headers = {"Authorization": f"Bearer {access}"}
+    for operation in operations:
+
+        @given(case=operation.as_strategy())
+        @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+        def keeps_contract(case: schemathesis.Case) -> None:
+            case.call_and_validate(headers=headers)
+
+        keeps_contract()
