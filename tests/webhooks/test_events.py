@@ -75,9 +75,9 @@ def test_urls_that_are_allowed():
     )
 
 
-def test_schema_0019_upgrades_a_database_from_0017(tmp_path):
+def test_schema_0019_upgrades_a_database_from_0018(tmp_path):
     engine = make_engine(f"sqlite:///{tmp_path}/old.sqlite3")
-    migrations.upgrade(engine, "0017")
+    migrations.upgrade(engine, "0018")
     migrations.upgrade(engine, "0019")
     with engine.begin() as connection:
         tables = {row[0] for row in connection.execute(text("SELECT name FROM sqlite_master"))}

@@ -1,7 +1,7 @@
 """Domain events (the outbox services write in their own transaction) and webhooks.
 
 Revision ID: 0019
-Revises: 0017
+Revises: 0018
 Create Date: 2026-12-03 16:20:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0019"
-down_revision = "0017"
+down_revision = "0018"
 branch_labels = None
 depends_on = None
 
@@ -65,7 +65,9 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_webhook_deliveries")),
         sa.UniqueConstraint(
-            "subscription_id", "event_id", name=op.f("uq_webhook_deliveries_subscription_id")
+            "subscription_id",
+            "event_id",
+            name=op.f("uq_webhook_deliveries_subscription_id_event_id"),
         ),
     )
     op.create_index("ix_webhook_deliveries_due", "webhook_deliveries", ["status", "next_try_at"])
