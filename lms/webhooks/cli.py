@@ -1,6 +1,8 @@
-"""`lms webhooks add` and `lms webhooks send` (cron, like `lms mail send`; see the README)."""
+"""`lms webhooks add`, `send` and `purge` (cron, like `lms mail send`; see the README)."""
 
 from __future__ import annotations
+
+from datetime import timedelta
 
 import click
 from flask import current_app
@@ -9,6 +11,7 @@ from flask.cli import AppGroup
 from lms.dbsession import command_session, database
 from lms.events import KINDS
 from lms.webhooks.delivery import RetryPolicy, send_due
+from lms.webhooks.retention import purge_events
 from lms.webhooks.subscriptions import SubscriptionError, add_subscription
 
 webhooks_cli = AppGroup("webhooks", help="Subscribe URLs to events, and deliver what is due.")
@@ -41,3 +44,19 @@ def send_command(batch_size: int) -> None:
     """Post every due delivery; failures are tried again later, waiting longer each time."""
     summary = send_due(database().sessions, policy=RetryPolicy(), batch_size=batch_size)
     click.echo(f"Webhooks: {summary}.")
+
+
+@webhooks_cli.command("purge")
+@click.option(
+    "--older-than-days",
+    type=click.IntRange(min=7),
+    default=90,
+    show_default=True,
+    help="Delete events older than this whose deliveries have ended (at least 7).",
+)
+def purge_command(older_than_days: int) -> None:
+    """Delete old events and their finished deliveries; events still being tried stay."""
+    with command_session() as session:
+        deleted = purge_events(session, timedelta(days=older_than_days))
+    noun = "event" if deleted == 1 else "events"
+    click.echo(f"Webhooks: deleted {deleted} {noun} older than {older_than_days} days.")

@@ -195,3 +195,24 @@ def test_the_cli_subscribes_and_sends(runner, db, receiver, kinds):
     sent = runner.invoke(args=["webhooks", "send"])
     assert "Webhooks: delivered 1, will retry 0, failed 0." in sent.output
     assert len(receiver.received) == 1
+
+
+def test_purge_forgets_old_finished_events_and_keeps_those_still_tried(runner, app, db, receiver):
+    subscribe(db, receiver.url)
+    for person in (1, 2):
+        record_event(db, "person.deactivated", {"person": {"id": person}})
+    db.commit()
+    receiver.answers = [200, 500]
+    receiver.up()
+    send(app)  # one delivered, one to be tried again
+    assert sorted(d.status for d in deliveries(db)) == ["delivered", "queued"]
+    clock.advance(timedelta(days=91))
+    quiet = runner.invoke(args=["webhooks", "purge", "--older-than-days", "100"])
+    assert "deleted 0 events older than 100 days" in quiet.output
+    purged = runner.invoke(args=["webhooks", "purge"])
+    assert "Webhooks: deleted 1 event older than 90 days." in purged.output, purged.output
+    [left] = deliveries(db)
+    assert left.status == "queued"
+    assert len(list(db.scalars(select(DomainEvent)))) == 1
+    refused = runner.invoke(args=["webhooks", "purge", "--older-than-days", "3"])
+    assert refused.exit_code != 0 and "3 is not in the range x>=7" in refused.output
