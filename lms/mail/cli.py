@@ -10,10 +10,11 @@ from flask.cli import AppGroup
 
 from lms.dbsession import command_session, database
 from lms.mail import smtp
-from lms.mail.delivery import RetryPolicy, send_queued
+from lms.mail.delivery import send_queued
 from lms.mail.links import link_builder
 from lms.mail.outbox import purge_sent
 from lms.mail.reminders import queue_reminders
+from lms.retry import RetryPolicy
 
 mail_cli = AppGroup("mail", help="Queue the reminders that are due, and deliver the outbox.")
 

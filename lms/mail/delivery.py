@@ -17,7 +17,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
@@ -26,24 +25,12 @@ from lms import clock
 from lms.db import write_transaction
 from lms.mail.models import FAILED, QUEUED, SENDING, SENT, OutboxMessage
 from lms.mail.smtp import SmtpConnection, SmtpFailure
+from lms.retry import RetryPolicy
 
 log = logging.getLogger(__name__)
 # Kinds whose body holds a sign-in link: emptied once sent, so no live link rests in the table.
 SENSITIVE_KINDS = frozenset({"invite", "password_reset"})
 REMOVED = "(Removed after sending: this message held a one-time sign-in link.)"
-
-
-@dataclass(frozen=True)
-class RetryPolicy:
-    max_attempts: int = 10
-    first_delay: timedelta = timedelta(minutes=1)
-    longest_delay: timedelta = timedelta(hours=4)
-    # Longer than any batch takes (batch size times SMTP timeout): a live claim is never taken.
-    stale_after: timedelta = timedelta(hours=1)
-
-    def delay(self, attempts: int) -> timedelta:
-        """Wait before the next try after `attempts` failed ones: 1, 2, 4 … minutes."""
-        return min(self.first_delay * 2 ** max(attempts - 1, 0), self.longest_delay)
 
 
 @dataclass

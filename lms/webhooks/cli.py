@@ -10,7 +10,7 @@ from flask.cli import AppGroup
 
 from lms.dbsession import command_session, database
 from lms.events import KINDS
-from lms.webhooks.delivery import RetryPolicy, send_due
+from lms.webhooks.delivery import WEBHOOK_RETRIES, send_due
 from lms.webhooks.retention import purge_events
 from lms.webhooks.subscriptions import SubscriptionError, add_subscription
 
@@ -42,7 +42,7 @@ def add_command(url: str, kinds: tuple[str, ...]) -> None:
 @click.option("--batch-size", type=click.IntRange(min=1), default=50, show_default=True)
 def send_command(batch_size: int) -> None:
     """Post every due delivery; failures are tried again later, waiting longer each time."""
-    summary = send_due(database().sessions, policy=RetryPolicy(), batch_size=batch_size)
+    summary = send_due(database().sessions, policy=WEBHOOK_RETRIES, batch_size=batch_size)
     click.echo(f"Webhooks: {summary}.")
 
 

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from lms import clock
 from lms.db import UTCDateTime, write_transaction
 from lms.events import DomainEvent
+from lms.retry import RetryPolicy
 from lms.webhooks.models import (
     DELIVERED,
     FAILED,
@@ -36,17 +37,8 @@ log = logging.getLogger(__name__)
 TIMEOUT_SECONDS = 10
 
 
-@dataclass(frozen=True)
-class RetryPolicy:
-    max_attempts: int = 12
-    first_delay: timedelta = timedelta(minutes=1)
-    longest_delay: timedelta = timedelta(hours=6)
-    # Longer than a batch can take (batch size times the timeout): a live claim is never taken.
-    stale_after: timedelta = timedelta(hours=1)
-
-    def delay(self, attempts: int) -> timedelta:
-        """Wait before the next try after `attempts` failed ones: 1, 2, 4 … minutes, up to 6 h."""
-        return min(self.first_delay * 2 ** max(attempts - 1, 0), self.longest_delay)
+# Receivers may be down for a deploy or a night: wait up to 6 h between tries, 12 in all.
+WEBHOOK_RETRIES = RetryPolicy(max_attempts=12, longest_delay=timedelta(hours=6))
 
 
 @dataclass

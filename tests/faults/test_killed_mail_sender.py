@@ -26,7 +26,7 @@ from sqlalchemy import make_url
 from sqlalchemy.orm import Session
 
 from lms import clock
-from lms.mail.delivery import RetryPolicy
+from lms.retry import RetryPolicy
 from tests.faults.live import child_env, run_lms, start_lms, wait_for
 from tests.mail.helpers import SENDER, messages, queue
 from tests.smtp_server import MailServer, Recorder

@@ -16,8 +16,9 @@ from lms import clock
 from lms.config import ConfigError
 from lms.dbsession import database
 from lms.mail import smtp
-from lms.mail.delivery import REMOVED, RetryPolicy, send_queued
+from lms.mail.delivery import REMOVED, send_queued
 from lms.mail.models import OutboxMessage
+from lms.retry import RetryPolicy
 from tests.mail.helpers import SENDER, messages, queue, states
 from tests.smtp_server import MailServer
 

@@ -16,7 +16,7 @@ from lms import clock
 from lms.dbsession import database
 from lms.events import KINDS, DomainEvent, record_event
 from lms.learning.services import acknowledge_guideline
-from lms.webhooks.delivery import RetryPolicy, send_due
+from lms.webhooks.delivery import WEBHOOK_RETRIES, send_due
 from lms.webhooks.models import WebhookDelivery
 from lms.webhooks.subscriptions import add_subscription
 
@@ -30,7 +30,7 @@ def subscribe(db, url, kinds=KINDS):
 
 
 def send(app):
-    return send_due(database(app).sessions, policy=RetryPolicy())
+    return send_due(database(app).sessions, policy=WEBHOOK_RETRIES)
 
 
 def deliveries(db):
@@ -117,7 +117,7 @@ def test_waits_double_up_to_six_hours_and_it_gives_up(app, db, receiver):
     subscribe(db, receiver.url)
     record_event(db, "person.deactivated", {"person": {"id": 1}})
     db.commit()
-    policy = RetryPolicy(max_attempts=12)
+    policy = WEBHOOK_RETRIES
     assert [policy.delay(n) for n in (1, 2, 3, 9, 10)] == [
         timedelta(minutes=1),
         timedelta(minutes=2),
@@ -170,7 +170,7 @@ def test_two_senders_at_once_deliver_each_event_once(app, db, receiver):
 
     def run() -> None:
         start.wait()
-        results.append(send_due(database(app).sessions, policy=RetryPolicy(), batch_size=2))
+        results.append(send_due(database(app).sessions, policy=WEBHOOK_RETRIES, batch_size=2))
 
     senders = [threading.Thread(target=run) for _ in range(2)]
     for sender in senders:
