@@ -7,13 +7,14 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, joinedload
 
 from lms import clock
 from lms.api.models import ApiCall, ApiClient, ApiToken, digest
 from lms.api.scopes import SCOPES
 from lms.audit import services as audit
+from lms.call_log import add_call
 from lms.people.models import Employee
 
 # Recognisable starts (as GitHub's ghp_): secret scanners and our log check can spot a leak.
@@ -21,7 +22,6 @@ SECRET_PREFIX = "pwapi_secret_"  # noqa: S105  (a prefix, not a secret)
 TOKEN_PREFIX = "pwapi_"  # noqa: S105
 TOKEN_LIFETIME = timedelta(hours=1)
 CALLS_KEPT = 500  # HR's page shows the latest; older calls are purged as new ones come
-DETAIL_LENGTH = 1000
 
 
 @dataclass(frozen=True)
@@ -139,21 +139,16 @@ def log_call(
         session.execute(
             update(ApiClient).where(ApiClient.id == client_id).values(last_used_at=clock.now())
         )
-    session.add(
-        ApiCall(
-            client_id=client_id,
-            method=method[:10],
-            path=path[:500],
-            status=status,
-            detail=detail[:DETAIL_LENGTH] if detail else None,
-        )
+    add_call(
+        session,
+        ApiCall,
+        CALLS_KEPT,
+        method=method,
+        path=path,
+        status=status,
+        detail=detail,
+        client_id=client_id,
     )
-    session.flush()
-    keep_from = session.scalar(
-        select(ApiCall.id).order_by(ApiCall.id.desc()).offset(CALLS_KEPT - 1).limit(1)
-    )
-    if keep_from is not None:
-        session.execute(delete(ApiCall).where(ApiCall.id < keep_from))
 
 
 def recent_calls(session: Session, limit: int = 50) -> list[ApiCall]:

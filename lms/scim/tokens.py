@@ -8,17 +8,17 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, joinedload
 
 from lms import clock
 from lms.audit import services as audit
+from lms.call_log import add_call
 from lms.scim.models import ScimCall, ScimToken
 
 # A recognisable start, as GitHub's ghp_: secret scanners and our log check can spot a leak.
 PREFIX = "pwscim_"
 CALLS_KEPT = 200  # the page shows the latest; older calls are purged as new ones come
-DETAIL_LENGTH = 1000
 REFUSED = 400  # a call answered with this status or above failed
 
 
@@ -92,21 +92,16 @@ def log_call(
         session.execute(
             update(ScimToken).where(ScimToken.id == token_id).values(last_used_at=clock.now())
         )
-    session.add(
-        ScimCall(
-            token_id=token_id,
-            method=method[:10],
-            path=path[:500],
-            status=status,
-            detail=detail[:DETAIL_LENGTH] if detail else None,
-        )
+    add_call(
+        session,
+        ScimCall,
+        CALLS_KEPT,
+        method=method,
+        path=path,
+        status=status,
+        detail=detail,
+        token_id=token_id,
     )
-    session.flush()
-    keep_from = session.scalar(
-        select(ScimCall.id).order_by(ScimCall.id.desc()).offset(CALLS_KEPT - 1).limit(1)
-    )
-    if keep_from is not None:
-        session.execute(delete(ScimCall).where(ScimCall.id < keep_from))
 
 
 def recent_calls(session: Session, limit: int = 50, *, errors_only: bool = False) -> list[ScimCall]:
