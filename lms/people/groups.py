@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import ForeignKey, String, select
+from sqlalchemy import ForeignKey, Select, String, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from lms.db import Base, created_at, intpk, updated_at
+from lms.people.models import Employee
 
 
 class DirectoryGroup(Base):
@@ -50,3 +51,23 @@ def group_names(session: Session, ids: Iterable[int]) -> dict[int, str]:
         select(DirectoryGroup.id, DirectoryGroup.display_name).where(DirectoryGroup.id.in_(wanted))
     )
     return {group_id: name for group_id, name in rows.all()}
+
+
+MAX_NAMED = 2000  # people named in one statement (databases cap bound parameters)
+
+
+def member_ids(session: Session, group_id: int) -> set[int]:
+    """Who is in a group now (pending changes included)."""
+    session.flush()
+    return set(
+        session.scalars(select(GroupMember.employee_id).where(GroupMember.group_id == group_id))
+    )
+
+
+def joined_or_left(before: set[int], after: set[int]) -> Select[tuple[int]] | None:
+    """Whom a change of members can give or take courses: those who joined or left (None:
+    too many to name, so everyone; one pass over all is then cheaper)."""
+    changed = before ^ after
+    if len(changed) > MAX_NAMED:
+        return None
+    return select(Employee.id).where(Employee.id.in_(sorted(changed)))

@@ -13,21 +13,26 @@ from scim2_models import (
     Group,
     ListResponse,
     PatchOp,
-    PreconditionFailedException,
     ResponseParameters,
     SearchRequest,
 )
-from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from lms.dbsession import db_session
-from lms.people.groups import DirectoryGroup, GroupMember
-from lms.people.models import Employee
+from lms.people.groups import DirectoryGroup, joined_or_left, member_ids
 from lms.scim import groups
 from lms.scim.services import MAX_COUNT
-from lms.scim.views import _base, _body, _commit, _int_arg, _json, bp
-
-MAX_NAMED = 2000  # people named in the sync's statements (databases cap bound parameters)
+from lms.scim.views import (
+    _base,
+    _body,
+    _commit,
+    _int_arg,
+    _json,
+    bp,
+    check_if_match,
+    resource_response,
+    wanted_attributes,
+)
 
 
 @bp.get("/Groups")
@@ -36,7 +41,7 @@ def list_groups() -> ResponseReturnValue:
         request.args.get("filter"),
         _int_arg("startIndex", 1),
         _int_arg("count", MAX_COUNT),
-        _wanted(),
+        wanted_attributes(Group),
     )
 
 
@@ -81,14 +86,14 @@ def group(scim_id: str) -> ResponseReturnValue:
     found = _groups(session, [groups.get_group(session, scim_id)])[0]
     if request.headers.get("If-None-Match") == found.meta.version:
         return Response(status=304, headers={"ETag": found.meta.version})
-    return _resource(found)
+    return resource_response(found, Group)
 
 
 @bp.put("/Groups/<scim_id>")
 def replace_group(scim_id: str) -> ResponseReturnValue:
     session = db_session()
     saved = _matching(session, scim_id)
-    before = _members(session, saved.id)
+    before = member_ids(session, saved.id)
     group = Group.model_validate(_body(), scim_ctx=Context.RESOURCE_REPLACEMENT_REQUEST)
     groups.replace_group(session, saved, group, token_name=g.scim_token[1])
     return _saved(session, saved, before)
@@ -98,7 +103,7 @@ def replace_group(scim_id: str) -> ResponseReturnValue:
 def patch_group(scim_id: str) -> ResponseReturnValue:
     session = db_session()
     saved = _matching(session, scim_id)
-    before = _members(session, saved.id)
+    before = member_ids(session, saved.id)
     body = groups.with_group_quirks(_body())
     patch = PatchOp[Group].model_validate(body, scim_ctx=Context.RESOURCE_PATCH_REQUEST)
     current = _groups(session, [saved])[0]
@@ -110,68 +115,27 @@ def patch_group(scim_id: str) -> ResponseReturnValue:
 def delete_group(scim_id: str) -> ResponseReturnValue:
     session = db_session()
     saved = _matching(session, scim_id)
-    before = _members(session, saved.id)
+    before = member_ids(session, saved.id)
     groups.delete_group(session, saved, token_name=g.scim_token[1])
-    _commit(session, _changed(before, set()))
+    _commit(session, joined_or_left(before, set()))
     return Response(status=204)
 
 
 def _matching(session: Session, scim_id: str) -> DirectoryGroup:
     """The group, if the request's If-Match (when given) is its current version."""
     saved = groups.get_group(session, scim_id)
-    wanted = request.headers.get("If-Match")
-    if wanted and wanted != "*":
-        current = _groups(session, [saved])[0].meta.version
-        if current not in [tag.strip() for tag in wanted.split(",")]:
-            raise PreconditionFailedException(
-                detail=f"the group changed since it was read: its version is now {current}"
-            )
+    check_if_match(lambda: _groups(session, [saved])[0], "group")
     return saved
 
 
 def _saved(
     session: Session, saved: DirectoryGroup, before: set[int], status: int = 200
 ) -> ResponseReturnValue:
-    _commit(session, _changed(before, _members(session, saved.id)))
+    _commit(session, joined_or_left(before, member_ids(session, saved.id)))
     session.refresh(saved)
-    return _resource(_groups(session, [saved])[0], status)
-
-
-def _members(session: Session, group_id: int) -> set[int]:
-    session.flush()
-    return set(
-        session.scalars(select(GroupMember.employee_id).where(GroupMember.group_id == group_id))
-    )
-
-
-def _changed(before: set[int], after: set[int]) -> Select[tuple[int]] | None:
-    """Whom a change of members can give or take courses: those who joined or left. Past a
-    few thousand, one pass over everyone is cheaper than naming them all."""
-    changed = before ^ after
-    if len(changed) > MAX_NAMED:
-        return None
-    return select(Employee.id).where(Employee.id.in_(sorted(changed)))
+    return resource_response(_groups(session, [saved])[0], Group, status)
 
 
 def _groups(session: Session, found: list[DirectoryGroup]) -> list[Group]:
     base = _base()
     return groups.as_groups(session, found, f"{base}/Groups", f"{base}/Users")
-
-
-def _resource(group: Group, status: int = 200) -> ResponseReturnValue:
-    body = group.model_dump(scim_ctx=Context.RESOURCE_QUERY_RESPONSE, response_parameters=_wanted())
-    response = _json(body, status)
-    response.headers["Location"] = group.meta.location
-    response.headers["ETag"] = group.meta.version
-    return response
-
-
-def _wanted() -> ResponseParameters[Group] | None:
-    """attributes / excludedAttributes (RFC 7644 §3.9): Entra ID leaves out members."""
-    attributes = request.args.get("attributes")
-    excluded = request.args.get("excludedAttributes")
-    if not (attributes or excluded):
-        return None
-    return ResponseParameters[Group].model_validate(
-        {"attributes": attributes, "excludedAttributes": excluded}
-    )

@@ -7,8 +7,6 @@ that named it then say so, and the people keep what they completed.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
 import re
 from collections.abc import Iterable
@@ -16,7 +14,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from scim2_models import (
-    Context,
     Group,
     GroupMember,
     InvalidFilterException,
@@ -33,6 +30,7 @@ from lms.db import column_length
 from lms.people.groups import DirectoryGroup
 from lms.people.groups import GroupMember as Membership
 from lms.people.models import Employee
+from lms.scim.schema import version_of
 from lms.scim.services import MAX_COUNT, ScimRefused
 
 log = logging.getLogger(__name__)
@@ -90,17 +88,9 @@ def _to_group(group: DirectoryGroup, members: list[GroupMember], location: str) 
         created=group.created_at,
         last_modified=group.updated_at,
         location=location,
-        version=_version(found),
+        version=version_of(found),
     )
     return found
-
-
-def _version(group: Group) -> str:
-    """A weak ETag of what the group says, members included: it changes exactly when it does."""
-    content = group.model_dump(scim_ctx=Context.RESOURCE_QUERY_RESPONSE)
-    content.pop("meta", None)
-    digest = hashlib.sha256(json.dumps(content, sort_keys=True, default=str).encode())
-    return f'W/"{digest.hexdigest()[:20]}"'
 
 
 def list_groups(session: Session, filter_text: str | None, start: int, count: int) -> GroupsPage:

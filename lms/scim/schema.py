@@ -17,6 +17,7 @@ from scim2_models import (
     Manager,
     Meta,
     Name,
+    Resource,
     User,
 )
 
@@ -68,9 +69,9 @@ def to_user(
     return user
 
 
-def version_of(user: ScimUser) -> str:
-    """A weak ETag of what the resource says (meta aside): it changes exactly when it does."""
-    content = user.model_dump(scim_ctx=Context.RESOURCE_QUERY_RESPONSE)
+def version_of(resource: Resource[Any]) -> str:
+    """A weak ETag of what a resource says (meta aside): it changes exactly when it does."""
+    content = resource.model_dump(scim_ctx=Context.RESOURCE_QUERY_RESPONSE)
     content.pop("meta", None)
     digest = hashlib.sha256(json.dumps(content, sort_keys=True, default=str).encode())
     return f'W/"{digest.hexdigest()[:20]}"'

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, Response, current_app, g, request
@@ -21,6 +22,7 @@ from scim2_models import (
     NotImplementedException,
     PatchOp,
     PreconditionFailedException,
+    Resource,
     ResponseParameters,
     SCIMException,
     SearchRequest,
@@ -138,7 +140,7 @@ def users() -> ResponseReturnValue:
             "count": _int_arg("count", services.MAX_COUNT),
         }
     )
-    return _users_page(search, _wanted())
+    return _users_page(search, wanted_attributes(ScimUser))
 
 
 @bp.post("/.search")
@@ -193,7 +195,7 @@ def user(scim_id: str) -> ResponseReturnValue:
     found = _user(session, services.get_person(session, scim_id))
     if request.headers.get("If-None-Match") == found.meta.version:
         return Response(status=304, headers={"ETag": found.meta.version})
-    return _resource(found)
+    return resource_response(found, ScimUser)
 
 
 @bp.put("/Users/<scim_id>")
@@ -255,20 +257,26 @@ KNOWN_ENDPOINTS = {
 def _matching(session: Session, scim_id: str) -> Employee:
     """The person, if the request's If-Match (when given) is their current version."""
     person = services.get_person(session, scim_id)
+    check_if_match(lambda: _user(session, person), "user")
+    return person
+
+
+def check_if_match(current_resource: Callable[[], Resource[Any]], what: str) -> None:
+    """RFC 7644 §3.14: refuse a change whose If-Match (when given) is not the current version
+    (read only when one is given)."""
     wanted = request.headers.get("If-Match")
     if wanted and wanted != "*":
-        current = _user(session, person).meta.version
+        current = current_resource().meta.version
         if current not in [tag.strip() for tag in wanted.split(",")]:
             raise PreconditionFailedException(
-                detail=f"the user changed since it was read: its version is now {current}"
+                detail=f"the {what} changed since it was read: its version is now {current}"
             )
-    return person
 
 
 def _saved(session: Session, person: Employee, status: int = 200) -> ResponseReturnValue:
     _commit(session, person_and_line(person.id))
     session.refresh(person)
-    return _resource(_user(session, person), status)
+    return resource_response(_user(session, person), ScimUser, status)
 
 
 def _commit(session: Session, people: Select[tuple[int]] | None) -> None:
@@ -282,21 +290,26 @@ def _user(session: Session, person: Employee) -> ScimUser:
     return services.as_users(session, [person], f"{_base()}/Users")[0]
 
 
-def _resource(user: ScimUser, status: int = 200) -> ResponseReturnValue:
-    body = user.model_dump(scim_ctx=Context.RESOURCE_QUERY_RESPONSE, response_parameters=_wanted())
+def resource_response(
+    resource: Resource[Any], model: type[Resource[Any]], status: int = 200
+) -> ResponseReturnValue:
+    """One resource as SCIM JSON, trimmed as asked, with its Location and ETag."""
+    body = resource.model_dump(
+        scim_ctx=Context.RESOURCE_QUERY_RESPONSE, response_parameters=wanted_attributes(model)
+    )
     response = _json(body, status)
-    response.headers["Location"] = user.meta.location
-    response.headers["ETag"] = user.meta.version
+    response.headers["Location"] = resource.meta.location
+    response.headers["ETag"] = resource.meta.version
     return response
 
 
-def _wanted() -> ResponseParameters[ScimUser] | None:
+def wanted_attributes(model: type[Resource[Any]]) -> ResponseParameters[Any] | None:
     """The attributes / excludedAttributes query parameters (RFC 7644 §3.9), if any."""
     attributes = request.args.get("attributes")
     excluded = request.args.get("excludedAttributes")
     if not (attributes or excluded):
         return None
-    return ResponseParameters[ScimUser].model_validate(
+    return ResponseParameters[model].model_validate(
         {"attributes": attributes, "excludedAttributes": excluded}
     )
 
