@@ -7,6 +7,7 @@ import re
 
 from playwright.sync_api import Page, expect
 
+from lms.people.groups import DirectoryGroup, GroupMember
 from tests.e2e.conftest import assert_accessible
 from tests.e2e.test_roles_in_browser import sign_in, sign_out
 from tests.helpers import PASSWORD
@@ -98,3 +99,28 @@ def test_hr_removes_a_rule_after_reading_what_it_withdraws(
     expect(page.get_by_text(f"The rule “{name}” is removed.")).to_be_visible()
     expect(page.get_by_text(re.compile("withdrawn 6"))).to_be_visible()
     expect(page.get_by_text("There are no rules yet.")).to_be_visible()
+
+
+def test_hr_gives_a_course_to_a_directory_group(page: Page, db, org, shipped_courses) -> None:
+    """Groups come from the identity provider (SCIM); HR chooses one by name in the form."""
+    group = DirectoryGroup(display_name="Brand ambassadors", external_id="entra-42")
+    db.add(group)
+    db.flush()
+    db.add(GroupMember(group_id=group.id, employee_id=org["staff"].id))
+    db.commit()
+    sign_in(page, org["hr"].email, PASSWORD)
+    page.goto("/admin/rules/new")
+    page.get_by_label("Course").select_option(label=COURSE_TITLE)
+    page.get_by_label("Who gets it").select_option(label="People in one or more directory groups")
+    page.get_by_label("Directory groups").select_option(["Brand ambassadors"])
+    page.get_by_label("Due in (days)").fill("14")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text(re.compile(r"Rule saved: .*created 1 enrollment"))).to_be_visible()
+    row = page.get_by_role("row").filter(has_text="People in the directory group Brand ambassadors")
+    expect(row.get_by_text("1 person")).to_be_visible()
+    assert_accessible(page)
+    sign_out(page)
+
+    sign_in(page, org["staff"].email, PASSWORD)
+    course = page.get_by_role("listitem").filter(has_text=COURSE_TITLE)
+    expect(course.get_by_text("Not started")).to_be_visible()

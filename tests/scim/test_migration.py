@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select, text
+from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session
 
 from lms import migrations
@@ -19,17 +19,7 @@ from lms.scim.schema import to_user
 def test_a_database_with_people_upgrades_and_provisions_them(tmp_path):
     engine = make_engine(f"sqlite:///{tmp_path}/old.sqlite3")
     migrations.upgrade(engine, "0014")
-    with engine.begin() as connection:
-        for n in range(1, 4):
-            connection.execute(
-                text(
-                    "INSERT INTO employees (id, hris_id, email, first_name, last_name, department,"
-                    " is_active, is_hr_admin, session_version, failed_sign_ins, weekly_digest,"
-                    " created_at, updated_at) VALUES (:n, :hris, :email, 'A', 'B', 'Sales', 1,"
-                    " :admin, 1, 0, 1, '2026-01-01', '2026-01-01')"
-                ),
-                {"n": n, "hris": f"E{n}", "email": f"p{n}@example.com", "admin": n == 1},
-            )
+    _add_people(engine, 3)
     migrations.upgrade(engine, "0015")
     with Session(engine) as session:
         new = tokens.create_token(session, "Okta", actor_id=1)
@@ -49,17 +39,7 @@ def test_a_database_with_people_upgrades_and_provisions_them(tmp_path):
 def test_a_database_from_before_scim_delete_upgrades_and_forgets_deleted_people(tmp_path):
     engine = make_engine(f"sqlite:///{tmp_path}/old.sqlite3")
     migrations.upgrade(engine, "0015")
-    with engine.begin() as connection:
-        for n in range(1, 3):
-            connection.execute(
-                text(
-                    "INSERT INTO employees (id, hris_id, email, first_name, last_name, department,"
-                    " is_active, is_hr_admin, session_version, failed_sign_ins, weekly_digest,"
-                    " created_at, updated_at) VALUES (:n, :hris, :email, 'A', 'B', 'Sales', 1,"
-                    " :admin, 1, 0, 1, '2026-01-01', '2026-01-01')"
-                ),
-                {"n": n, "hris": f"E{n}", "email": f"p{n}@example.com", "admin": n == 1},
-            )
+    _add_people(engine, 2)
     migrations.upgrade(engine)
     with Session(engine) as session:
         person = session.get(Employee, 2)
@@ -108,3 +88,18 @@ def test_schema_0016_adds_directory_groups_beside_existing_rules(tmp_path):
         rule.audience, rule.audience_values = "groups", [str(group.id)]
         assert list(session.scalars(audience(rule))) == [1]
     engine.dispose()
+
+
+def _add_people(engine: Engine, count: int) -> None:
+    """People as an older schema stores them (the first an HR admin), written as plain SQL."""
+    with engine.begin() as connection:
+        for n in range(1, count + 1):
+            connection.execute(
+                text(
+                    "INSERT INTO employees (id, hris_id, email, first_name, last_name, department,"
+                    " is_active, is_hr_admin, session_version, failed_sign_ins, weekly_digest,"
+                    " created_at, updated_at) VALUES (:n, :hris, :email, 'A', 'B', 'Sales', 1,"
+                    " :admin, 1, 0, 1, '2026-01-01', '2026-01-01')"
+                ),
+                {"n": n, "hris": f"E{n}", "email": f"p{n}@example.com", "admin": n == 1},
+            )
