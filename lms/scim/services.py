@@ -27,6 +27,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from lms.audit import services as audit
+from lms.db import serialize
 from lms.people.hris import HrisFileError, Problem, one_person_csv
 from lms.people.importer import import_people
 from lms.people.models import Employee
@@ -110,6 +111,9 @@ def create_person(session: Session, user: ScimUser, *, token_name: str) -> Emplo
     """Add the person a SCIM POST describes; UniquenessException if they exist already."""
     # Without an externalId (Okta's default) the person gets an employee id of their own;
     # map externalId to the HRIS's employee id so an HRIS file and SCIM name the same person.
+    # The import's lock before the checks: two creations of one person at once take turns,
+    # and the second hears that the person exists.
+    serialize(session, "people import")
     removed = _removed_match(session, user)
     if removed is not None:
         return _take_back(session, removed, user, token_name=token_name)
