@@ -25,7 +25,7 @@ from lms.people.invites import (
     links_of_batch,
 )
 from lms.people.password_mail import INVITE, LinkMail, queue_password_links
-from lms.reports.spreadsheet import csv_lines  # pure: the one CSV writer that neutralises cells
+from lms.spreadsheet import csv_lines
 
 bp = Blueprint("invites", __name__, url_prefix="/people")
 log = logging.getLogger(__name__)

@@ -12,7 +12,7 @@ from typing import BinaryIO
 
 import xlsxwriter
 
-from lms.reports.spreadsheet import neutralised
+from lms.spreadsheet import neutralised
 
 BOM = "\ufeff"  # lets Excel on Windows read the file as UTF-8
 Batches = Iterable[Sequence[Sequence[object]]]

@@ -25,8 +25,8 @@ from lms.reports.guideline_report import (
     guideline_rows,
 )
 from lms.reports.organisation import overview
-from lms.reports.spreadsheet import csv_lines
 from lms.reports.web import CSV, download, with_own_session
+from lms.spreadsheet import csv_lines
 
 bp = Blueprint("organisation", __name__, url_prefix="/reports")
 security_log = logging.getLogger("lms.security")

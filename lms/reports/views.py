@@ -12,8 +12,8 @@ from lms.access import hr_required
 from lms.dbsession import db_session
 from lms.reports.audit_log import CSV_HEADER, AuditFilter, audit_page, audit_rows
 from lms.reports.forms import AuditFilterForm
-from lms.reports.spreadsheet import csv_lines
 from lms.reports.web import CSV, download, with_own_session
+from lms.spreadsheet import csv_lines
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 security_log = logging.getLogger("lms.security")

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from lms.learning.certificates import certificate_for
 from lms.people.passwords import hash_password
-from lms.reports.spreadsheet import FORMULA_STARTS
+from lms.spreadsheet import FORMULA_STARTS
 from tests.e2e import stored_payloads as p
 from tests.e2e.conftest import assert_accessible
 from tests.e2e.test_roles_in_browser import sign_in

@@ -11,7 +11,7 @@ from lms.audit.services import ACTION_LABELS, ACTIONS, action_label, record
 from lms.dbsession import database
 from lms.precheck.profile import DEFAULT_PROFILE
 from lms.precheck.services import save_profile
-from lms.reports.spreadsheet import neutralise
+from lms.spreadsheet import neutralise
 
 
 def _arrange(db, org):

@@ -17,7 +17,7 @@ from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
 from lms.assignments.individual import exempt
-from lms.reports.spreadsheet import FORMULA_STARTS
+from lms.spreadsheet import FORMULA_STARTS
 from tests.helpers import csrf_token
 from tests.security.conftest import ROLES
 from tests.security.crawl import (

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from openpyxl.utils.escape import unescape
 
 from lms.reports.exports import FileLayout, csv_chunks, write_xlsx
-from lms.reports.spreadsheet import FORMULA_STARTS, csv_lines, neutralise, neutralised
+from lms.spreadsheet import FORMULA_STARTS, csv_lines, neutralise, neutralised
 
 # Text as people type it, weighted towards what spreadsheets treat specially.
 typed = st.text(

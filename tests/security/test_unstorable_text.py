@@ -15,7 +15,7 @@ from flask import Flask, flash, redirect
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
-from lms.reports.spreadsheet import csv_lines
+from lms.spreadsheet import csv_lines
 from lms.web_security import FLASH_MAX_CHARACTERS
 from tests.helpers import csrf_token
 from tests.security.crawl import Org, path_of, routes, row_counts, url_arguments, writes_recorded
