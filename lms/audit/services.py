@@ -42,6 +42,11 @@ ACTIONS = (
     "person.created_at_sign_in",
     "scim.group_changed",
     "scim.group_deleted",
+    "webhook.subscribed",
+    "webhook.paused",
+    "webhook.resumed",
+    "webhook.removed",
+    "webhook.sent_again",
 )
 
 # What each action is called where people read the log: the codes above stay for filters,
@@ -73,6 +78,11 @@ ACTION_LABELS = {
     "person.created_at_sign_in": "Person created at first sign-in",
     "scim.group_changed": "Changed a directory group through SCIM",
     "scim.group_deleted": "Deleted a directory group through SCIM",
+    "webhook.subscribed": "Subscribed a URL to webhooks",
+    "webhook.paused": "Paused a webhook subscription",
+    "webhook.resumed": "Resumed a webhook subscription",
+    "webhook.removed": "Removed a webhook subscription",
+    "webhook.sent_again": "Sent a failed webhook again",
 }
 
 

@@ -7,10 +7,13 @@ import secrets
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from lms import clock
+from lms.audit.services import record
 from lms.events import KINDS
-from lms.webhooks.models import WebhookSubscription
+from lms.webhooks.models import FAILED, QUEUED, WebhookDelivery, WebhookSubscription
 
 LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
 
@@ -60,7 +63,12 @@ def _internal_address(host: str) -> bool:
 
 
 def add_subscription(
-    session: Session, url: str, kinds: list[str], *, production: bool
+    session: Session,
+    url: str,
+    kinds: list[str],
+    *,
+    production: bool,
+    actor_id: int | None = None,
 ) -> NewSubscription:
     """A new subscription with a fresh signing secret (the caller commits and shows it)."""
     url = check_url(url, production=production)
@@ -73,4 +81,63 @@ def add_subscription(
     )
     session.add(subscription)
     session.flush()
+    record(session, "webhook.subscribed", _target(subscription), actor_id=actor_id)
     return NewSubscription(subscription, secret)
+
+
+def get_subscription(session: Session, subscription_id: int) -> WebhookSubscription | None:
+    return session.get(WebhookSubscription, subscription_id)
+
+
+def set_paused(
+    session: Session, subscription: WebhookSubscription, paused: bool, *, actor_id: int | None
+) -> None:
+    """Pause or resume. A paused subscription keeps its queue; nothing new is queued for it
+    meanwhile, and on resume it gets what happened since it was created, as always."""
+    if subscription.paused == paused:
+        return
+    subscription.paused = paused
+    action = "webhook.paused" if paused else "webhook.resumed"
+    record(session, action, _target(subscription), actor_id=actor_id)
+
+
+def delete_subscription(
+    session: Session, subscription: WebhookSubscription, *, actor_id: int | None
+) -> None:
+    """Remove a subscription and its delivery log; what was still queued is never sent."""
+    record(session, "webhook.removed", _target(subscription), actor_id=actor_id)
+    session.execute(
+        delete(WebhookDelivery).where(WebhookDelivery.subscription_id == subscription.id)
+    )
+    session.delete(subscription)
+    session.flush()
+
+
+def send_again(
+    session: Session, subscription: WebhookSubscription, delivery_id: int, *, actor_id: int | None
+) -> bool:
+    """Queue a failed delivery once more, with a fresh count of tries; False if it is not a
+    failed delivery of this subscription (already sent again, or someone else's)."""
+    delivery = session.scalar(
+        select(WebhookDelivery).where(
+            WebhookDelivery.id == delivery_id,
+            WebhookDelivery.subscription_id == subscription.id,
+            WebhookDelivery.status == FAILED,
+        )
+    )
+    if delivery is None:
+        return False
+    delivery.status = QUEUED
+    delivery.attempts = 0
+    delivery.next_try_at = clock.now()
+    record(
+        session,
+        "webhook.sent_again",
+        f"delivery {delivery.id} to {subscription.url}",
+        actor_id=actor_id,
+    )
+    return True
+
+
+def _target(subscription: WebhookSubscription) -> str:
+    return f"subscription {subscription.id}: {subscription.url}"
