@@ -42,6 +42,7 @@ from lms.scim.group_views import bp as scim_bp  # the SCIM blueprint, Groups inc
 from lms.sso import saml_views
 from lms.sso.identity_views import bp as identity_admin_bp
 from lms.sso.oidc_views import bp as sso_oidc_bp
+from lms.webhooks.admin_views import bp as webhooks_admin_bp
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 BLUEPRINTS = (
@@ -67,6 +68,7 @@ BLUEPRINTS = (
     scim_admin_bp,
     identity_admin_bp,
     api_admin_bp,
+    webhooks_admin_bp,
 )
 
 

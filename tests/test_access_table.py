@@ -438,6 +438,47 @@ ACCESS_TABLE = [
         _outcomes(SIGN_IN, 403, 403, 404),
     ),
     Row(
+        "webhooks_admin.page", "GET", lambda o: "/admin/webhooks", _outcomes(SIGN_IN, 403, 403, 200)
+    ),
+    Row(
+        "webhooks_admin.add",
+        "POST",
+        lambda o: "/admin/webhooks",
+        _outcomes(SIGN_IN, 403, 403, 200),
+        data=lambda o: {"url": "http://127.0.0.1:9/hooks", "events": "certificate.issued"},
+    ),
+    # No such subscription: HR gets 404 (tests/webhooks/test_admin_page.py has the real ones).
+    Row(
+        "webhooks_admin.detail",
+        "GET",
+        lambda o: "/admin/webhooks/999999",
+        _outcomes(SIGN_IN, 403, 403, 404),
+    ),
+    Row(
+        "webhooks_admin.pause",
+        "POST",
+        lambda o: "/admin/webhooks/999999/pause",
+        _outcomes(SIGN_IN, 403, 403, 404),
+    ),
+    Row(
+        "webhooks_admin.resume",
+        "POST",
+        lambda o: "/admin/webhooks/999999/resume",
+        _outcomes(SIGN_IN, 403, 403, 404),
+    ),
+    Row(
+        "webhooks_admin.delete",
+        "POST",
+        lambda o: "/admin/webhooks/999999/delete",
+        _outcomes(SIGN_IN, 403, 403, 404),
+    ),
+    Row(
+        "webhooks_admin.send_again",
+        "POST",
+        lambda o: "/admin/webhooks/999999/deliveries/1/send-again",
+        _outcomes(SIGN_IN, 403, 403, 404),
+    ),
+    Row(
         "identity_admin.page", "GET", lambda o: "/admin/identity", _outcomes(SIGN_IN, 403, 403, 200)
     ),
     Row(

@@ -31,6 +31,7 @@ from lms.learning.models import Enrollment
 from lms.people import hris
 from lms.people.models import Employee
 from lms.scim.models import ScimToken
+from lms.webhooks.models import WebhookSubscription
 from tests.helpers import csrf_token
 
 # form field → the String(n) column it is saved in
@@ -45,6 +46,7 @@ SAVED_IN = {
     "assignments.person_forms.RecordCompletionForm.reason": Enrollment.reason,
     "scim.forms.TokenForm.name": ScimToken.name,
     "api.forms.ClientForm.name": ApiClient.name,
+    "webhooks.forms.SubscriptionForm.url": WebhookSubscription.url,
 }
 # form field → why it needs no column limit
 NOT_IN_A_SHORT_COLUMN = {

@@ -11,11 +11,14 @@ from sqlalchemy import event
 from lms import clock
 from lms.api import clients
 from lms.dbsession import database
+from lms.events import KINDS, record_event
 from lms.learning.models import QuizAttempt
 from lms.mail.outbox import Draft, enqueue
 from lms.mail.render import render
 from lms.people.models import Employee
 from lms.scim import tokens
+from lms.webhooks.models import DELIVERED, FAILED, QUEUED, WebhookDelivery
+from lms.webhooks.subscriptions import add_subscription
 from tests.api.conftest import get_token
 from tests.helpers import sign_in
 
@@ -181,3 +184,39 @@ def test_api_clients_and_calls_do_not_add_statements(app, db, org, login):
     traffic(30)
     large = _statements(app, client, "/admin/api-clients")
     assert small == large, f"{small} statements with 2 clients, {large} with 32"
+
+
+def test_webhook_pages_do_not_add_statements(app, db, org, login):
+    def traffic(count: int) -> int:
+        subscription = None
+        for n in range(count):
+            subscription = add_subscription(
+                db, f"http://127.0.0.1:9/hooks/{n}", list(KINDS), production=False
+            ).subscription
+            for kind in KINDS:
+                event = record_event(db, kind, {"n": n})
+                db.flush()
+                db.add(
+                    WebhookDelivery(
+                        subscription_id=subscription.id,
+                        event_id=event.id,
+                        status=(QUEUED, DELIVERED, FAILED)[n % 3],
+                        next_try_at=clock.now(),
+                        delivered_at=clock.now() if n % 3 == 1 else None,
+                    )
+                )
+        db.commit()
+        return subscription.id
+
+    client = login(org["hr"])
+    last = traffic(2)
+    small = (
+        _statements(app, client, "/admin/webhooks"),
+        _statements(app, client, f"/admin/webhooks/{last}"),
+    )
+    last = traffic(30)
+    large = (
+        _statements(app, client, "/admin/webhooks"),
+        _statements(app, client, f"/admin/webhooks/{last}"),
+    )
+    assert small == large, f"{small} statements with 2 subscriptions, {large} with 32"
