@@ -22,6 +22,8 @@ from lms import clock
 from lms.audit import services as audit
 from lms.courses.models import PUBLISHED, Course, CourseVersion
 from lms.db import serialize
+from lms.events import ENROLLMENT_COMPLETED, record_event
+from lms.learning.announce import completion_facts
 from lms.learning.models import Enrollment, QuizAttempt
 from lms.learning.statuses import status_of
 from lms.people.models import Employee
@@ -205,6 +207,7 @@ def record_completion(
     enrollment.completion_recorded_at, enrollment.reason = clock.now(), reason
     enrollment.withdrawn_at = None
     session.flush()
+    record_event(session, ENROLLMENT_COMPLETED, completion_facts(session, enrollment, by_hr=True))
     _record(
         session, "enrollment.completion_recorded", employee, slug, actor_id, before,
         _state(enrollment),

@@ -22,7 +22,7 @@ from lms.courses.models import (
 from lms.courses.services import current_versions
 from lms.events import ENROLLMENT_COMPLETED, record_event
 from lms.learning import guideline
-from lms.learning.announce import learning_facts
+from lms.learning.announce import completion_facts
 from lms.learning.certificates import issue_certificate
 from lms.learning.models import Enrollment, LessonProgress, QuizAttempt
 from lms.learning.statuses import STATUSES, status_of
@@ -371,17 +371,7 @@ def complete_if_done(session: Session, enrollment: Enrollment) -> bool:
     enrollment.completed_at = clock.now()
     enrollment.score = _passing_score(session, enrollment, version)
     session.flush()
-    record_event(
-        session,
-        ENROLLMENT_COMPLETED,
-        learning_facts(session, enrollment.employee_id, version.id)
-        | {
-            "enrollment_id": enrollment.id,
-            "cycle": enrollment.cycle,
-            "completed_at": enrollment.completed_at,
-            "score": enrollment.score,
-        },
-    )
+    record_event(session, ENROLLMENT_COMPLETED, completion_facts(session, enrollment, by_hr=False))
     issue_certificate(session, enrollment)
     log.info("employee %s completed course %s", enrollment.employee_id, enrollment.course_id)
     return True

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 
 import pytest
 from sqlalchemy import select, text
 
 from lms import migrations
+from lms.assignments.individual import record_completion
 from lms.db import make_engine
 from lms.events import DomainEvent
 from lms.learning.services import acknowledge_guideline
@@ -49,6 +51,30 @@ def test_acknowledging_the_guideline_records_all_three_learning_events(
     assert set(recorded) == {"attestation.recorded", "enrollment.completed", "certificate.issued"}
     assert recorded["enrollment.completed"]["completed_at"] == "2026-03-02T09:00:00+00:00"
     assert recorded["certificate.issued"]["certificate"]["code"]
+    assert recorded["enrollment.completed"]["recorded_by_hr"] is False
+    assert recorded["enrollment.completed"]["course"] == {
+        "slug": "social-media-guideline",
+        "version": guideline.number,
+    }
+
+
+def test_a_completion_hr_records_is_announced_too(db, org, shipped_courses):
+    """A classroom session HR records is a completion like any other for receivers."""
+    record_completion(
+        db,
+        org["staff"].id,
+        "social-media-essentials",
+        date(2026, 2, 20),
+        "Classroom session in Leeds",
+        actor_id=org["hr"].id,
+    )
+    db.commit()
+    [(kind, data)] = events(db)
+    assert kind == "enrollment.completed"
+    assert data["recorded_by_hr"] is True
+    assert data["completed_at"] == "2026-02-20T00:00:00+00:00"
+    assert data["course"] == {"slug": "social-media-essentials", "version": None}
+    assert data["person"]["employee_id"] == org["staff"].hris_id
 
 
 @pytest.mark.parametrize(
