@@ -17,10 +17,17 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _run(*args: str, env: dict[str, str] | None = None) -> str:
+    """The script's output; it must finish, though a timing target may be missed.
+
+    A benchmark exits 1 with MISSED lines when its figures miss a target. Two hundred
+    rows take hundredths of a second, so on a busy machine a ratio can miss by noise
+    alone; what this test catches is a script that crashes (exit 1 with no MISSED line).
+    """
     done = subprocess.run(
         [sys.executable, *args], cwd=ROOT, capture_output=True, text=True, timeout=300, env=env
     )
-    assert done.returncode == 0, done.stderr[-3000:]
+    missed_a_target = done.returncode == 1 and "\nMISSED " in f"\n{done.stdout}"
+    assert done.returncode == 0 or missed_a_target, done.stderr[-3000:]
     return done.stdout
 
 
@@ -34,3 +41,13 @@ def test_make_org_builds_a_small_organisation(tmp_path):
 def test_people_benchmarks_run_on_sqlite(script):
     out = _run(f"benchmarks/{script}", "--rows", "200", "--skip-postgres")
     assert "| SQLite |" in out
+
+
+def test_api_benchmark_pages_through_every_row_over_http():
+    out = _run("benchmarks/api_speed.py", "--rows", "300", "--page-size", "50", "--skip-postgres")
+    row = next(line for line in out.splitlines() if line.startswith("| SQLite |"))
+    rows, pages, statements = (row.split(" | ")[i] for i in (1, 4, 5))
+    # make_org.py's smallest organisation (100 people) holds about 500 report rows.
+    assert int(rows.replace(",", "")) > 300
+    assert int(pages) == -(-int(rows.replace(",", "")) // 50)
+    assert statements.endswith("on every page")
