@@ -454,12 +454,23 @@ class Gunicorn:
     """`gunicorn 'lms:create_app()'` on a loopback port, stopped however the run ends.
 
     The parent binds the listening socket and hands it over (`--bind fd://N`), so the port is
-    known and cannot be taken by anything else in between.
+    known and cannot be taken by anything else in between, and the app's links (LMS_BASE_URL)
+    point at this server. `app` and `env` serve another app factory or settings.
     """
 
-    def __init__(self, database: Database, workdir: Path, workers: int = GUNICORN_WORKERS) -> None:
+    def __init__(
+        self,
+        database: Database,
+        workdir: Path,
+        workers: int = GUNICORN_WORKERS,
+        *,
+        app: str = "lms:create_app()",
+        env: dict[str, str] | None = None,
+    ) -> None:
         self.database = database
         self.workers = workers
+        self.app = app
+        self.env = env or {}
         self.log_path = workdir / f"gunicorn-{database.dialect}.log"
         self.process: subprocess.Popen[bytes] | None = None
         self.port = 0
@@ -477,6 +488,8 @@ class Gunicorn:
             "LMS_AUTO_UPGRADE": "false",
             # Only POST /sign-in is limited, and only the script's own sign-ins hit it.
             "LMS_SIGN_IN_RATE_LIMIT": "1000 per minute",
+            "LMS_BASE_URL": f"http://{LOOPBACK}:{self.port}",
+            **self.env,
         }
         command = [
             str(Path(sys.executable).with_name("gunicorn")),
@@ -488,7 +501,7 @@ class Gunicorn:
             f"fd://{listener.fileno()}",
             "--graceful-timeout",
             "5",
-            "lms:create_app()",
+            self.app,
         ]
         with self.log_path.open("wb") as log_file:
             self.process = subprocess.Popen(

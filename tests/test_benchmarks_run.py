@@ -41,3 +41,13 @@ def test_make_org_builds_a_small_organisation(tmp_path):
 def test_people_benchmarks_run_on_sqlite(script):
     out = _run(f"benchmarks/{script}", "--rows", "200", "--skip-postgres")
     assert "| SQLite |" in out
+
+
+def test_api_benchmark_pages_through_every_row_over_http():
+    out = _run("benchmarks/api_speed.py", "--rows", "300", "--page-size", "50", "--skip-postgres")
+    row = next(line for line in out.splitlines() if line.startswith("| SQLite |"))
+    rows, pages, statements = (row.split(" | ")[i] for i in (1, 4, 5))
+    # make_org.py's smallest organisation (100 people) holds about 500 report rows.
+    assert int(rows.replace(",", "")) > 300
+    assert int(pages) == -(-int(rows.replace(",", "")) // 50)
+    assert statements.endswith("on every page")
