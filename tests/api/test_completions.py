@@ -9,6 +9,7 @@ from sqlalchemy import update
 
 from lms import clock
 from lms.api.cursor import encode
+from lms.api.schemas import CompletionSchema
 from lms.learning.models import Enrollment
 from lms.learning.statuses import COMPLETED, NOT_STARTED, OVERDUE
 from tests.api.conftest import get_token
@@ -69,6 +70,17 @@ def test_a_row_has_the_status_the_reports_show(api, enrolled, db, org):
     assert row["email"] == org["hr"].email
     assert row["course"] == ESSENTIALS
     assert row["completed_at"] == "2026-03-02T09:00:00+00:00"
+
+
+def test_rows_are_what_the_documented_schema_dumps(api, enrolled, db):
+    """Pages are built without marshmallow, for speed; the OpenAPI schema still says what they
+    hold, so each row must be exactly what CompletionSchema would dump, dates and nulls too."""
+    _complete(db, enrolled[0])
+    rows = _walk(api, "")
+    assert any(row["completed_at"] for row in rows) and any(row["score"] is None for row in rows)
+    schema = CompletionSchema()
+    for row in rows:
+        assert row == schema.dump(schema.load(row)), row
 
 
 def test_updated_since_lists_only_what_changed(api, enrolled, db):
