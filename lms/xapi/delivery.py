@@ -45,7 +45,7 @@ XAPI_RETRIES = RetryPolicy(max_attempts=12, longest_delay=timedelta(hours=6))
 # Answers that mean the LRS, or the way to it, is misconfigured for now: try again later.
 # Any other 4xx refuses the statement itself, and sending it again would not help.
 RETRY_CODES = frozenset({401, 403, 404, 408, 429})
-MESSAGE_CHARS = 500  # of an LRS's answer kept in last_error
+MESSAGE_CHARS = 1000  # of an LRS's answer kept in last_error
 
 
 @dataclass(frozen=True)
@@ -251,9 +251,21 @@ def _message(answer: requests.Response) -> str:
         text = answer.text
     else:
         found = body.get("detail", body.get("message", body)) if isinstance(body, dict) else body
-        text = found if isinstance(found, str) else json.dumps(found)
+        text = found if isinstance(found, str) else _problems(found)
     text = " ".join(text.split()) or "(no message)"
     return text if len(text) <= MESSAGE_CHARS else text[: MESSAGE_CHARS - 1] + "…"
+
+
+def _problems(found: object) -> str:
+    """Validation errors in the shape FastAPI LRSs (Ralph) answer: [{loc, msg, type}, …],
+    as "where: what" with wrong values before missing or extra fields (the noise of a
+    union of shapes tried one by one)."""
+    if not isinstance(found, list) or not all(isinstance(e, dict) and "msg" in e for e in found):
+        return json.dumps(found)
+    noise = {"missing", "extra_forbidden", "literal_error"}
+    ordered = sorted(found, key=lambda error: error.get("type") in noise)
+    lines = [f"{'.'.join(map(str, error.get('loc', [])))}: {error['msg']}" for error in ordered]
+    return "; ".join(dict.fromkeys(lines))
 
 
 def _record(
