@@ -50,7 +50,7 @@ def build_statement(
         },
         "verb": {"id": verb_id, "display": {"en-US": verb_name}},
         "object": course,
-        "context": {"platform": "Postwise", "language": "en"},
+        "context": {"platform": "Postwise", "language": "en-US"},
         "timestamp": occurred_at.astimezone(UTC).isoformat(timespec="milliseconds"),
     }
     if "enrollment_id" in data:
@@ -69,7 +69,7 @@ def _course_activity(base: str, course: dict[str, Any]) -> dict[str, Any]:
     return {
         "objectType": "Activity",
         "id": f"{base}/courses/{slug}/versions/{version}",
-        "definition": {"type": COURSE_TYPE, "name": {"en": f"{slug}, version {version}"}},
+        "definition": {"type": COURSE_TYPE, "name": {"en-US": f"{slug}, version {version}"}},
     }
 
 
@@ -77,8 +77,12 @@ def _certificate_activity(base: str, code: str, course: dict[str, Any]) -> dict[
     return {
         "objectType": "Activity",
         "id": f"{base}/verify/{code}",  # the certificate's public verification page
-        "definition": {"name": {"en": f"Certificate for {course['definition']['name']['en']}"}},
+        "definition": {"name": {"en-US": f"Certificate for {_name(course)}"}},
     }
+
+
+def _name(activity: dict[str, Any]) -> str:
+    return str(activity["definition"]["name"]["en-US"])
 
 
 def _result(score: int | None) -> dict[str, Any]:
