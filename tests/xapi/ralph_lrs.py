@@ -11,6 +11,7 @@ Without Ralph installed the tests skip, unless LMS_REQUIRE_LRS=1 (CI) makes that
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import socket
@@ -61,10 +62,10 @@ class RalphLrs:
         }
 
     def up(self) -> None:
-        try:
-            import bcrypt  # Ralph's own dependency, for its credentials file
-        except ImportError:
+        if importlib.util.find_spec("ralph") is None or importlib.util.find_spec("bcrypt") is None:
             skip_or_fail("Ralph (ralph-malph[cli,lrs]) is not installed, so no LRS can run")
+        import bcrypt  # Ralph's own dependency, for its credentials file
+
         (self.folder / "statements").mkdir(parents=True, exist_ok=True)
         digest = bcrypt.hashpw(PASSWORD.encode(), bcrypt.gensalt(rounds=4)).decode()
         agent = {"account": {"homePage": "http://postwise.test", "name": USERNAME}}
