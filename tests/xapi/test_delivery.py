@@ -246,3 +246,34 @@ def test_two_senders_at_once_send_each_statement_once(app, db, lrs, count):
     assert sum(result.queued for result in results) == count
     assert sum(result.sent for result in results) == count
     assert {lrs.copies(row.statement_id) for row in rows} == {1}
+
+
+def test_an_lrs_that_fails_is_tried_again_and_given_up_on_after_the_last_try(make_app, db, own_lrs):
+    """Ralph answers 500 when it cannot write its statements file (here a folder)."""
+    app = make_app(**own_lrs.app_settings())
+    own_lrs.up()
+    broken = own_lrs.folder / "statements" / "fs_lrs.jsonl"
+    broken.mkdir()
+    completion(db, 1)
+    completion(db, 2)
+    db.commit()
+    settle()
+    assert send(app).retrying == 2
+    first, second = statements(db)
+    assert (first.status, first.status_code) == ("queued", 500)
+    assert first.last_error.startswith("The LRS answered 500: ")
+    db.execute(
+        update(XapiStatement)
+        .where(XapiStatement.id == second.id)
+        .values(attempts=XAPI_RETRIES.max_attempts - 1)
+    )
+    db.commit()
+    clock.advance(XAPI_RETRIES.longest_delay)
+    last = send(app)
+    assert (last.retrying, last.failed) == (1, 1)
+    assert [row.status for row in statements(db)] == ["queued", "failed"]
+    broken.rmdir()
+    clock.advance(XAPI_RETRIES.longest_delay)
+    assert send(app).sent == 1
+    assert [row.status for row in statements(db)] == ["sent", "failed"]
+    assert own_lrs.statement(first.statement_id) is not None
