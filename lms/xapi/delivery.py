@@ -90,7 +90,8 @@ def send_due(
     batch_size: int = 50,
 ) -> SendSummary:
     """Queue statements for settled events, then send every due one until none is left."""
-    summary = SendSummary(queued=_fan_out(sessions, base_url))
+    summary = SendSummary()
+    _fan_out(sessions, base_url, summary)
     _release_stale(sessions, policy)
     with requests.Session() as http:
         http.auth = (lrs.username, lrs.password)
@@ -107,14 +108,14 @@ def send_due(
     return summary
 
 
-def _fan_out(sessions: sessionmaker[Session], base_url: str) -> int:
-    """Queue a statement for each settled event past the high-water mark; how many.
+def _fan_out(sessions: sessionmaker[Session], base_url: str, summary: SendSummary) -> None:
+    """Queue a statement for each settled event past the high-water mark, counted in
+    `summary` (as failed if the event cannot make one).
 
     The mark row is locked while this runs, so two senders never queue one event (the
     unique event_id would stop the second anyway). The mark moves past events that have
     no statement too (person.deactivated).
     """
-    queued = 0
     while True:
         cutoff = clock.now() - SETTLE
         with write_transaction(sessions) as session:
@@ -131,33 +132,43 @@ def _fan_out(sessions: sessionmaker[Session], base_url: str) -> int:
                 taken = taken.where(DomainEvent.id < unsettled)
             events = list(session.scalars(taken.order_by(DomainEvent.id).limit(FAN_OUT_BATCH)))
             if not events:
-                return queued
+                return
             rows = [_row(event, base_url) for event in events if event.kind in KINDS]
             if rows:
                 session.execute(_insert_new(session), rows)
             mark.last_event_id = events[-1].id
-            queued += len(rows)
+            failed = sum(1 for row in rows if row["status"] == FAILED)
+            summary.queued += len(rows) - failed
+            summary.failed += failed
 
 
 def _row(event: DomainEvent, base_url: str) -> dict[str, object]:
-    statement = build_statement(
-        kind=event.kind,
-        event_id=event.event_id,
-        occurred_at=event.occurred_at,
-        data=json.loads(event.payload),
-        base_url=base_url,
-    )
+    """The outbox row for an event: queued, or failed if its payload cannot make a statement
+    (kept so the outbox shows it, rather than stopping every later event behind it)."""
     now = clock.now()
-    return {
+    row: dict[str, object] = {
         "event_id": event.event_id,
         "statement_id": statement_id(event.event_id),
         "kind": event.kind,
-        "statement": json.dumps(statement, separators=(",", ":")),
         "status": QUEUED,
         "attempts": 0,
         "next_try_at": now,
         "created_at": now,
+        "last_error": None,
     }
+    try:
+        statement = build_statement(
+            kind=event.kind,
+            event_id=event.event_id,
+            occurred_at=event.occurred_at,
+            data=json.loads(event.payload),
+            base_url=base_url,
+        )
+    except (KeyError, TypeError) as missing:
+        log.error("event %s cannot become an xAPI statement: %r", event.event_id, missing)
+        error = f"The event's data has no {missing}, so no statement could be made."
+        return row | {"statement": event.payload, "status": FAILED, "last_error": error}
+    return row | {"statement": json.dumps(statement, separators=(",", ":"))}
 
 
 def _insert_new(session: Session) -> postgresql.Insert | sqlite.Insert:

@@ -277,3 +277,18 @@ def test_an_lrs_that_fails_is_tried_again_and_given_up_on_after_the_last_try(mak
     assert send(app).sent == 1
     assert [row.status for row in statements(db)] == ["sent", "failed"]
     assert own_lrs.statement(first.statement_id) is not None
+
+
+def test_an_event_that_cannot_make_a_statement_is_kept_as_failed_and_holds_nothing_up(app, db, lrs):
+    record_event(db, "enrollment.completed", {"person": {"id": 1, "employee_id": "E1"}})
+    db.flush()
+    completion(db, 2)
+    db.commit()
+    settle()
+    summary = send(app)
+    assert (summary.queued, summary.sent, summary.failed) == (1, 1, 1)
+    broken, fine = statements(db)
+    assert (broken.status, broken.attempts) == ("failed", 0)
+    assert broken.last_error == "The event's data has no 'course', so no statement could be made."
+    assert fine.status == "sent"
+    assert lrs.statement(fine.statement_id) is not None
