@@ -21,6 +21,7 @@ from lms.precheck.cli import precheck_command
 from lms.purpose.cli import purpose_cli
 from lms.reports.cli import reports_cli
 from lms.webhooks.cli import webhooks_cli
+from lms.xapi.cli import xapi_cli
 
 db_cli = AppGroup("db", help="Create and upgrade the database schema.")
 
@@ -79,6 +80,7 @@ def register(app: Flask) -> None:
         mail_cli,
         purpose_cli,
         webhooks_cli,
+        xapi_cli,
     )
     for command in (*groups, demo_command, precheck_command, backup_command, restore_command):
         app.cli.add_command(command)

@@ -90,6 +90,10 @@ DEFAULTS: dict[str, Any] = {
     # of SSO_CREATE_DOMAINS (comma-separated, required when on). SCIM is the better way.
     "SSO_CREATE_PEOPLE": False,
     "SSO_CREATE_DOMAINS": "",
+    # xAPI (lms.xapi, docs/xapi.md): statements go to this LRS when the endpoint is set.
+    "XAPI_ENDPOINT": "",  # the LRS's xAPI base URL, e.g. https://lrs.example.com/xAPI/
+    "XAPI_USERNAME": "",  # HTTP Basic credentials the LRS issued to Postwise
+    "XAPI_PASSWORD": "",
 }
 SWITCH_WORDS = {"1": True, "true": True, "on": True, "yes": True}
 SWITCH_WORDS |= {"0": False, "false": False, "off": False, "no": False, "": False}
@@ -131,6 +135,7 @@ def _derive(app: Flask) -> None:
     config["MAX_CONTENT_LENGTH"] = config["IMPORT_MAX_MB"] * 1024 * 1024 + 64 * 1024
     _derive_mail(config)
     _derive_sso(config)
+    _derive_xapi(config)
     config["PRECHECK_WORDLISTS"] = Path(config["PRECHECK_WORDLISTS"] or instance / "precheck")
 
 
@@ -145,6 +150,15 @@ def _derive_mail(config: Config) -> None:
     if not config["MAIL_FROM"]:
         host = urlsplit(config["BASE_URL"]).hostname or "localhost"
         config["MAIL_FROM"] = f"Postwise <no-reply@{host}>"
+
+
+def _derive_xapi(config: Config) -> None:
+    endpoint = config["XAPI_ENDPOINT"]
+    if endpoint and urlsplit(endpoint).scheme not in ("http", "https"):
+        raise ConfigError(
+            f"LMS_XAPI_ENDPOINT is {endpoint!r}; give the LRS's xAPI address starting with "
+            "https:// (or http://), e.g. https://lrs.example.com/xAPI/."
+        )
 
 
 def _derive_sso(config: Config) -> None:

@@ -20,6 +20,7 @@ from lms.purpose import models as _purpose_models  # noqa: F401
 from lms.scim import models as _scim_models  # noqa: F401
 from lms.sso import models as _sso_models  # noqa: F401
 from lms.webhooks import models as _webhook_models  # noqa: F401
+from lms.xapi import models as _xapi_models  # noqa: F401
 
 engine = context.config.attributes["engine"]
 
