@@ -51,7 +51,7 @@ def build_statement(
         "verb": {"id": verb_id, "display": {"en-US": verb_name}},
         "object": course,
         "context": {"platform": "Postwise", "language": "en-US"},
-        "timestamp": occurred_at.astimezone(UTC).isoformat(timespec="milliseconds"),
+        "timestamp": _when(kind, occurred_at, data),
     }
     if "enrollment_id" in data:
         registration = uuid.uuid5(NAMESPACE, f"{base}/enrollments/{data['enrollment_id']}")
@@ -65,12 +65,30 @@ def build_statement(
 
 
 def _course_activity(base: str, course: dict[str, Any]) -> dict[str, Any]:
+    """The course version taken; the course itself for a completion HR recorded by hand
+    (a classroom session), where no Postwise version was taken."""
     slug, version = course["slug"], course["version"]
+    if version is None:
+        activity_id, name = f"{base}/courses/{slug}", slug
+    else:
+        activity_id, name = (
+            f"{base}/courses/{slug}/versions/{version}",
+            f"{slug}, version {version}",
+        )
     return {
         "objectType": "Activity",
-        "id": f"{base}/courses/{slug}/versions/{version}",
-        "definition": {"type": COURSE_TYPE, "name": {"en-US": f"{slug}, version {version}"}},
+        "id": activity_id,
+        "definition": {"type": COURSE_TYPE, "name": {"en-US": name}},
     }
+
+
+def _when(kind: str, occurred_at: datetime, data: dict[str, Any]) -> str:
+    """When the experience happened: for a completion HR recorded, the day HR gave (the
+    classroom session), not the moment HR typed it in."""
+    when = occurred_at
+    if kind == ENROLLMENT_COMPLETED and data.get("completed_at"):
+        when = datetime.fromisoformat(data["completed_at"])
+    return when.astimezone(UTC).isoformat(timespec="milliseconds")
 
 
 def _certificate_activity(base: str, code: str, course: dict[str, Any]) -> dict[str, Any]:

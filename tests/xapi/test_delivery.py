@@ -6,12 +6,13 @@ import json
 import threading
 import uuid
 from collections import Counter
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select, update
 
 from lms import clock
+from lms.assignments.individual import record_completion
 from lms.events import PERSON_DEACTIVATED, DomainEvent, record_event
 from lms.learning.services import acknowledge_guideline
 from lms.xapi.delivery import SETTLE, XAPI_RETRIES
@@ -78,6 +79,30 @@ def test_a_score_is_sent_as_a_scaled_result(app, db, lrs):
     result = lrs.statement(row.statement_id)["result"]
     assert result["score"] == {"scaled": 0.85, "raw": 85, "min": 0, "max": 100}
     assert result["success"] is True
+
+
+def test_a_completion_hr_recorded_names_the_course_and_the_day_it_happened(
+    app, db, org, shipped_courses, lrs
+):
+    from ralph.models.xapi.base.statements import BaseXapiStatement
+
+    record_completion(
+        db,
+        org["staff"].id,
+        "social-media-essentials",
+        date(2026, 2, 20),
+        "Classroom session in Leeds",
+        actor_id=org["hr"].id,
+    )
+    db.commit()
+    settle()
+    assert send(app).sent == 1
+    [row] = statements(db)
+    stored = lrs.statement(row.statement_id)
+    BaseXapiStatement.model_validate(stored)
+    assert stored["object"]["id"] == f"{BASE}/courses/social-media-essentials"
+    assert stored["timestamp"].startswith("2026-02-20T00:00:00")
+    assert "score" not in stored["result"]
 
 
 def test_statements_trail_their_events_by_the_settle_window(app, db, lrs):
