@@ -413,6 +413,13 @@ ACCESS_TABLE = [
         lambda o: f"/api/v1/people/{o['staff'].id}",
         _outcomes(401, 401, 401, 401),
     ),
+    Row("api.courses", "GET", lambda o: "/api/v1/courses", _outcomes(401, 401, 401, 401)),
+    Row(
+        "api.one_course",
+        "GET",
+        lambda o: f"/api/v1/courses/{COURSE}",
+        _outcomes(401, 401, 401, 401),
+    ),
     # No client credentials: OAuth2's own 400 (unsupported or missing grant).
     Row("api_token.token", "POST", lambda o: "/api/v1/token", _outcomes(400, 400, 400, 400)),
     # The contract and its docs page are public: they hold no data.
