@@ -15,6 +15,7 @@ from lms.api import (
     docs_views,
     oauth,
     people_views,
+    record_views,
     token_views,
 )
 from lms.api.blueprint import bp
@@ -31,7 +32,7 @@ SETTINGS: dict[str, Any] = {
 }
 
 # The modules whose routes are on the API's blueprint (importing them adds the routes).
-ROUTES = (completion_views, people_views, course_views)
+ROUTES = (completion_views, people_views, course_views, record_views)
 
 
 class PostwiseApi(Api):
