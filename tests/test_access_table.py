@@ -435,6 +435,7 @@ ACCESS_TABLE = [
         lambda o: "/api/v1/certificates/no-such-code/verification",
         _outcomes(404, 404, 404, 404),
     ),
+    Row("api.audit_events", "GET", lambda o: "/api/v1/audit-events", _outcomes(401, 401, 401, 401)),
     # No client credentials: OAuth2's own 400 (unsupported or missing grant).
     Row("api_token.token", "POST", lambda o: "/api/v1/token", _outcomes(400, 400, 400, 400)),
     # The contract and its docs page are public: they hold no data.

@@ -220,6 +220,8 @@ API_READS = {
     "attestations of a line": ("read:completions", "attestations?limit=7", True),
     "certificates": ("read:completions", "certificates?limit=500", False),
     "certificates of a line": ("read:completions", "certificates?limit=7", True),
+    "audit events": ("read:audit", "audit-events?limit=500", False),
+    "audit events filtered": ("read:audit", "audit-events?action=role.granted&limit=9", False),
 }
 
 

@@ -10,6 +10,7 @@ from flask_smorest import Api
 from flask_smorest.utils import prepare_response
 
 from lms.api import (
+    audit_views,
     completion_views,
     course_views,
     docs_views,
@@ -32,7 +33,7 @@ SETTINGS: dict[str, Any] = {
 }
 
 # The modules whose routes are on the API's blueprint (importing them adds the routes).
-ROUTES = (completion_views, people_views, course_views, record_views)
+ROUTES = (completion_views, people_views, course_views, record_views, audit_views)
 
 
 class PostwiseApi(Api):

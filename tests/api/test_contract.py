@@ -55,6 +55,7 @@ def test_the_live_api_keeps_its_contract(live_api, access):
         "GET /api/v1/certificates",
         "GET /api/v1/certificates/{code}",
         "GET /api/v1/certificates/{code}/verification",
+        "GET /api/v1/audit-events",
     }
     headers = {"Authorization": f"Bearer {access}"}
     for operation in operations:
