@@ -1,5 +1,5 @@
-"""GET /api/v1/attestations, /certificates and /certificates/{code}: learning records in
-the client's scope; /certificates/{code}/verification: the public check of a code."""
+"""GET /api/v1/certificates and /certificates/{code}: certificates in the client's scope;
+/certificates/{code}/verification: the public check of a code."""
 
 from __future__ import annotations
 
@@ -11,13 +11,12 @@ from lms import clock
 from lms.access import api_scope
 from lms.api.auth import require_scope, token
 from lms.api.blueprint import bp, json_with_etag, next_link
+from lms.api.certificate_feed import certificate, certificates_page
 from lms.api.page_schemas import NOT_MODIFIED
 from lms.api.problems import problem
-from lms.api.record_feed import RecordFilter, attestations_page, certificate, certificates_page
+from lms.api.record_feed import filters_of
 from lms.api.record_schemas import (
     CODE_PATTERN,
-    AttestationPageSchema,
-    AttestationQuery,
     CertificatePageSchema,
     CertificateQuery,
     CertificateSchema,
@@ -27,38 +26,11 @@ from lms.api.scopes import READ_COMPLETIONS
 from lms.dbsession import db_session
 from lms.learning.certificates import find_by_code
 
-_ATTESTATIONS = AttestationPageSchema()
 _CERTIFICATES = CertificatePageSchema()
 _CERTIFICATE = CertificateSchema()
 _VERIFICATION = VerificationSchema()
 _CODE = {"in": "path", "name": "code", "schema": {"type": "string", "pattern": CODE_PATTERN}}
 _SECURITY = [{"oauth2": [READ_COMPLETIONS]}]
-
-
-def _filters(query: dict[str, Any]) -> RecordFilter:
-    return RecordFilter(
-        updated_since=query.get("updated_since"),
-        course=query.get("course", ""),
-        email=query.get("email", ""),
-    )
-
-
-@bp.get("/attestations")
-@bp.arguments(AttestationQuery, location="query", as_kwargs=True)
-@bp.response(200, AttestationPageSchema)
-@bp.alt_response(304, description=NOT_MODIFIED)
-@bp.doc(security=_SECURITY)
-@require_scope(READ_COMPLETIONS)
-def attestations(limit: int, **query: Any) -> Response:
-    """Guideline acknowledgements (who confirmed which version, when), a page at a time.
-
-    A manager-scoped client sees only its manager's reporting line.
-    """
-    scope = api_scope(token().client.manager_id)
-    after = query.get("cursor", 0)
-    rows, more = attestations_page(db_session(), scope, _filters(query), after, limit)
-    link = next_link(rows[-1].id) if more else None
-    return json_with_etag(_ATTESTATIONS.dump({"data": rows, "next": link}))
 
 
 @bp.get("/certificates")
@@ -75,7 +47,7 @@ def certificates(limit: int, **query: Any) -> Response:
     scope = api_scope(token().client.manager_id)
     after = query.get("cursor", 0)
     now = clock.now()
-    rows, more = certificates_page(db_session(), scope, _filters(query), after, limit, now)
+    rows, more = certificates_page(db_session(), scope, filters_of(query), after, limit, now)
     link = next_link(rows[-1].id) if more else None
     return json_with_etag(_CERTIFICATES.dump({"data": rows, "next": link}))
 
