@@ -413,6 +413,29 @@ ACCESS_TABLE = [
         lambda o: f"/api/v1/people/{o['staff'].id}",
         _outcomes(401, 401, 401, 401),
     ),
+    Row("api.courses", "GET", lambda o: "/api/v1/courses", _outcomes(401, 401, 401, 401)),
+    Row(
+        "api.one_course",
+        "GET",
+        lambda o: f"/api/v1/courses/{COURSE}",
+        _outcomes(401, 401, 401, 401),
+    ),
+    Row("api.attestations", "GET", lambda o: "/api/v1/attestations", _outcomes(401, 401, 401, 401)),
+    Row("api.certificates", "GET", lambda o: "/api/v1/certificates", _outcomes(401, 401, 401, 401)),
+    Row(
+        "api.one_certificate",
+        "GET",
+        lambda o: "/api/v1/certificates/no-such-code",
+        _outcomes(401, 401, 401, 401),
+    ),
+    # Public, like the web's /verify page: a code never issued is 404 for everyone.
+    Row(
+        "api.verification",
+        "GET",
+        lambda o: "/api/v1/certificates/no-such-code/verification",
+        _outcomes(404, 404, 404, 404),
+    ),
+    Row("api.audit_events", "GET", lambda o: "/api/v1/audit-events", _outcomes(401, 401, 401, 401)),
     # No client credentials: OAuth2's own 400 (unsupported or missing grant).
     Row("api_token.token", "POST", lambda o: "/api/v1/token", _outcomes(400, 400, 400, 400)),
     # The contract and its docs page are public: they hold no data.

@@ -10,6 +10,8 @@ from sqlalchemy import event
 
 from lms import clock
 from lms.api import clients
+from lms.audit.services import record
+from lms.courses.models import PUBLISHED, RETIRED, Course, CourseVersion
 from lms.dbsession import database
 from lms.events import KINDS, record_event
 from lms.learning.models import QuizAttempt
@@ -20,6 +22,7 @@ from lms.scim import tokens
 from lms.webhooks.models import DELIVERED, FAILED, QUEUED, WebhookDelivery
 from lms.webhooks.subscriptions import add_subscription
 from tests.api.conftest import get_token
+from tests.api.records import acknowledged, certify
 from tests.helpers import sign_in
 
 ESSENTIALS = "social-media-essentials"
@@ -220,3 +223,62 @@ def test_webhook_pages_do_not_add_statements(app, db, org, login):
         _statements(app, client, f"/admin/webhooks/{last}"),
     )
     assert small == large, f"{small} statements with 2 subscriptions, {large} with 32"
+
+
+def _records(db, org, shipped_courses, enrol, make_employee, people: int) -> None:
+    """People in the team lead's line with a certificate and an acknowledgement each, an
+    audit event for each, and a published course of two versions for each."""
+    for _ in range(people):
+        person = make_employee(manager_id=org["lead"].id, password=None)
+        course = Course(slug=f"course-{person.id}")
+        for number, status in ((1, RETIRED), (2, PUBLISHED)):
+            course.versions.append(
+                CourseVersion(
+                    number=number,
+                    status=status,
+                    title=f"Course {person.id}",
+                    summary="",
+                    minutes=5,
+                    fingerprint=f"{person.id}-{number}",
+                    published_at=clock.now(),
+                )
+            )
+        db.add(course)
+        certify(db, enrol(person, shipped_courses[ESSENTIALS]), recertify_months=12)
+        acknowledged(db, person.id, shipped_courses["social-media-guideline"])
+        record(db, "role.granted", person.email, actor_id=org["hr"].id)
+    db.commit()
+
+
+# (scope, path, whether the client is limited to the team lead's line)
+API_READS = {
+    "courses": ("read:courses", "courses?limit=500", False),
+    "a page of courses": ("read:courses", "courses?limit=3", False),
+    "a course": ("read:courses", f"courses/{ESSENTIALS}", False),
+    "attestations": ("read:completions", "attestations?limit=500", False),
+    "attestations of a line": ("read:completions", "attestations?limit=7", True),
+    "certificates": ("read:completions", "certificates?limit=500", False),
+    "certificates of a line": ("read:completions", "certificates?limit=7", True),
+    "audit events": ("read:audit", "audit-events?limit=500", False),
+    "audit events filtered": ("read:audit", "audit-events?action=role.granted&limit=9", False),
+}
+
+
+@pytest.mark.parametrize(("scope", "path", "line"), API_READS.values(), ids=API_READS.keys())
+def test_api_reads_run_the_same_statements_whatever_their_size(
+    app, db, org, shipped_courses, enrol, make_employee, scope, path, line
+):
+    manager = org["lead"].email if line else ""
+    new = clients.create_client(db, "BI", [scope], manager, actor_id=None)
+    db.commit()
+    client = app.test_client()
+
+    def statements() -> int:
+        access = get_token(app, new).get_json()["access_token"]
+        return _statements(app, client, f"/api/v1/{path}", {"Authorization": f"Bearer {access}"})
+
+    _records(db, org, shipped_courses, enrol, make_employee, people=3)
+    small = statements()
+    _records(db, org, shipped_courses, enrol, make_employee, people=40)
+    large = statements()
+    assert small == large, f"{path}: {small} statements with 3 records, {large} with 43"

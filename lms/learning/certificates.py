@@ -67,6 +67,7 @@ class CertificateDetails:
     score: int | None
     code: str
     valid_until: datetime | None  # None: the course does not recertify
+    issued_at: datetime
 
     def expired(self, now: datetime) -> bool:
         """True once a recertifying certificate is past its date."""
@@ -131,7 +132,9 @@ def find_by_code(session: Session, code: str) -> CertificateDetails | None:
     return CertificateDetails(*row) if row is not None else None
 
 
-def _details() -> Select[tuple[str, str, str, int, datetime, int | None, str, datetime | None]]:
+def _details() -> Select[
+    tuple[str, str, str, int, datetime, int | None, str, datetime | None, datetime]
+]:
     return (
         select(
             (Employee.first_name + " " + Employee.last_name),
@@ -142,6 +145,7 @@ def _details() -> Select[tuple[str, str, str, int, datetime, int | None, str, da
             Enrollment.score,
             Certificate.code,
             Certificate.valid_until,
+            Certificate.issued_at,
         )
         .join(Enrollment, Certificate.enrollment_id == Enrollment.id)
         .join(Employee, Enrollment.employee_id == Employee.id)

@@ -14,6 +14,7 @@ from werkzeug.serving import make_server
 
 from lms.api.scopes import SCOPES
 from tests.api.conftest import get_token
+from tests.api.records import acknowledged, certify
 
 
 @pytest.fixture
@@ -31,10 +32,13 @@ def live_api(app: Flask) -> Iterator[str]:
 
 
 @pytest.fixture
-def access(app, make_client, org, shipped_courses, enrol) -> str:
-    """A token holding every scope, with people and enrollments to read."""
+def access(app, db, make_client, org, shipped_courses, enrol) -> str:
+    """A token holding every scope, with people, enrollments, certificates and
+    acknowledgements to read."""
     for person in org.values():
-        enrol(person, shipped_courses["social-media-essentials"])
+        enrollment = enrol(person, shipped_courses["social-media-essentials"])
+        certify(db, enrollment, recertify_months=12)
+        acknowledged(db, person.id, shipped_courses["social-media-guideline"])
     return get_token(app, make_client(scopes=list(SCOPES))).get_json()["access_token"]
 
 
@@ -45,6 +49,13 @@ def test_the_live_api_keeps_its_contract(live_api, access):
         "GET /api/v1/completions",
         "GET /api/v1/people",
         "GET /api/v1/people/{person_id}",
+        "GET /api/v1/courses",
+        "GET /api/v1/courses/{slug}",
+        "GET /api/v1/attestations",
+        "GET /api/v1/certificates",
+        "GET /api/v1/certificates/{code}",
+        "GET /api/v1/certificates/{code}/verification",
+        "GET /api/v1/audit-events",
     }
     headers = {"Authorization": f"Bearer {access}"}
     for operation in operations:
