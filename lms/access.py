@@ -147,3 +147,9 @@ def report_scope(viewer: Viewer) -> Scope:
 def api_scope(manager_id: int | None) -> Scope:
     """Whose records an API client sees: everyone, or the line of the manager HR chose."""
     return EVERYONE if manager_id is None else Scope(manager_id)
+
+
+def api_may_change_company_settings(manager_id: int | None) -> bool:
+    """Whether an API client may change what applies to the whole company (assignment rules):
+    only one that sees everyone; a client limited to a manager's line may not."""
+    return manager_id is None

@@ -6,6 +6,8 @@ READ_COMPLETIONS = "read:completions"
 READ_PEOPLE = "read:people"
 WRITE_PEOPLE = "write:people"
 READ_AUDIT = "read:audit"
+READ_ASSIGNMENTS = "read:assignments"
+WRITE_ASSIGNMENTS = "write:assignments"
 
 # Scope → what HR reads on the form.
 SCOPES: dict[str, str] = {
@@ -13,4 +15,6 @@ SCOPES: dict[str, str] = {
     READ_PEOPLE: "Read people",
     WRITE_PEOPLE: "Add and change people",
     READ_AUDIT: "Read the audit log",
+    READ_ASSIGNMENTS: "Read assignment rules",
+    WRITE_ASSIGNMENTS: "Add and remove assignment rules (clients that see everyone only)",
 }
