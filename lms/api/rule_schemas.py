@@ -89,7 +89,11 @@ class NewRuleSchema(Schema):
     recertify_months = fields.Integer(
         allow_none=True,
         load_default=None,
-        metadata={"description": "take it again this many months after completing it"},
+        metadata={
+            "description": "take it again this many months after completing it",
+            "minimum": 1,
+            "maximum": 120,
+        },
     )
 
     @validates_schema
