@@ -128,11 +128,11 @@ def _via() -> str:
 def _spec(new: dict[str, Any]) -> RuleSpec:
     """The request's fields as the spec HR's form and the command line build too."""
     audience = new["audience"]
-    names = new.get(AUDIENCE_FIELDS.get(audience, ""), [])
+    named = audience in ("departments", "locations", "groups")
     return RuleSpec(
         course_slug=new["course"],
         audience=audience,
-        audience_values=tuple(names) if audience in ("departments", "locations", "groups") else (),
+        audience_values=tuple(new[audience]) if named else (),
         manager_email=new.get("manager"),
         people_emails=tuple(new["people"]),
         due_days=new["due_days"],
