@@ -153,3 +153,9 @@ def api_reads_audit(manager_id: int | None) -> bool:
     """Whether an API client may read the audit log: it is HR's, so a client limited to a
     manager's line may not, whatever its scopes."""
     return manager_id is None
+
+
+def api_may_change_company_settings(manager_id: int | None) -> bool:
+    """Whether an API client may change what applies to the whole company (assignment rules):
+    only one that sees everyone; a client limited to a manager's line may not."""
+    return manager_id is None

@@ -436,6 +436,31 @@ ACCESS_TABLE = [
         _outcomes(404, 404, 404, 404),
     ),
     Row("api.audit_events", "GET", lambda o: "/api/v1/audit-events", _outcomes(401, 401, 401, 401)),
+    Row(
+        "api.assignment_rules",
+        "GET",
+        lambda o: "/api/v1/assignment-rules",
+        _outcomes(401, 401, 401, 401),
+    ),
+    Row(
+        "api.add_assignment_rule",
+        "POST",
+        lambda o: "/api/v1/assignment-rules",
+        _outcomes(401, 401, 401, 401),
+        data=lambda o: {"course": COURSE, "audience": "everyone", "due_days": "7"},
+    ),
+    Row(
+        "api.assignment_rule",
+        "GET",
+        lambda o: "/api/v1/assignment-rules/1",
+        _outcomes(401, 401, 401, 401),
+    ),
+    Row(
+        "api.remove_assignment_rule",
+        "DELETE",
+        lambda o: "/api/v1/assignment-rules/1",
+        _outcomes(401, 401, 401, 401),
+    ),
     # No client credentials: OAuth2's own 400 (unsupported or missing grant).
     Row("api_token.token", "POST", lambda o: "/api/v1/token", _outcomes(400, 400, 400, 400)),
     # The contract and its docs page are public: they hold no data.

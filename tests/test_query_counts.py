@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -10,6 +11,7 @@ from sqlalchemy import event
 
 from lms import clock
 from lms.api import clients
+from lms.assignments.services import RuleSpec, create_rule
 from lms.audit.services import record
 from lms.courses.models import PUBLISHED, RETIRED, Course, CourseVersion
 from lms.dbsession import database
@@ -17,6 +19,7 @@ from lms.events import KINDS, record_event
 from lms.learning.models import QuizAttempt
 from lms.mail.outbox import Draft, enqueue
 from lms.mail.render import render
+from lms.people.groups import DirectoryGroup, GroupMember
 from lms.people.models import Employee
 from lms.scim import tokens
 from lms.webhooks.models import DELIVERED, FAILED, QUEUED, WebhookDelivery
@@ -170,6 +173,46 @@ def test_an_api_page_runs_the_same_statements_whatever_its_size(
     _grow(db, org, shipped_courses, enrol, make_employee, people=60)
     large = statements()
     assert small == large, f"{query}: {small} statements with 3 people, {large} with 63"
+
+
+def _rules_of_every_kind(db, org, make_employee, rounds: int) -> None:
+    """Rules for each audience (named people and directory groups too), `rounds` times."""
+    group = DirectoryGroup(display_name=f"Group {rounds}")
+    db.add(group)
+    db.flush()
+    for n in range(rounds):
+        person = make_employee(manager_id=org["lead"].id)
+        db.add(GroupMember(group_id=group.id, employee_id=person.id))
+        for audience, values, manager, people in (
+            ("everyone", (), None, ()),
+            ("departments", ("Marketing",), None, ()),
+            ("manager", (), org["lead"].email, ()),
+            ("people", (), None, (person.email, org["staff"].email)),
+            ("groups", (group.display_name,), None, ()),
+        ):
+            spec = RuleSpec(ESSENTIALS, audience, values, manager, due_days=n + 1)
+            create_rule(db, replace(spec, people_emails=people), actor_id=None)
+    db.commit()
+
+
+@pytest.mark.parametrize("manager", ["", "person2@example.com"])  # everyone, or the senior's line
+def test_the_api_rules_page_runs_the_same_statements_whatever_its_size(
+    app, db, org, shipped_courses, make_employee, manager
+):
+    new = clients.create_client(db, "BI", ["read:assignments"], manager, actor_id=None)
+    db.commit()
+    client = app.test_client()
+
+    def statements() -> int:
+        access = get_token(app, new).get_json()["access_token"]
+        headers = {"Authorization": f"Bearer {access}"}
+        return _statements(app, client, "/api/v1/assignment-rules?limit=500", headers)
+
+    _rules_of_every_kind(db, org, make_employee, rounds=1)
+    small = statements()
+    _rules_of_every_kind(db, org, make_employee, rounds=20)
+    large = statements()
+    assert small == large, f"{small} statements with 5 rules, {large} with 105"
 
 
 def test_api_clients_and_calls_do_not_add_statements(app, db, org, login):

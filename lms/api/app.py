@@ -18,6 +18,7 @@ from lms.api import (
     docs_views,
     oauth,
     people_views,
+    rule_views,
     token_views,
 )
 from lms.api.blueprint import bp
@@ -41,6 +42,7 @@ ROUTES = (
     attestation_views,
     certificate_views,
     audit_views,
+    rule_views,
 )
 
 

@@ -13,6 +13,7 @@ from authlib.oauth2.rfc6750 import InsufficientScopeError
 from flask import Response, abort, current_app, g, request
 from flask_limiter.util import get_remote_address
 
+from lms.access import api_may_change_company_settings
 from lms.api import clients
 from lms.api.models import ApiToken
 from lms.api.oauth import current_token, protector
@@ -51,6 +52,26 @@ def require_scope(scope: str) -> Callable[[F], F]:
         return wrapped  # type: ignore[return-value]
 
     return decorator
+
+
+def company_wide_only(view: F) -> F:
+    """Let the view run only for a client that sees everyone (after require_scope): settings
+    for the whole company are not for a client limited to a manager's line (403 problem)."""
+
+    @wraps(view)
+    def wrapped(*args: object, **kwargs: object) -> object:
+        if not api_may_change_company_settings(token().client.manager_id):
+            security_log.warning("API call refused: manager-scoped client (%s)", request.path)
+            abort(
+                problem(
+                    403,
+                    "This client sees only a manager's line, and this applies to the whole "
+                    "company: HR can create a client that sees everyone for it.",
+                )
+            )
+        return view(*args, **kwargs)
+
+    return wrapped  # type: ignore[return-value]
 
 
 def token() -> ApiToken:

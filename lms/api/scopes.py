@@ -7,6 +7,8 @@ READ_PEOPLE = "read:people"
 WRITE_PEOPLE = "write:people"
 READ_AUDIT = "read:audit"
 READ_COURSES = "read:courses"
+READ_ASSIGNMENTS = "read:assignments"
+WRITE_ASSIGNMENTS = "write:assignments"
 
 # Scope → what HR reads on the form.
 SCOPES: dict[str, str] = {
@@ -15,4 +17,6 @@ SCOPES: dict[str, str] = {
     WRITE_PEOPLE: "Add and change people",
     READ_AUDIT: "Read the audit log",
     READ_COURSES: "Read courses and their published versions",
+    READ_ASSIGNMENTS: "Read assignment rules",
+    WRITE_ASSIGNMENTS: "Add and remove assignment rules (clients that see everyone only)",
 }

@@ -186,8 +186,13 @@ def audience_names(session: Session) -> dict[str, list[str]]:
     }
 
 
-def create_rule(session: Session, spec: RuleSpec, *, actor_id: int | None) -> AssignmentRule:
-    """Check and save a rule (audited); RuleRejected says what is wrong, field by field."""
+def create_rule(
+    session: Session, spec: RuleSpec, *, actor_id: int | None, via: str = ""
+) -> AssignmentRule:
+    """Check and save a rule (audited); RuleRejected says what is wrong, field by field.
+
+    `via` names who acted when no person did (an API client): the audit log says so.
+    """
     checked = _check(session, spec)
     rule = AssignmentRule(course_id=checked.course.id, audience=spec.audience)
     _apply(rule, spec, checked)
@@ -199,7 +204,9 @@ def create_rule(session: Session, spec: RuleSpec, *, actor_id: int | None) -> As
         _email(checked.manager),
         group_names(session, group_ids(rule)),
     )
-    audit.record(session, "rule.created", description, actor_id=actor_id, after=description)
+    audit.record(
+        session, "rule.created", _through(description, via), actor_id=actor_id, after=description
+    )
     log.info("rule %s created: %s", rule.id, description)
     return rule
 
@@ -227,17 +234,29 @@ def update_rule(
     return rule
 
 
-def remove_rule(session: Session, rule_id: int, *, actor_id: int | None) -> AssignmentRule:
-    """Stop a rule (kept for history, no longer active); audited."""
+def remove_rule(
+    session: Session, rule_id: int, *, actor_id: int | None, via: str = ""
+) -> AssignmentRule:
+    """Stop a rule (kept for history, no longer active); audited, `via` as in create_rule."""
     rule = active_rule(session, rule_id)
     before = rule_in_words(session, rule)
     rule.is_active = False
     session.flush()
     audit.record(
-        session, "rule.removed", f"rule {rule.id}", actor_id=actor_id, before=before, after=None
+        session,
+        "rule.removed",
+        _through(f"rule {rule.id}", via),
+        actor_id=actor_id,
+        before=before,
+        after=None,
     )
     log.info("rule %s removed", rule.id)
     return rule
+
+
+def _through(target: str, via: str) -> str:
+    """An audit target, naming the client that acted when it was not a person."""
+    return f"{target}, through {via}" if via else target
 
 
 @dataclass(frozen=True)

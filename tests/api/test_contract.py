@@ -16,6 +16,11 @@ from lms.api.scopes import SCOPES
 from tests.api.conftest import get_token
 from tests.api.records import acknowledged, certify
 
+# Writes whose schema-valid bodies name things that must exist (a course's slug, a
+# department): the server rightly answers 422 when they do not, so schemathesis's "valid data
+# is accepted" check does not apply to them; every other check does.
+NAMES_WHAT_EXISTS = {"POST /api/v1/assignment-rules"}
+
 
 @pytest.fixture
 def live_api(app: Flask) -> Iterator[str]:
@@ -56,13 +61,23 @@ def test_the_live_api_keeps_its_contract(live_api, access):
         "GET /api/v1/certificates/{code}",
         "GET /api/v1/certificates/{code}/verification",
         "GET /api/v1/audit-events",
+        "GET /api/v1/assignment-rules",
+        "POST /api/v1/assignment-rules",
+        "DELETE /api/v1/assignment-rules/{rule_id}",
     }
     headers = {"Authorization": f"Bearer {access}"}
     for operation in operations:
+        _keeps_contract(operation, headers)
 
-        @given(case=operation.as_strategy())
-        @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
-        def keeps_contract(case: schemathesis.Case) -> None:
-            case.call_and_validate(headers=headers)
 
-        keeps_contract()
+def _keeps_contract(operation: schemathesis.APIOperation, headers: dict[str, str]) -> None:
+    """Call one operation with what the document allows, checking every answer."""
+    label = f"{operation.method.upper()} {operation.path}"
+    excluded = [schemathesis.checks.positive_data_acceptance] * (label in NAMES_WHAT_EXISTS)
+
+    @given(case=operation.as_strategy())
+    @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+    def keeps_contract(case: schemathesis.Case) -> None:
+        case.call_and_validate(headers=headers, excluded_checks=excluded)
+
+    keeps_contract()
