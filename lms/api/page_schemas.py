@@ -5,16 +5,14 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from lms.api.cursor import Cursor
-from lms.api.schemas import MAX_LIMIT
+from lms.api.schemas import MAX_LIMIT, UtcTime
 
 NOT_MODIFIED = "Not modified (If-None-Match matched the ETag)"
 
 
-def since(what: str) -> fields.AwareDateTime:
+def since(what: str) -> UtcTime:
     """A time filter: ISO 8601 with a time zone, meaning `what` at or after it."""
-    return fields.AwareDateTime(
-        format="iso", metadata={"description": f"ISO 8601 with a time zone: {what} at or after"}
-    )
+    return UtcTime(metadata={"description": f"ISO 8601 with a time zone: {what} at or after"})
 
 
 class PageQuery(Schema):

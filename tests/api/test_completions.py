@@ -112,6 +112,11 @@ def test_the_manager_filter_takes_their_whole_line(api, enrolled, org):
     }
 
 
+def test_an_updated_since_utc_cannot_hold_is_clamped(api, enrolled):
+    assert len(_walk(api, "updated_since=0001-01-01T00:00:00%2B05:00")) == len(enrolled)
+    assert _walk(api, "updated_since=9999-12-31T23:59:59-05:00") == []
+
+
 @pytest.mark.parametrize(
     ("query", "name"),
     [

@@ -12,6 +12,7 @@ from lms import PROJECT_ROOT
 from lms.courses.models import Course, CourseVersion, Lesson
 from lms.courses.packs import CoursePack, read_pack
 from lms.courses.services import get_version, import_pack, version_as_pack
+from tests.courses.test_packs import folder_files
 
 ESSENTIALS = PROJECT_ROOT / "courses" / "social-media-essentials"
 SHIPPED = sorted(path for path in (PROJECT_ROOT / "courses").iterdir() if path.is_dir())
@@ -79,8 +80,8 @@ def test_shipped_packs_import_export_reimport_byte_for_byte(runner, db, tmp_path
     out = tmp_path / "exported"
     result = runner.invoke(args=["courses", "export", folder.name, str(out)])
     assert result.exit_code == 0, result.output
-    original = {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
-    exported = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    original = folder_files(folder)
+    exported = folder_files(out)
     assert exported == original
     again = runner.invoke(args=["courses", "import", str(out)])
     assert "already has this content; nothing new" in again.output

@@ -42,6 +42,8 @@ def url_arguments(db: Session, world: Org) -> dict[str, Any]:
         "filename": "css/app.css",
         "token_id": 1,
         "client_id": 1,
+        "subscription_id": 1,
+        "delivery_id": 1,
         "person_id": world["staff"].id,
         "name": "User",
         "schema_id": "urn:ietf:params:scim:schemas:core:2.0:User",
