@@ -144,6 +144,12 @@ def report_scope(viewer: Viewer) -> Scope:
     abort(403)
 
 
+def api_client_may_write(manager_id: int | None) -> bool:
+    """Only an API client that sees everyone may change anything: a manager's line is a
+    view of the organisation, not a part of it another system may edit."""
+    return manager_id is None
+
+
 def api_scope(manager_id: int | None) -> Scope:
     """Whose records an API client sees: everyone, or the line of the manager HR chose."""
     return EVERYONE if manager_id is None else Scope(manager_id)

@@ -13,6 +13,7 @@ from authlib.oauth2.rfc6750 import InsufficientScopeError
 from flask import Response, abort, current_app, g, request
 from flask_limiter.util import get_remote_address
 
+from lms.access import api_client_may_write
 from lms.api import clients
 from lms.api.models import ApiToken
 from lms.api.oauth import current_token, protector
@@ -49,6 +50,28 @@ def require_scope(scope: str) -> Callable[[F], F]:
             return view(*args, **kwargs)
 
         return wrapped  # type: ignore[return-value]
+
+    return decorator
+
+
+def require_writer(scope: str) -> Callable[[F], F]:
+    """As require_scope, for a write: the client must also see everyone (else 403 problem)."""
+
+    def decorator(view: F) -> F:
+        @wraps(view)
+        def checked(*args: object, **kwargs: object) -> object:
+            if not api_client_may_write(token().client.manager_id):
+                security_log.warning("API write refused: manager-scoped client (%s)", request.path)
+                abort(
+                    problem(
+                        403,
+                        "This client sees only a manager's reporting line, and such a client "
+                        "cannot make changes; HR can create a client that sees everyone.",
+                    )
+                )
+            return view(*args, **kwargs)
+
+        return require_scope(scope)(checked)  # type: ignore[arg-type]
 
     return decorator
 
