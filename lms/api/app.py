@@ -9,7 +9,14 @@ from flask import Flask
 from flask_smorest import Api
 from flask_smorest.utils import prepare_response
 
-from lms.api import completion_views, docs_views, oauth, people_views, token_views
+from lms.api import (
+    completion_views,
+    docs_views,
+    oauth,
+    people_views,
+    token_views,
+    webhook_views,
+)
 from lms.api.blueprint import bp
 from lms.api.problems import PREFIX, PROBLEM_JSON
 from lms.api.schemas import ProblemSchema
@@ -24,7 +31,7 @@ SETTINGS: dict[str, Any] = {
 }
 
 # The modules whose routes are on the API's blueprint (importing them adds the routes).
-ROUTES = (completion_views, people_views)
+ROUTES = (completion_views, people_views, webhook_views)
 
 
 class PostwiseApi(Api):

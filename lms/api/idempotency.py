@@ -34,9 +34,17 @@ HEADER = "Idempotency-Key"
 REPLAYED = "Idempotent-Replayed"
 MAX_KEY_LENGTH = 255
 # An sf-string (RFC 8941) without escapes, quoted or not: visible ASCII, no " or \.
-_KEY = re.compile(r'"?([\x21\x23-\x5b\x5d-\x7e]+)"?')
+_KEY = re.compile(r'"([\x21\x23-\x5b\x5d-\x7e]+)"|([\x21\x23-\x5b\x5d-\x7e]+)')
 _KEPT_HEADERS = ("Location", "ETag")  # besides Content-Type, what a replay sends again
 F = TypeVar("F", bound=Callable[..., object])
+# How the header appears in the OpenAPI document of each @idempotent operation.
+HEADER_PARAMETER = {
+    "in": "header",
+    "name": HEADER,
+    "required": False,
+    "description": "Send the same key again to repeat this call safely (kept 24 hours).",
+    "schema": {"type": "string", "pattern": r"^[!#-\[\]-~]{1,255}$"},
+}
 
 
 def idempotent(view: F) -> F:
@@ -96,7 +104,8 @@ def idempotent(view: F) -> F:
 def _key(raw: str) -> str:
     """The key in the header, or a 400 problem saying what a key must be."""
     match = _KEY.fullmatch(raw.strip())
-    if match is None or len(match.group(1)) > MAX_KEY_LENGTH:
+    key = (match.group(1) or match.group(2)) if match else ""
+    if not key or len(key) > MAX_KEY_LENGTH:
         abort(
             problem(
                 400,
@@ -105,7 +114,7 @@ def _key(raw: str) -> str:
                 errors={HEADER: ["not a valid key"]},
             )
         )
-    return match.group(1)
+    return key
 
 
 def _finish(claim_id: int, response: Response | None) -> None:

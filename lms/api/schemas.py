@@ -5,6 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from lms.api.cursor import Cursor
+from lms.events import KINDS
 from lms.learning.statuses import STATUSES
 
 MAX_LIMIT = 500
@@ -98,3 +99,48 @@ class PeoplePageSchema(Schema):
 
     data = fields.List(fields.Nested(PersonSchema), required=True)
     next = fields.String(allow_none=True, required=True)
+
+
+def _no_nul() -> validate.Regexp:
+    """Refuses a NUL in a JSON string: no database stores one."""
+    return validate.Regexp(
+        r"^[^\x00]*$", error="Holds a NUL character (\\x00), which Postwise cannot store."
+    )
+
+
+class WebhookInput(Schema):
+    """What POST /webhooks needs: where to post, and which events."""
+
+    url = fields.String(
+        required=True,
+        validate=[validate.Length(1, 2000), _no_nul()],
+        metadata={"description": "https:// (http:// only to localhost outside production)"},
+    )
+    events = fields.List(
+        fields.String(validate=validate.OneOf(KINDS)),
+        required=True,
+        validate=validate.Length(min=1),
+        metadata={"description": "one or more event types"},
+    )
+
+
+class WebhookSchema(Schema):
+    """A subscription as the API shows it (never with its secret)."""
+
+    id = fields.Integer(required=True)
+    url = fields.String(required=True)
+    events = fields.List(fields.String(), required=True, attribute="kinds")
+    paused = fields.Boolean(required=True)
+    created_at = fields.AwareDateTime(required=True)
+
+
+class NewWebhookSchema(WebhookSchema):
+    """A subscription just made, with its signing secret: shown this once, never again."""
+
+    secret = fields.String(required=True, metadata={"description": "verifies the signatures"})
+
+
+class WebhookListSchema(Schema):
+    """Every subscription (there are few: no paging)."""
+
+    data = fields.List(fields.Nested(WebhookSchema), required=True)

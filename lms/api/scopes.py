@@ -6,6 +6,7 @@ READ_COMPLETIONS = "read:completions"
 READ_PEOPLE = "read:people"
 WRITE_PEOPLE = "write:people"
 READ_AUDIT = "read:audit"
+WRITE_WEBHOOKS = "write:webhooks"
 
 # Scope → what HR reads on the form.
 SCOPES: dict[str, str] = {
@@ -13,4 +14,5 @@ SCOPES: dict[str, str] = {
     READ_PEOPLE: "Read people",
     WRITE_PEOPLE: "Add and change people",
     READ_AUDIT: "Read the audit log",
+    WRITE_WEBHOOKS: "Add and remove webhook subscriptions",
 }

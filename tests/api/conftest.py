@@ -52,3 +52,16 @@ def api(app: Flask, make_client: Callable[..., NewClient]) -> Callable[..., Test
         return client.get(f"/api/v1{path}" if path.startswith("/") else path, headers=headers)
 
     return call
+
+
+def caller(app: Flask, new: NewClient) -> Callable[..., TestResponse]:
+    """Call the API as this client with any method: call("POST", "/webhooks", json={...}).
+    Each call gets a fresh token, as in `api`."""
+    client = app.test_client()
+
+    def call(method: str, path: str, headers: dict[str, str] | None = None, **kw: Any) -> Any:
+        access = get_token(app, new).get_json()["access_token"]
+        sent = {"Authorization": f"Bearer {access}", **(headers or {})}
+        return client.open(f"/api/v1{path}", method=method, headers=sent, **kw)
+
+    return call

@@ -10,6 +10,7 @@ import pytest
 import schemathesis
 from flask import Flask
 from hypothesis import HealthCheck, given, settings
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 from werkzeug.serving import make_server
 
 from lms.api.scopes import SCOPES
@@ -45,6 +46,8 @@ def test_the_live_api_keeps_its_contract(live_api, access):
         "GET /api/v1/completions",
         "GET /api/v1/people",
         "GET /api/v1/people/{person_id}",
+        "POST /api/v1/webhooks",
+        "DELETE /api/v1/webhooks/{subscription_id}",
     }
     headers = {"Authorization": f"Bearer {access}"}
     for operation in operations:
@@ -52,6 +55,10 @@ def test_the_live_api_keeps_its_contract(live_api, access):
         @given(case=operation.as_strategy())
         @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
         def keeps_contract(case: schemathesis.Case) -> None:
-            case.call_and_validate(headers=headers)
+            # A write may refuse data the schema allows: the document cannot say which URLs
+            # are public, which addresses are taken or who manages whom, so a 422 (with its
+            # problem body, checked like any answer) is in the contract there. Reads accept.
+            skipped = [] if case.method.upper() == "GET" else [positive_data_acceptance]
+            case.call_and_validate(headers=headers, excluded_checks=skipped)
 
         keeps_contract()
