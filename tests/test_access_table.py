@@ -413,6 +413,13 @@ ACCESS_TABLE = [
         lambda o: f"/api/v1/people/{o['staff'].id}",
         _outcomes(401, 401, 401, 401),
     ),
+    Row("api.add_person", "POST", lambda o: "/api/v1/people", _outcomes(401, 401, 401, 401)),
+    Row(
+        "api.update_person",
+        "PATCH",
+        lambda o: f"/api/v1/people/{o['staff'].id}",
+        _outcomes(401, 401, 401, 401),
+    ),
     Row("api.subscribe", "POST", lambda o: "/api/v1/webhooks", _outcomes(401, 401, 401, 401)),
     Row("api.subscriptions", "GET", lambda o: "/api/v1/webhooks", _outcomes(401, 401, 401, 401)),
     Row("api.subscription", "GET", lambda o: "/api/v1/webhooks/1", _outcomes(401, 401, 401, 401)),

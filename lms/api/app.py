@@ -14,6 +14,7 @@ from lms.api import (
     docs_views,
     oauth,
     people_views,
+    people_write_views,
     token_views,
     webhook_views,
 )
@@ -31,7 +32,7 @@ SETTINGS: dict[str, Any] = {
 }
 
 # The modules whose routes are on the API's blueprint (importing them adds the routes).
-ROUTES = (completion_views, people_views, webhook_views)
+ROUTES = (completion_views, people_views, people_write_views, webhook_views)
 
 
 class PostwiseApi(Api):

@@ -144,3 +144,31 @@ class WebhookListSchema(Schema):
     """Every subscription (there are few: no paging)."""
 
     data = fields.List(fields.Nested(WebhookSchema), required=True)
+
+
+def _text(**options: object) -> fields.String:
+    return fields.String(validate=_no_nul(), **options)  # type: ignore[arg-type]
+
+
+class PersonChangeSchema(Schema):
+    """PATCH /people/{id}: only the fields to change; null clears an optional one. The
+    employee id is the HRIS's name for the person and does not change here."""
+
+    email = _text()
+    first_name = _text()
+    last_name = _text()
+    department = _text(allow_none=True)
+    title = _text(allow_none=True)
+    location = _text(allow_none=True)
+    manager_email = _text(allow_none=True, metadata={"description": "the manager's address"})
+    hire_date = fields.Date(allow_none=True)
+    active = fields.Boolean(metadata={"description": "false deactivates (never deletes)"})
+
+
+class NewPersonSchema(PersonChangeSchema):
+    """POST /people: a person the HRIS has not sent yet."""
+
+    employee_id = _text(required=True, metadata={"description": "the HRIS id"})
+    email = _text(required=True)
+    first_name = _text(required=True)
+    last_name = _text(required=True)
