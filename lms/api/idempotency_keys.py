@@ -25,17 +25,21 @@ KEY_LIFETIME = timedelta(hours=24)  # older keys are forgotten: a call with one 
 ABANDONED_AFTER = timedelta(minutes=10)
 
 
+MAX_PATH = 500  # as stored, for messages; the digest covers the whole of it
+
+
 @dataclass(frozen=True)
 class Fingerprint:
     """What makes two calls "the same request": method, path with query, and body."""
 
     method: str
     path: str
-    body_digest: str
+    request_digest: str  # sha256 of the whole path with query, and the body
 
     @classmethod
     def of(cls, method: str, path: str, body: bytes) -> Fingerprint:
-        return cls(method, path, hashlib.sha256(body).hexdigest())
+        digest = hashlib.sha256(path.encode() + b"\n" + body).hexdigest()
+        return cls(method, path[:MAX_PATH], digest)
 
 
 @dataclass(frozen=True)
@@ -75,7 +79,7 @@ def claim(
                     key=key,
                     method=request.method,
                     path=request.path,
-                    body_digest=request.body_digest,
+                    request_digest=request.request_digest,
                     created_at=now,
                 )
                 session.add(row)
@@ -93,7 +97,7 @@ def claim(
         if found.created_at <= now - KEY_LIFETIME or abandoned:
             session.execute(delete(IdempotencyKey).where(IdempotencyKey.id == found.id))
             continue
-        first = Fingerprint(found.method, found.path, found.body_digest)
+        first = Fingerprint(found.method, found.path, found.request_digest)
         if first != request:
             raise KeyReused(first)
         if found.status is None or found.response_body is None:

@@ -138,7 +138,7 @@ class IdempotencyKey(Base):
     key: Mapped[str] = mapped_column(String(255))
     method: Mapped[str] = mapped_column(String(10))
     path: Mapped[str] = mapped_column(String(500))
-    body_digest: Mapped[str] = mapped_column(String(64))  # sha256 of the request body, hex
+    request_digest: Mapped[str] = mapped_column(String(64))  # sha256 of path and body, hex
     status: Mapped[int | None]
     response_headers: Mapped[str | None] = mapped_column(Text)  # JSON: the ones replayed
     response_body: Mapped[bytes | None] = mapped_column(LargeBinary)

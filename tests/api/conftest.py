@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 from flask import Flask
 from sqlalchemy.orm import Session
+from werkzeug.serving import make_server
 from werkzeug.test import TestResponse
 
 from lms.api.clients import NewClient, create_client
@@ -65,3 +67,17 @@ def caller(app: Flask, new: NewClient) -> Callable[..., TestResponse]:
         return client.open(f"/api/v1{path}", method=method, headers=sent, **kw)
 
     return call
+
+
+@pytest.fixture
+def live_api(app: Flask) -> Iterator[str]:
+    """The app served by werkzeug on a free loopback port; yields its origin."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)

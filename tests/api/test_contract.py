@@ -3,32 +3,13 @@ document allows and finds no 5xx, no answer outside the document and no schema v
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterator
-
 import pytest
 import schemathesis
-from flask import Flask
 from hypothesis import HealthCheck, given, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
-from werkzeug.serving import make_server
 
 from lms.api.scopes import SCOPES
 from tests.api.conftest import get_token
-
-
-@pytest.fixture
-def live_api(app: Flask) -> Iterator[str]:
-    """The app served by werkzeug on a free loopback port; yields its origin."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
 
 
 @pytest.fixture

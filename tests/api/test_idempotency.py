@@ -4,9 +4,11 @@ reused for another request or still in flight is refused, and keys expire after 
 from __future__ import annotations
 
 import json
+import threading
 from datetime import timedelta
 
 import pytest
+import requests
 from sqlalchemy import func, select
 
 from lms import clock
@@ -14,7 +16,7 @@ from lms.api.idempotency_keys import Fingerprint, KeyInFlight, claim, release
 from lms.api.models import IdempotencyKey
 from lms.dbsession import database
 from lms.webhooks.models import WebhookSubscription
-from tests.api.conftest import caller
+from tests.api.conftest import caller, get_token
 
 WRITE = ["write:webhooks"]
 HOOK = {"url": "https://hooks.example.com/postwise", "events": ["person.deactivated"]}
@@ -100,7 +102,7 @@ def _in_flight(db, writer, key, age=timedelta(0)):
             key=key,
             method=fingerprint.method,
             path=fingerprint.path,
-            body_digest=fingerprint.body_digest,
+            request_digest=fingerprint.request_digest,
             created_at=clock.now() - age,
         )
     )
@@ -169,3 +171,40 @@ def test_a_released_key_may_be_used_again(app, db, writer):
     release(db, claim_id)
     db.commit()
     assert claim(db, writer.client.id, "retry", fingerprint)[1] is None
+
+
+def test_a_long_query_is_part_of_the_request(app, db, writer):
+    call = caller(app, writer)
+    long_query = "/webhooks?" + "x" * 600
+    assert _post(call, "long", path=long_query).status_code == 201
+    assert _post(call, "long", path=long_query).headers["Idempotent-Replayed"] == "true"
+    assert _post(call, "long", path=long_query + "y").status_code == 422
+    assert _subscriptions(db) == 1
+
+
+def test_two_calls_at_once_with_one_key_do_the_write_once(app, db, writer, live_api):
+    """Two threads against a real server: one call is done, the other hears 409 or gets
+    the replay; never two subscriptions."""
+    token = get_token(app, writer).get_json()["access_token"]
+    headers = {
+        "Authorization": f"Bearer {token}",
+        "Idempotency-Key": "together",
+        "Content-Type": "application/json",
+    }
+    start = threading.Barrier(2)
+    statuses: list[int] = []
+
+    def post() -> None:
+        start.wait()
+        answer = requests.post(
+            f"{live_api}/api/v1/webhooks", data=BODY, headers=headers, timeout=30
+        )
+        statuses.append(answer.status_code)
+
+    threads = [threading.Thread(target=post) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert 201 in statuses and set(statuses) <= {201, 409} and len(statuses) == 2
+    assert _subscriptions(db) == 1

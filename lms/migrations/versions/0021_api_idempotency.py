@@ -24,7 +24,7 @@ def upgrade() -> None:
         sa.Column("key", sa.String(length=255), nullable=False),
         sa.Column("method", sa.String(length=10), nullable=False),
         sa.Column("path", sa.String(length=500), nullable=False),
-        sa.Column("body_digest", sa.String(length=64), nullable=False),
+        sa.Column("request_digest", sa.String(length=64), nullable=False),
         sa.Column("status", sa.Integer(), nullable=True),
         sa.Column("response_headers", sa.Text(), nullable=True),
         sa.Column("response_body", sa.LargeBinary(), nullable=True),
