@@ -16,6 +16,7 @@ from lms.mail.outbox import Draft, enqueue
 from lms.mail.render import render
 from lms.people.models import Employee
 from lms.scim import tokens
+from lms.webhooks.subscriptions import add_subscription
 from tests.api.conftest import get_token
 from tests.helpers import sign_in
 
@@ -181,3 +182,22 @@ def test_api_clients_and_calls_do_not_add_statements(app, db, org, login):
     traffic(30)
     large = _statements(app, client, "/admin/api-clients")
     assert small == large, f"{small} statements with 2 clients, {large} with 32"
+
+
+def test_the_api_list_of_webhooks_runs_the_same_statements_whatever_its_length(app, db):
+    new = clients.create_client(db, "Zapier", ["write:webhooks"], actor_id=None)
+    db.commit()
+    client = app.test_client()
+
+    def statements(subscriptions: int) -> int:
+        for n in range(subscriptions):
+            add_subscription(
+                db, f"https://hooks{n}.example.com/in", ["person.deactivated"], production=True
+            )
+        db.commit()
+        access = get_token(app, new).get_json()["access_token"]
+        return _statements(app, client, "/api/v1/webhooks", {"Authorization": f"Bearer {access}"})
+
+    small = statements(2)
+    large = statements(30)
+    assert small == large, f"{small} statements with 2 subscriptions, {large} with 32"
