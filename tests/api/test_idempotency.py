@@ -208,3 +208,16 @@ def test_two_calls_at_once_with_one_key_do_the_write_once(app, db, writer, live_
         thread.join(timeout=60)
     assert 201 in statuses and set(statuses) <= {201, 409} and len(statuses) == 2
     assert _subscriptions(db) == 1
+
+
+def test_the_contract_offers_the_header_on_every_write(app):
+    paths = app.test_client().get("/api/v1/openapi.json").get_json()["paths"]
+    writes = [
+        paths["/api/v1/people"]["post"],
+        paths["/api/v1/people/{person_id}"]["patch"],
+        paths["/api/v1/webhooks"]["post"],
+    ]
+    for operation in writes:
+        headers = [p["name"] for p in operation["parameters"] if p["in"] == "header"]
+        assert headers == ["Idempotency-Key"]
+        assert "409" in operation["responses"]
