@@ -144,6 +144,12 @@ def report_scope(viewer: Viewer) -> Scope:
     abort(403)
 
 
+def api_client_may_write(manager_id: int | None) -> bool:
+    """Only an API client that sees everyone may change anything: a manager's line is a
+    view of the organisation, not a part of it another system may edit."""
+    return manager_id is None
+
+
 def api_scope(manager_id: int | None) -> Scope:
     """Whose records an API client sees: everyone, or the line of the manager HR chose."""
     return EVERYONE if manager_id is None else Scope(manager_id)
@@ -152,10 +158,4 @@ def api_scope(manager_id: int | None) -> Scope:
 def api_reads_audit(manager_id: int | None) -> bool:
     """Whether an API client may read the audit log: it is HR's, so a client limited to a
     manager's line may not, whatever its scopes."""
-    return manager_id is None
-
-
-def api_may_change_company_settings(manager_id: int | None) -> bool:
-    """Whether an API client may change what applies to the whole company (assignment rules):
-    only one that sees everyone; a client limited to a manager's line may not."""
     return manager_id is None

@@ -10,6 +10,7 @@ from flask.cli import AppGroup, with_appcontext
 from werkzeug.serving import run_simple
 
 from lms import migrations
+from lms.api.cli import api_cli
 from lms.assignments.cli import assignments_cli
 from lms.backup.cli import backup_command, restore_command
 from lms.courses.cli import courses_cli
@@ -81,6 +82,7 @@ def register(app: Flask) -> None:
         purpose_cli,
         webhooks_cli,
         xapi_cli,
+        api_cli,
     )
     for command in (*groups, demo_command, precheck_command, backup_command, restore_command):
         app.cli.add_command(command)

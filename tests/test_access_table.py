@@ -461,6 +461,17 @@ ACCESS_TABLE = [
         lambda o: "/api/v1/assignment-rules/1",
         _outcomes(401, 401, 401, 401),
     ),
+    Row("api.add_person", "POST", lambda o: "/api/v1/people", _outcomes(401, 401, 401, 401)),
+    Row(
+        "api.update_person",
+        "PATCH",
+        lambda o: f"/api/v1/people/{o['staff'].id}",
+        _outcomes(401, 401, 401, 401),
+    ),
+    Row("api.subscribe", "POST", lambda o: "/api/v1/webhooks", _outcomes(401, 401, 401, 401)),
+    Row("api.subscriptions", "GET", lambda o: "/api/v1/webhooks", _outcomes(401, 401, 401, 401)),
+    Row("api.subscription", "GET", lambda o: "/api/v1/webhooks/1", _outcomes(401, 401, 401, 401)),
+    Row("api.unsubscribe", "DELETE", lambda o: "/api/v1/webhooks/1", _outcomes(401, 401, 401, 401)),
     # No client credentials: OAuth2's own 400 (unsupported or missing grant).
     Row("api_token.token", "POST", lambda o: "/api/v1/token", _outcomes(400, 400, 400, 400)),
     # The contract and its docs page are public: they hold no data.

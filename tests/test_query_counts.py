@@ -325,3 +325,22 @@ def test_api_reads_run_the_same_statements_whatever_their_size(
     _records(db, org, shipped_courses, enrol, make_employee, people=40)
     large = statements()
     assert small == large, f"{path}: {small} statements with 3 records, {large} with 43"
+
+
+def test_the_api_list_of_webhooks_runs_the_same_statements_whatever_its_length(app, db):
+    new = clients.create_client(db, "Zapier", ["write:webhooks"], actor_id=None)
+    db.commit()
+    client = app.test_client()
+
+    def statements(subscriptions: int) -> int:
+        for n in range(subscriptions):
+            add_subscription(
+                db, f"https://hooks{n}.example.com/in", ["person.deactivated"], production=True
+            )
+        db.commit()
+        access = get_token(app, new).get_json()["access_token"]
+        return _statements(app, client, "/api/v1/webhooks", {"Authorization": f"Bearer {access}"})
+
+    small = statements(2)
+    large = statements(30)
+    assert small == large, f"{small} statements with 2 subscriptions, {large} with 32"

@@ -18,8 +18,10 @@ from lms.api import (
     docs_views,
     oauth,
     people_views,
+    people_write_views,
     rule_views,
     token_views,
+    webhook_views,
 )
 from lms.api.blueprint import bp
 from lms.api.problems import PREFIX, PROBLEM_JSON
@@ -38,11 +40,13 @@ SETTINGS: dict[str, Any] = {
 ROUTES = (
     completion_views,
     people_views,
+    people_write_views,
     course_views,
     attestation_views,
     certificate_views,
     audit_views,
     rule_views,
+    webhook_views,
 )
 
 

@@ -13,7 +13,7 @@ from authlib.oauth2.rfc6750 import InsufficientScopeError
 from flask import Response, abort, current_app, g, request
 from flask_limiter.util import get_remote_address
 
-from lms.access import api_may_change_company_settings
+from lms.access import api_client_may_write
 from lms.api import clients
 from lms.api.models import ApiToken
 from lms.api.oauth import current_token, protector
@@ -54,24 +54,26 @@ def require_scope(scope: str) -> Callable[[F], F]:
     return decorator
 
 
-def company_wide_only(view: F) -> F:
-    """Let the view run only for a client that sees everyone (after require_scope): settings
-    for the whole company are not for a client limited to a manager's line (403 problem)."""
+def require_writer(scope: str) -> Callable[[F], F]:
+    """As require_scope, for a write: the client must also see everyone (else 403 problem)."""
 
-    @wraps(view)
-    def wrapped(*args: object, **kwargs: object) -> object:
-        if not api_may_change_company_settings(token().client.manager_id):
-            security_log.warning("API call refused: manager-scoped client (%s)", request.path)
-            abort(
-                problem(
-                    403,
-                    "This client sees only a manager's line, and this applies to the whole "
-                    "company: HR can create a client that sees everyone for it.",
+    def decorator(view: F) -> F:
+        @wraps(view)
+        def checked(*args: object, **kwargs: object) -> object:
+            if not api_client_may_write(token().client.manager_id):
+                security_log.warning("API write refused: manager-scoped client (%s)", request.path)
+                abort(
+                    problem(
+                        403,
+                        "This client sees only a manager's reporting line, and such a client "
+                        "cannot make changes; HR can create a client that sees everyone.",
+                    )
                 )
-            )
-        return view(*args, **kwargs)
+            return view(*args, **kwargs)
 
-    return wrapped  # type: ignore[return-value]
+        return require_scope(scope)(checked)  # type: ignore[arg-type]
+
+    return decorator
 
 
 def token() -> ApiToken:

@@ -9,7 +9,7 @@ from datetime import datetime
 
 from authlib.oauth2.rfc6749 import ClientMixin, TokenMixin
 from authlib.oauth2.rfc6749.errors import InvalidScopeError
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms import clock
@@ -120,3 +120,26 @@ class ApiCall(Base):
     status: Mapped[int]
     detail: Mapped[str | None] = mapped_column(Text)
     client: Mapped[ApiClient | None] = relationship(lazy="raise")
+
+
+class IdempotencyKey(Base):
+    """A write a client marked with an Idempotency-Key, and the answer it got, so the same
+    call sent again (after a timeout, say) is answered from here instead of done twice.
+    `status` is None while the first call is still being handled."""
+
+    __tablename__ = "api_idempotency_keys"
+    __table_args__ = (
+        UniqueConstraint("client_id", "key"),
+        Index("ix_api_idempotency_keys_created_at", "created_at"),  # the purge's
+    )
+
+    id: Mapped[intpk]
+    client_id: Mapped[int] = mapped_column(ForeignKey("api_clients.id"))
+    key: Mapped[str] = mapped_column(String(255))
+    method: Mapped[str] = mapped_column(String(10))
+    path: Mapped[str] = mapped_column(String(500))
+    request_digest: Mapped[str] = mapped_column(String(64))  # sha256 of path and body, hex
+    status: Mapped[int | None]
+    response_headers: Mapped[str | None] = mapped_column(Text)  # JSON: the ones replayed
+    response_body: Mapped[bytes | None] = mapped_column(LargeBinary)
+    created_at: Mapped[created_at]

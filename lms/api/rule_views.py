@@ -11,8 +11,9 @@ from typing import Any
 from flask import Response, abort, json, url_for
 
 from lms.access import api_scope
-from lms.api.auth import company_wide_only, require_scope, token
+from lms.api.auth import require_scope, require_writer, token
 from lms.api.blueprint import bp, json_with_etag, next_link
+from lms.api.idempotency import HEADER_PARAMETER, idempotent
 from lms.api.people_feed import MAX_ID
 from lms.api.problems import problem
 from lms.api.rule_feed import one_rule, rules_page
@@ -73,12 +74,13 @@ def assignment_rule(rule_id: int) -> Response:
 
 
 @bp.post("/assignment-rules")
-@require_scope(WRITE_ASSIGNMENTS)
-@company_wide_only
+@require_writer(WRITE_ASSIGNMENTS)
+@idempotent
 @bp.arguments(NewRuleSchema, location="json")
 @bp.response(201, RuleSchema, description="Saved; the people it covers are enrolled")
 @bp.alt_response(403, description="The client lacks the scope, or sees only a manager's line")
-@bp.doc(security=[{"oauth2": [WRITE_ASSIGNMENTS]}])
+@bp.alt_response(409, description="The Idempotency-Key's first call is still being handled")
+@bp.doc(security=[{"oauth2": [WRITE_ASSIGNMENTS]}], parameters=[HEADER_PARAMETER])
 def add_assignment_rule(new: dict[str, Any]) -> Response:
     """Add a rule, checked as HR's page checks one, and assign its course at once.
 
@@ -99,8 +101,7 @@ def add_assignment_rule(new: dict[str, Any]) -> Response:
 
 
 @bp.delete("/assignment-rules/<int:rule_id>")
-@require_scope(WRITE_ASSIGNMENTS)
-@company_wide_only
+@require_writer(WRITE_ASSIGNMENTS)
 @bp.response(204, description="Removed; open enrollments no other rule covers are withdrawn")
 @bp.alt_response(403, description="The client lacks the scope, or sees only a manager's line")
 @bp.alt_response(404, description="No active rule with that id")

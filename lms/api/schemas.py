@@ -8,6 +8,7 @@ from typing import Any
 from marshmallow import Schema, fields, validate
 
 from lms.api.cursor import Cursor
+from lms.events import KINDS
 from lms.learning.statuses import STATUSES
 
 MAX_LIMIT = 500
@@ -117,3 +118,76 @@ class PeoplePageSchema(Schema):
 
     data = fields.List(fields.Nested(PersonSchema), required=True)
     next = fields.String(allow_none=True, required=True)
+
+
+def _no_nul() -> validate.Regexp:
+    """Refuses a NUL in a JSON string: no database stores one."""
+    return validate.Regexp(
+        r"^[^\x00]*$", error="Holds a NUL character (\\x00), which Postwise cannot store."
+    )
+
+
+class WebhookInput(Schema):
+    """What POST /webhooks needs: where to post, and which events."""
+
+    url = fields.String(
+        required=True,
+        validate=[validate.Length(1, 2000), _no_nul()],
+        metadata={"description": "https:// (http:// only to localhost outside production)"},
+    )
+    events = fields.List(
+        fields.String(validate=validate.OneOf(KINDS)),
+        required=True,
+        validate=validate.Length(min=1),
+        metadata={"description": "one or more event types"},
+    )
+
+
+class WebhookSchema(Schema):
+    """A subscription as the API shows it (never with its secret)."""
+
+    id = fields.Integer(required=True)
+    url = fields.String(required=True)
+    events = fields.List(fields.String(), required=True, attribute="kinds")
+    paused = fields.Boolean(required=True)
+    created_at = fields.AwareDateTime(required=True)
+
+
+class NewWebhookSchema(WebhookSchema):
+    """A subscription just made, with its signing secret: shown this once, never again."""
+
+    secret = fields.String(required=True, metadata={"description": "verifies the signatures"})
+
+
+class WebhookListSchema(Schema):
+    """Every subscription (there are few: no paging)."""
+
+    data = fields.List(fields.Nested(WebhookSchema), required=True)
+
+
+def _text(**options: object) -> fields.String:
+    return fields.String(validate=_no_nul(), **options)  # type: ignore[arg-type]
+
+
+class PersonChangeSchema(Schema):
+    """PATCH /people/{id}: only the fields to change; null clears an optional one. The
+    employee id is the HRIS's name for the person and does not change here."""
+
+    email = _text()
+    first_name = _text()
+    last_name = _text()
+    department = _text(allow_none=True)
+    title = _text(allow_none=True)
+    location = _text(allow_none=True)
+    manager_email = _text(allow_none=True, metadata={"description": "the manager's address"})
+    hire_date = fields.Date(allow_none=True)
+    active = fields.Boolean(metadata={"description": "false deactivates (never deletes)"})
+
+
+class NewPersonSchema(PersonChangeSchema):
+    """POST /people: a person the HRIS has not sent yet."""
+
+    employee_id = _text(required=True, metadata={"description": "the HRIS id"})
+    email = _text(required=True)
+    first_name = _text(required=True)
+    last_name = _text(required=True)

@@ -9,6 +9,7 @@ READ_AUDIT = "read:audit"
 READ_COURSES = "read:courses"
 READ_ASSIGNMENTS = "read:assignments"
 WRITE_ASSIGNMENTS = "write:assignments"
+WRITE_WEBHOOKS = "write:webhooks"
 
 # Scope → what HR reads on the form.
 SCOPES: dict[str, str] = {
@@ -19,4 +20,5 @@ SCOPES: dict[str, str] = {
     READ_COURSES: "Read courses and their published versions",
     READ_ASSIGNMENTS: "Read assignment rules",
     WRITE_ASSIGNMENTS: "Add and remove assignment rules (clients that see everyone only)",
+    WRITE_WEBHOOKS: "Add and remove webhook subscriptions",
 }

@@ -36,7 +36,10 @@ def check_url(url: str, *, production: bool) -> str:
     Elsewhere http is allowed, but only to loopback, for local receivers and tests.
     """
     url = url.strip()
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # e.g. an unclosed [ of an IPv6 address
+        raise SubscriptionError("That is not a URL Postwise can read.") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise SubscriptionError("The URL must start with https:// and name a host.")
     if parts.username or parts.password:
@@ -69,8 +72,10 @@ def add_subscription(
     *,
     production: bool,
     actor_id: int | None = None,
+    via: str = "",
 ) -> NewSubscription:
-    """A new subscription with a fresh signing secret (the caller commits and shows it)."""
+    """A new subscription with a fresh signing secret (the caller commits and shows it).
+    `via` names who asked when no employee did (an API client), for the audit log."""
     url = check_url(url, production=production)
     unknown = sorted(set(kinds) - set(KINDS))
     if unknown or not kinds:
@@ -81,12 +86,17 @@ def add_subscription(
     )
     session.add(subscription)
     session.flush()
-    record(session, "webhook.subscribed", _target(subscription), actor_id=actor_id)
+    record(session, "webhook.subscribed", _target(subscription, via), actor_id=actor_id)
     return NewSubscription(subscription, secret)
 
 
 def get_subscription(session: Session, subscription_id: int) -> WebhookSubscription | None:
     return session.get(WebhookSubscription, subscription_id)
+
+
+def list_subscriptions(session: Session) -> list[WebhookSubscription]:
+    """Every subscription, oldest first (one query)."""
+    return list(session.scalars(select(WebhookSubscription).order_by(WebhookSubscription.id)))
 
 
 def set_paused(
@@ -102,10 +112,10 @@ def set_paused(
 
 
 def delete_subscription(
-    session: Session, subscription: WebhookSubscription, *, actor_id: int | None
+    session: Session, subscription: WebhookSubscription, *, actor_id: int | None, via: str = ""
 ) -> None:
     """Remove a subscription and its delivery log; what was still queued is never sent."""
-    record(session, "webhook.removed", _target(subscription), actor_id=actor_id)
+    record(session, "webhook.removed", _target(subscription, via), actor_id=actor_id)
     session.execute(
         delete(WebhookDelivery).where(WebhookDelivery.subscription_id == subscription.id)
     )
@@ -139,5 +149,6 @@ def send_again(
     return True
 
 
-def _target(subscription: WebhookSubscription) -> str:
-    return f"subscription {subscription.id}: {subscription.url}"
+def _target(subscription: WebhookSubscription, via: str = "") -> str:
+    by = f" (by {via})" if via else ""  # before the URL, which may be cut short
+    return f"subscription {subscription.id}{by}: {subscription.url}"

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 from flask import Flask
 from sqlalchemy.orm import Session
+from werkzeug.serving import make_server
 from werkzeug.test import TestResponse
 
 from lms.api.clients import NewClient, create_client
@@ -52,3 +54,30 @@ def api(app: Flask, make_client: Callable[..., NewClient]) -> Callable[..., Test
         return client.get(f"/api/v1{path}" if path.startswith("/") else path, headers=headers)
 
     return call
+
+
+def caller(app: Flask, new: NewClient) -> Callable[..., TestResponse]:
+    """Call the API as this client with any method: call("POST", "/webhooks", json={...}).
+    Each call gets a fresh token, as in `api`."""
+    client = app.test_client()
+
+    def call(method: str, path: str, headers: dict[str, str] | None = None, **kw: Any) -> Any:
+        access = get_token(app, new).get_json()["access_token"]
+        sent = {"Authorization": f"Bearer {access}", **(headers or {})}
+        return client.open(f"/api/v1{path}", method=method, headers=sent, **kw)
+
+    return call
+
+
+@pytest.fixture
+def live_api(app: Flask) -> Iterator[str]:
+    """The app served by werkzeug on a free loopback port; yields its origin."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
