@@ -223,7 +223,7 @@ def test_a_manager_scoped_client_reads_rules_but_may_not_change_them(
     assert call("GET", f"/assignment-rules/{named.id}").get_json()["people"] == [org["staff"].email]
     refused = call("POST", "/assignment-rules", {"course": ESSENTIALS, "audience": "everyone"})
     assert refused.status_code == 403 and refused.mimetype == PROBLEM
-    assert "manager's line" in refused.get_json()["detail"]
+    assert "manager's reporting line" in refused.get_json()["detail"]
     assert call("DELETE", f"/assignment-rules/{named.id}").status_code == 403
     assert _rules(db) == 3 and db.get(AssignmentRule, named.id).is_active
 
