@@ -1,14 +1,43 @@
-"""`lms api purge`: forget idempotency keys past their day (cron, like `lms webhooks purge`)."""
+"""`lms api add-client` (for scripts and the README's walk; HR uses the API page), and
+`lms api purge`: forget idempotency keys past their day (cron, like `lms webhooks purge`)."""
 
 from __future__ import annotations
 
 import click
 from flask.cli import AppGroup
 
+from lms.api.clients import ClientProblem, create_client
 from lms.api.idempotency_keys import KEY_LIFETIME, purge
+from lms.api.scopes import SCOPES
 from lms.dbsession import command_session
 
-api_cli = AppGroup("api", help="Look after the REST API's stored state.")
+api_cli = AppGroup("api", help="API clients, and the REST API's stored state.")
+
+OPTION_NAMES = {"name": "NAME", "scopes": "--scope", "manager_email": "--manager"}
+
+
+@api_cli.command("add-client")
+@click.argument("name")
+@click.option(
+    "--scope",
+    "scopes",
+    multiple=True,
+    required=True,
+    type=click.Choice(list(SCOPES)),
+    help="A permission to grant (repeat it).",
+)
+@click.option("--manager", default="", help="Limit the client to this manager's line (email).")
+def add_client_command(name: str, scopes: tuple[str, ...], manager: str) -> None:
+    """Create an API client and print its id and secret (the secret is shown this once)."""
+    with command_session() as session:
+        try:
+            new = create_client(session, name, list(scopes), manager, actor_id=None)
+        except ClientProblem as problem:
+            where = OPTION_NAMES.get(problem.field, problem.field)
+            raise click.ClickException(f"{where}: {problem} Nothing was created.") from None
+    click.echo(f"Created the API client {new.client.name!r} ({', '.join(scopes)}).")
+    click.echo(f"Client id: {new.client.client_id}")
+    click.echo(f"Client secret (copy it now, it is not shown again): {new.secret}")
 
 
 @api_cli.command("purge")
