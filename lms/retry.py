@@ -1,4 +1,4 @@
-"""Waiting longer after each failure: the backoff the mail and webhook senders share."""
+"""Waiting longer after each failure: the backoff the mail, webhook and xAPI senders share."""
 
 from __future__ import annotations
 
@@ -21,3 +21,8 @@ class RetryPolicy:
     def delay(self, attempts: int) -> timedelta:
         """Wait before the next try after `attempts` failed ones."""
         return min(self.first_delay * 2 ** max(attempts - 1, 0), self.longest_delay)
+
+
+# Another system (a webhook receiver, an LRS) may be down for a deploy or a night: wait up to
+# 6 h between tries, 12 in all (about a day and a half).
+RECEIVER_RETRIES = RetryPolicy(max_attempts=12, longest_delay=timedelta(hours=6))

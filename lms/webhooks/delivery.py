@@ -14,7 +14,6 @@ import hmac
 import json
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 
 import requests
 from sqlalchemy import and_, exists, insert, literal, select, update
@@ -23,7 +22,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from lms import clock
 from lms.db import UTCDateTime, write_transaction
 from lms.events import DomainEvent
-from lms.retry import RetryPolicy
+from lms.outbox import record_attempt, release_stale
+from lms.retry import RECEIVER_RETRIES, RetryPolicy
 from lms.webhooks.models import (
     DELIVERED,
     FAILED,
@@ -37,8 +37,7 @@ log = logging.getLogger(__name__)
 TIMEOUT_SECONDS = 10
 
 
-# Receivers may be down for a deploy or a night: wait up to 6 h between tries, 12 in all.
-WEBHOOK_RETRIES = RetryPolicy(max_attempts=12, longest_delay=timedelta(hours=6))
+WEBHOOK_RETRIES = RECEIVER_RETRIES
 
 
 @dataclass
@@ -72,7 +71,7 @@ def send_due(
 ) -> SendSummary:
     """Queue deliveries for new events, then post every due one until none is left."""
     _fan_out(sessions)
-    _release_stale(sessions, policy)
+    release_stale(sessions, WebhookDelivery, policy)
     summary = SendSummary()
     with requests.Session() as http:
         while batch := _claim(sessions, batch_size):
@@ -205,68 +204,32 @@ def _post(
     else:
         code = answer.status_code
         if 200 <= code < 300:
-            _record(sessions, delivery.id, status=DELIVERED, code=code, delivered_at=clock.now())
+            record_attempt(
+                sessions,
+                WebhookDelivery,
+                delivery.id,
+                status=DELIVERED,
+                code=code,
+                error=None,
+                delivered_at=clock.now(),
+            )
             summary.delivered += 1
             return
         error = f"The receiver answered {code}."
     attempts = delivery.attempts + 1
     final = attempts >= policy.max_attempts
-    _record(
+    record_attempt(
         sessions,
+        WebhookDelivery,
         delivery.id,
         status=FAILED if final else QUEUED,
         code=code,
         error=error,
         next_try_at=clock.now() + policy.delay(attempts),
+        delivered_at=None,
     )
     if final:
         summary.failed += 1
         log.warning("webhook delivery %s failed for good: %s", delivery.id, error)
     else:
         summary.retrying += 1
-
-
-def _record(
-    sessions: sessionmaker[Session],
-    delivery_id: int,
-    *,
-    status: str,
-    code: int | None,
-    error: str | None = None,
-    delivered_at: datetime | None = None,
-    next_try_at: datetime | None = None,
-) -> None:
-    values: dict[str, object] = {
-        "status": status,
-        "status_code": code,
-        "last_error": error,
-        "claimed_at": None,
-        "delivered_at": delivered_at,
-    }
-    if next_try_at is not None:
-        values["next_try_at"] = next_try_at
-    with write_transaction(sessions) as session:
-        session.execute(
-            update(WebhookDelivery)
-            .where(WebhookDelivery.id == delivery_id)
-            .values(attempts=WebhookDelivery.attempts + 1, **values)
-        )
-
-
-def _release_stale(sessions: sessionmaker[Session], policy: RetryPolicy) -> None:
-    """Queue again what a sender claimed and never finished (it stopped mid-batch)."""
-    now = clock.now()
-    with write_transaction(sessions) as session:
-        session.execute(
-            update(WebhookDelivery)
-            .where(
-                WebhookDelivery.status == SENDING,
-                WebhookDelivery.claimed_at < now - policy.stale_after,
-            )
-            .values(
-                status=QUEUED,
-                claimed_at=None,
-                next_try_at=now,
-                last_error="The sender stopped before it could record the answer.",
-            )
-        )

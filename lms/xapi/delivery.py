@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import requests
 from sqlalchemy import func, select, update
@@ -22,7 +22,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from lms import clock
 from lms.db import write_transaction
 from lms.events import DomainEvent
-from lms.retry import RetryPolicy
+from lms.outbox import record_attempt, release_stale
+from lms.retry import RECEIVER_RETRIES, RetryPolicy
 from lms.xapi.models import (
     FAILED,
     HIGH_WATER_ID,
@@ -40,8 +41,7 @@ FAN_OUT_BATCH = 500
 # On PostgreSQL an event's id is taken before its transaction commits, so a later id can be
 # visible first. Events are taken only once this old, in id order, so none is passed by.
 SETTLE = timedelta(hours=1)
-# An LRS may be down for a deploy or a night: wait up to 6 h between tries, 12 in all.
-XAPI_RETRIES = RetryPolicy(max_attempts=12, longest_delay=timedelta(hours=6))
+XAPI_RETRIES = RECEIVER_RETRIES
 # Answers that mean the LRS, or the way to it, is misconfigured for now: try again later.
 # Any other 4xx refuses the statement itself, and sending it again would not help.
 RETRY_CODES = frozenset({401, 403, 404, 408, 429})
@@ -92,7 +92,7 @@ def send_due(
     """Queue statements for settled events, then send every due one until none is left."""
     summary = SendSummary()
     _fan_out(sessions, base_url, summary)
-    _release_stale(sessions, policy)
+    release_stale(sessions, XapiStatement, policy)
     with requests.Session() as http:
         http.auth = (lrs.username, lrs.password)
         http.headers.update(
@@ -228,19 +228,30 @@ def _put(
             # 409: the LRS already holds a statement with this id, which only an earlier
             # send of this event can have made (the statement was built differently then).
             note = "The LRS already held a statement with this id." if code == 409 else None
-            _record(sessions, claimed.id, status=SENT, code=code, error=note, sent_at=clock.now())
+            record_attempt(
+                sessions,
+                XapiStatement,
+                claimed.id,
+                status=SENT,
+                code=code,
+                error=note,
+                sent_at=clock.now(),
+            )
             summary.sent += 1
             return
         error = f"The LRS answered {code}: {_message(answer)}"
         if 400 <= code < 500 and code not in RETRY_CODES:
-            _record(sessions, claimed.id, status=FAILED, code=code, error=error)
+            record_attempt(
+                sessions, XapiStatement, claimed.id, status=FAILED, code=code, error=error
+            )
             summary.failed += 1
             log.warning("xAPI statement %s refused by the LRS: %s", claimed.id, error)
             return
     attempts = claimed.attempts + 1
     final = attempts >= policy.max_attempts
-    _record(
+    record_attempt(
         sessions,
+        XapiStatement,
         claimed.id,
         status=FAILED if final else QUEUED,
         code=code,
@@ -277,49 +288,3 @@ def _problems(found: object) -> str:
     ordered = sorted(found, key=lambda error: error.get("type") in noise)
     lines = [f"{'.'.join(map(str, error.get('loc', [])))}: {error['msg']}" for error in ordered]
     return "; ".join(dict.fromkeys(lines))
-
-
-def _record(
-    sessions: sessionmaker[Session],
-    row_id: int,
-    *,
-    status: str,
-    code: int | None,
-    error: str | None = None,
-    sent_at: datetime | None = None,
-    next_try_at: datetime | None = None,
-) -> None:
-    values: dict[str, object] = {
-        "status": status,
-        "status_code": code,
-        "last_error": error,
-        "claimed_at": None,
-        "sent_at": sent_at,
-    }
-    if next_try_at is not None:
-        values["next_try_at"] = next_try_at
-    with write_transaction(sessions) as session:
-        session.execute(
-            update(XapiStatement)
-            .where(XapiStatement.id == row_id)
-            .values(attempts=XapiStatement.attempts + 1, **values)
-        )
-
-
-def _release_stale(sessions: sessionmaker[Session], policy: RetryPolicy) -> None:
-    """Queue again what a sender claimed and never finished (it stopped mid-batch)."""
-    now = clock.now()
-    with write_transaction(sessions) as session:
-        session.execute(
-            update(XapiStatement)
-            .where(
-                XapiStatement.status == SENDING,
-                XapiStatement.claimed_at < now - policy.stale_after,
-            )
-            .values(
-                status=QUEUED,
-                claimed_at=None,
-                next_try_at=now,
-                last_error="The sender stopped before it could record the answer.",
-            )
-        )
