@@ -8,6 +8,7 @@ import click
 from flask.cli import AppGroup
 
 from lms.assignments.sync import sync_assignments
+from lms.courses.pack_translations import read_translations
 from lms.courses.packs import PackError, read_pack, write_pack
 from lms.courses.services import (
     UnknownCourse,
@@ -38,6 +39,9 @@ def import_command(
         raise click.UsageError("--note and --requires-reacknowledgement go with --publish.")
     try:
         pack = read_pack(path)
+        # Checked now, so a broken translation is found before it is relied on; Postwise
+        # does not keep or show translations yet (issue 19), so none is written.
+        translations = read_translations(path, pack)
         with command_session() as session:
             result = import_pack(
                 session,
@@ -62,6 +66,14 @@ def import_command(
     else:
         click.echo(
             f"{pack.slug} version {number} ({status}) already has this content; nothing new."
+        )
+    for translation in translations:
+        lagging = f", {len(translation.missing)} part(s) still in English" * bool(
+            translation.missing
+        )
+        click.echo(
+            f"Translation {translation.language} checked{lagging}; "
+            "learners see the English source until translations are switched on."
         )
 
 

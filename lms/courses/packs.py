@@ -202,7 +202,7 @@ class PackError(Exception):
 # ---------------------------------------------------------------- reading
 
 
-class _Checker:
+class Checker:
     """Collects problems as `file:line: message` while the pack is read."""
 
     def __init__(self) -> None:
@@ -290,7 +290,7 @@ def read_pack_files(files: Mapping[str, bytes]) -> CoursePack:
     The paths that matter are course.yaml, quiz.yaml and lessons/NN-slug.md; anything else
     is ignored, as it is in a folder. Raises PackError listing every problem found.
     """
-    check = _Checker()
+    check = Checker()
     course = _read_course(files, check)
     lessons, lesson_slugs = _read_lessons(files, check)
     kind = course["kind"] if course is not None else None
@@ -315,21 +315,21 @@ def read_pack_files(files: Mapping[str, bytes]) -> CoursePack:
     )
 
 
-_UNREADABLE = object()  # _load's answer when the problem is already recorded
+UNREADABLE = object()  # load_yaml's answer when the problem is already recorded
 
 
-def _load(files: Mapping[str, bytes], name: str, check: _Checker) -> Any:
+def load_yaml(files: Mapping[str, bytes], name: str, check: Checker) -> Any:
     if name not in files:
         check.add(name, 1, "the file is missing")
-        return _UNREADABLE
+        return UNREADABLE
     try:
-        return yaml_lines.load(_read_text(files[name], name, check))
+        return yaml_lines.load(read_text(files[name], name, check))
     except YamlProblem as problem:
         check.add(name, problem.line, str(problem))
-        return _UNREADABLE
+        return UNREADABLE
 
 
-def _read_text(content: bytes, name: str, check: _Checker) -> str:
+def read_text(content: bytes, name: str, check: Checker) -> str:
     try:
         # Universal newlines, as Path.read_text gives: a file saved on Windows reads the same.
         text = content.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
@@ -347,10 +347,10 @@ def _read_text(content: bytes, name: str, check: _Checker) -> str:
     return text
 
 
-def _read_course(files: Mapping[str, bytes], check: _Checker) -> dict[str, Any] | None:
+def _read_course(files: Mapping[str, bytes], check: Checker) -> dict[str, Any] | None:
     name = "course.yaml"
-    raw = _load(files, name, check)
-    data = None if raw is _UNREADABLE else check.fields(name, raw, COURSE_KEYS)
+    raw = load_yaml(files, name, check)
+    data = None if raw is UNREADABLE else check.fields(name, raw, COURSE_KEYS)
     if data is None:
         return None
     slug = check.text(name, data, "slug")
@@ -411,7 +411,7 @@ def _empty() -> Located:
 
 
 def _read_lessons(
-    files: Mapping[str, bytes], check: _Checker
+    files: Mapping[str, bytes], check: Checker
 ) -> tuple[list[LessonSource], set[str]]:
     """The well-formed lessons, and the slug of every lesson file (for the quiz to name)."""
     names = sorted(
@@ -448,9 +448,9 @@ def _read_lessons(
 
 
 def _read_lesson(
-    content: bytes, name: str, position: int, slug: str, check: _Checker
+    content: bytes, name: str, position: int, slug: str, check: Checker
 ) -> LessonSource | None:
-    text = _read_text(content, name, check)
+    text = read_text(content, name, check)
     if not text.startswith(FRONT_MATTER):
         check.add(
             name,
@@ -488,7 +488,7 @@ def _read_lesson(
 
 
 def _read_quiz(
-    files: Mapping[str, bytes], check: _Checker, lesson_slugs: set[str], kind: str | None
+    files: Mapping[str, bytes], check: Checker, lesson_slugs: set[str], kind: str | None
 ) -> tuple[list[QuestionSource], int | None, int]:
     """The well-formed questions, how many the final quiz holds (None if the file cannot be
     read) and how many lessons its questions name.
@@ -499,8 +499,8 @@ def _read_quiz(
     name = "quiz.yaml"
     if name not in files:
         return [], 0, 0
-    raw = _load(files, name, check)
-    data = None if raw is _UNREADABLE else check.fields(name, raw, ("questions",))
+    raw = load_yaml(files, name, check)
+    data = None if raw is UNREADABLE else check.fields(name, raw, ("questions",))
     if data is None:
         return [], None, 0
     raw_questions = data.get("questions")
@@ -541,7 +541,7 @@ def _read_quiz(
 
 
 def _read_question(
-    name: str, data: Located, check: _Checker, lesson_slugs: set[str]
+    name: str, data: Located, check: Checker, lesson_slugs: set[str]
 ) -> QuestionSource | None:
     before = len(check.problems)
     key = check.text(name, data, "id")
@@ -586,7 +586,7 @@ def _read_question(
     )
 
 
-def _read_choices(name: str, data: Located, check: _Checker) -> list[ChoiceSource]:
+def _read_choices(name: str, data: Located, check: Checker) -> list[ChoiceSource]:
     raw_choices = data.get("choices")
     if not isinstance(raw_choices, LocatedList):
         check.add(name, data.line_of("choices"), "choices must be a list of at least two choices")
