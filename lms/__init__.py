@@ -9,7 +9,7 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from lms import commands, dbsession, errors, logs, web_security
+from lms import commands, dbsession, errors, i18n, logs, web_security
 from lms.access import Viewer, load_viewer
 from lms.api import app as api
 from lms.api.admin_views import bp as api_admin_bp
@@ -31,6 +31,7 @@ from lms.migrations import upgrade_sqlite_if_needed
 from lms.people.auth_views import bp as auth_bp
 from lms.people.hooks import register_after_people_import, register_person_section
 from lms.people.invite_views import bp as invites_bp
+from lms.people.language_views import bp as language_bp
 from lms.people.views import bp as people_bp
 from lms.precheck.views import bp as precheck_bp
 from lms.purpose.views import bp as purpose_bp
@@ -51,6 +52,7 @@ BLUEPRINTS = (
     auth_bp,
     people_bp,
     invites_bp,
+    language_bp,
     learning_bp,
     quiz_bp,
     certificates_bp,
@@ -97,6 +99,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     login_manager.user_loader(_load_viewer)
     web_security.init_app(app)
     errors.init_app(app)
+    i18n.init_app(app)
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
     api.init_app(app)  # /api/v1: its blueprints, OpenAPI document and token endpoint

@@ -13,6 +13,8 @@ from urllib.parse import urlsplit
 
 from flask import Config, Flask
 
+from lms.languages import LANGUAGES
+
 DEFAULTS: dict[str, Any] = {
     "ENV": "development",
     "DATABASE_URL": None,  # filled in from the instance folder when unset
@@ -91,6 +93,7 @@ DEFAULTS: dict[str, Any] = {
     "SSO_CREATE_PEOPLE": False,
     "SSO_CREATE_DOMAINS": "",
     # xAPI (lms.xapi, docs/xapi.md): statements go to this LRS when the endpoint is set.
+    "DEFAULT_LANGUAGE": "en",  # en, de, fr or es: for people whose browser asks for none
     "XAPI_ENDPOINT": "",  # the LRS's xAPI base URL, e.g. https://lrs.example.com/xAPI/
     "XAPI_USERNAME": "",  # HTTP Basic credentials the LRS issued to Postwise
     "XAPI_PASSWORD": "",
@@ -136,6 +139,7 @@ def _derive(app: Flask) -> None:
     _derive_mail(config)
     _derive_sso(config)
     _derive_xapi(config)
+    _derive_language(config)
     config["PRECHECK_WORDLISTS"] = Path(config["PRECHECK_WORDLISTS"] or instance / "precheck")
 
 
@@ -159,6 +163,16 @@ def _derive_xapi(config: Config) -> None:
             f"LMS_XAPI_ENDPOINT is {endpoint!r}; give the LRS's xAPI address starting with "
             "https:// (or http://), e.g. https://lrs.example.com/xAPI/."
         )
+
+
+def _derive_language(config: Config) -> None:
+    language = str(config["DEFAULT_LANGUAGE"]).strip().lower()
+    if language not in LANGUAGES:
+        raise ConfigError(
+            f"LMS_DEFAULT_LANGUAGE is {config['DEFAULT_LANGUAGE']!r}; use one of "
+            f"{', '.join(LANGUAGES)} ({', '.join(LANGUAGES.values())})."
+        )
+    config["DEFAULT_LANGUAGE"] = language
 
 
 def _derive_sso(config: Config) -> None:

@@ -52,6 +52,13 @@ ACCESS_TABLE = [
         data=lambda o: {"email": o["outsider"].email, "password": "wrong-password-here"},
     ),
     Row("auth.sign_out", "POST", lambda o: "/sign-out", _outcomes(SIGN_IN, 302, 302, 302)),
+    Row(
+        "language.change",
+        "POST",
+        lambda o: "/settings/language",
+        _outcomes(SIGN_IN, 302, 302, 302),
+        data=lambda o: {"language": "de"},
+    ),
     # SAML sign-in: off in this app (no IdP metadata), so not there; on: tests/sso/test_saml.py
     Row("saml.metadata", "GET", lambda o: "/sso/saml/metadata", _outcomes(404, 404, 404, 404)),
     Row("saml.login", "GET", lambda o: "/sso/saml/login", _outcomes(404, 404, 404, 404)),

@@ -32,6 +32,8 @@ class Employee(Base):
     # A manager's weekly email of overdue people in their line; theirs to switch off.
     # (Reminders about a person's own courses cannot be switched off.)
     weekly_digest: Mapped[bool] = mapped_column(default=True, server_default=true())
+    # The interface's language (lms.i18n.LANGUAGES); None: the browser's, else the company's.
+    language: Mapped[str | None] = mapped_column(String(8))
     failed_sign_ins: Mapped[int] = mapped_column(default=0)
     failed_sign_in_since: Mapped[datetime | None]
     locked_until: Mapped[datetime | None]

@@ -1,7 +1,7 @@
 """Idempotency keys for the API's writes: each key a client sent, and the answer it got.
 
 Revision ID: 0021
-Revises: 0019
+Revises: 0020
 Create Date: 2026-12-04 19:00:00
 """
 
