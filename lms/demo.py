@@ -34,6 +34,7 @@ from lms.learning.services import (
 )
 from lms.people.accounts import find_by_email, set_hr_admin, set_password
 from lms.people.importer import ImportSummary, import_people
+from lms.people.language import set_language
 from lms.people.models import Employee
 from lms.precheck.models import PrecheckSettings
 from lms.precheck.profile import load_profile
@@ -230,8 +231,9 @@ def build_demo(
     for row in records:
         employee = find_by_email(session, row["email"])
         assert employee is not None
-        if employee.password_hash is None:
+        if employee.password_hash is None:  # the first run: as a new person would set up
             set_password(session, employee, DEMO_PASSWORD)
+            set_language(session, employee, _demo_language(row))
         if row is chosen["HR admin"]:
             set_hr_admin(session, employee, True)
     session.flush()
@@ -245,6 +247,14 @@ def build_demo(
         profile = load_profile(precheck_settings.read_text(), where=str(precheck_settings))
         save_profile(session, profile, actor_id=None)
     return DemoResult(summary, sign_ins, courses)
+
+
+def _demo_language(row: dict[str, str]) -> str | None:
+    """Berlin works in German, the partner team (Québec's resellers) in French, the brand
+    team in Spanish; everyone else, the demo sign-ins included, follows their browser."""
+    if row["location"] == "Berlin":
+        return "de"
+    return {"Partners": "fr", "Brand": "es"}.get(row["title"].split()[0])
 
 
 def _publish(session: Session, folder: Path) -> str:

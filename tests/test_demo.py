@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -43,6 +44,27 @@ def test_demo_prepares_the_organisation_once(runner, db):
     departments = db.scalars(select(Employee.department).distinct()).all()
     assert sorted(departments) == ["Engineering", "Marketing", "Operations", "Sales"]
     assert "social-media-essentials v1, social-media-guideline v1" in first.output
+
+
+def test_demo_people_speak_several_languages_and_the_sign_ins_follow_their_browser(
+    runner, db, client
+):
+    from lms.demo import DEMO_PASSWORD
+    from tests.helpers import sign_in
+
+    result = runner.invoke(args=["demo", "--no-serve"])
+    spoken = dict(
+        db.execute(select(Employee.language, func.count()).group_by(Employee.language)).all()
+    )
+    assert set(spoken) == {None, "de", "fr", "es"} and spoken["de"] >= 10, spoken
+    berliner = db.scalar(select(Employee).where(Employee.location == "Berlin").limit(1))
+    sign_in(client, berliner.email, DEMO_PASSWORD)
+    page = client.get("/")
+    assert '<html lang="de">' in page.text and ">Startseite</a>" in page.text
+    printed = re.findall(r"\S+@example\.com", result.output)  # the demo sign-ins
+    assert len(printed) == 4
+    chosen = db.scalars(select(Employee.language).where(Employee.email.in_(printed))).all()
+    assert chosen == [None] * 4  # the README's walk-through reads in the browser's language
 
 
 def test_demo_tells_the_precheck_about_the_demo_company_once(runner, db):
