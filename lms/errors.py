@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, Response, g, render_template, request
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -14,26 +16,29 @@ security_log = logging.getLogger("lms.security")
 
 MESSAGES = {
     400: (
-        "Something in that request was not right",
-        "Go back, check what you entered and try again.",
+        _("Something in that request was not right"),
+        _("Go back, check what you entered and try again."),
     ),
-    403: ("This page is not for your role", "If you think you should see it, ask your HR admin."),
-    404: ("We could not find that page", "It may have moved, or the link may be mistyped."),
+    403: (
+        _("This page is not for your role"),
+        _("If you think you should see it, ask your HR admin."),
+    ),
+    404: (_("We could not find that page"), _("It may have moved, or the link may be mistyped.")),
     405: (
-        "That action is not available here",
-        "Use the buttons on the page rather than the address bar.",
+        _("That action is not available here"),
+        _("Use the buttons on the page rather than the address bar."),
     ),
-    409: ("That clashed with another request", "Reload the page and try again."),
+    409: (_("That clashed with another request"), _("Reload the page and try again.")),
     413: (
-        "That file is too large",
-        "Split it into smaller files, or ask your administrator to raise the limit.",
+        _("That file is too large"),
+        _("Split it into smaller files, or ask your administrator to raise the limit."),
     ),
-    429: ("Too many tries in a short time", "Wait a minute, then try again."),
+    429: (_("Too many tries in a short time"), _("Wait a minute, then try again.")),
     500: (
-        "Something went wrong on our side",
-        "Try again in a moment. If it keeps happening, tell your HR admin.",
+        _("Something went wrong on our side"),
+        _("Try again in a moment. If it keeps happening, tell your HR admin."),
     ),
-    503: ("Postwise is unavailable right now", "Try again in a few minutes."),
+    503: (_("Postwise is unavailable right now"), _("Try again in a few minutes.")),
 }
 
 
@@ -67,9 +72,11 @@ def _csrf_error(error: CSRFError) -> tuple[str, int]:
     security_log.warning("CSRF check failed: %s", error.description)
     return render_error(
         400,
-        "This form has expired",
-        "For your safety, forms only work for a while and only from this site. "
-        "Go back, reload the page and send it again.",
+        gettext("This form has expired"),
+        gettext(
+            "For your safety, forms only work for a while and only from this site. "
+            "Go back, reload the page and send it again."
+        ),
     )
 
 

@@ -73,6 +73,17 @@ def test_an_unknown_language_or_an_outside_next_changes_nothing_harmful(login, o
     assert away.location == "/"
 
 
+def test_error_pages_speak_the_language_too(client, login, org):
+    missing = client.get("/no-such-page", headers={"Accept-Language": "fr"})
+    assert missing.status_code == 404
+    assert "Nous n'avons pas trouvé cette page" in missing.text and "Erreur 404" in missing.text
+    staff = login(org["staff"])
+    refused = staff.get("/admin/webhooks", headers={"Accept-Language": "de"})
+    assert refused.status_code == 403 and "nicht für Ihre Rolle bestimmt" in refused.text
+    english = client.get("/no-such-page")
+    assert "We could not find that page" in english.text and "Error 404" in english.text
+
+
 def test_the_company_default_serves_browsers_that_ask_for_nothing_we_speak(make_app, org):
     app = make_app(DEFAULT_LANGUAGE="es")
     page = app.test_client().get("/sign-in", headers={"Accept-Language": "nl"})
