@@ -15,6 +15,8 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
+from flask_babel import lazy_gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required, logout_user
 
 from lms.dbsession import db_session
@@ -33,24 +35,49 @@ from lms.web_security import safe_next_url
 
 bp = Blueprint("auth", __name__)
 
-SIGN_IN_FAILED = (
+SIGN_IN_FAILED = _(
     "That email and password do not match an account that can sign in. "
     "Check both and try again; after a few wrong tries, sign-in waits a while."
 )
-# What a person is told when a counter makes them wait: the same for an unknown email.
+# What a person is told when a counter makes them wait (the same for an unknown email),
+# whole sentences for each case, so each language can word them as it needs; the second of
+# each pair is for a Postwise that cannot send email.
 WAITS = {
     ScopeKind.ACCOUNT: (
-        "Too many wrong passwords have been typed for this account in browsers it has not "
-        "signed in from before, so this browser must wait. Try again in {when}{or_reset} "
-        "A browser or device you have signed in with before can still sign in now."
+        _(
+            "Too many wrong passwords have been typed for this account in browsers it has not "
+            "signed in from before, so this browser must wait. Try again in %(when)s, or use "
+            "\u201cForgot your password?\u201d below to set a new one. A browser or device you "
+            "have signed in with before can still sign in now."
+        ),
+        _(
+            "Too many wrong passwords have been typed for this account in browsers it has not "
+            "signed in from before, so this browser must wait. Try again in %(when)s, or ask "
+            "your HR admin for a link to set a new password. A browser or device you have "
+            "signed in with before can still sign in now."
+        ),
     ),
     ScopeKind.DEVICE: (
-        "Too many wrong passwords for this account from this browser. Try again in {when}{or_reset}"
+        _(
+            "Too many wrong passwords for this account from this browser. Try again in "
+            "%(when)s, or use \u201cForgot your password?\u201d below to set a new one."
+        ),
+        _(
+            "Too many wrong passwords for this account from this browser. Try again in "
+            "%(when)s, or ask your HR admin for a link to set a new password."
+        ),
     ),
     ScopeKind.ADDRESS: (
-        "Too many wrong passwords from your network address, for one account or several. "
-        "Try again in {when}{or_reset} A browser or device you have signed in with before "
-        "can still sign in now."
+        _(
+            "Too many wrong passwords from your network address, for one account or several. "
+            "Try again in %(when)s, or use \u201cForgot your password?\u201d below to set a "
+            "new one. A browser or device you have signed in with before can still sign in now."
+        ),
+        _(
+            "Too many wrong passwords from your network address, for one account or several. "
+            "Try again in %(when)s, or ask your HR admin for a link to set a new password. A "
+            "browser or device you have signed in with before can still sign in now."
+        ),
     ),
 }
 
@@ -183,12 +210,9 @@ def forgot_password() -> ResponseReturnValue:
 
 def _wait_message(wait: Wait) -> str:
     minutes = wait.minutes_left()
-    when = "1 minute" if minutes == 1 else f"{minutes} minutes"
-    if current_app.config["SMTP_HOST"]:
-        or_reset = ", or use \u201cForgot your password?\u201d below to set a new one."
-    else:
-        or_reset = ", or ask your HR admin for a link to set a new password."
-    return WAITS[wait.kind].format(when=when, or_reset=or_reset)
+    when = ngettext("%(num)d minute", "%(num)d minutes", minutes)
+    with_mail, without_mail = WAITS[wait.kind]
+    return str(with_mail if current_app.config["SMTP_HOST"] else without_mail) % {"when": when}
 
 
 def _invite_problem(problem: InviteInvalid) -> str:

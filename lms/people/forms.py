@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
@@ -33,8 +34,8 @@ def _ids_in_range(_form: FlaskForm, field: SelectMultipleField) -> None:
 
 
 class SignInForm(FlaskForm):
-    email = EmailField("Email", validators=[DataRequired("Enter your work email address.")])
-    password = PasswordField("Password", validators=[DataRequired("Enter your password.")])
+    email = EmailField(_("Email"), validators=[DataRequired(_("Enter your work email address."))])
+    password = PasswordField(_("Password"), validators=[DataRequired(_("Enter your password."))])
 
 
 class ForgotPasswordForm(FlaskForm):

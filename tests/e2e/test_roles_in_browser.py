@@ -21,11 +21,13 @@ from sqlalchemy.orm import Session
 from lms import PROJECT_ROOT
 from lms.demo import DEMO_PASSWORD, build_demo, demo_people_csv
 from lms.people import accounts
-from lms.people.auth_views import SIGN_IN_FAILED
+from lms.people.auth_views import SIGN_IN_FAILED as FAILED
 from lms.people.models import Employee
 from lms.people.passwords import hash_password
 from tests.e2e.conftest import assert_accessible
 from tests.helpers import PASSWORD
+
+SIGN_IN_FAILED = str(FAILED)  # the English words (no request, so no translation)
 
 DEMO_MAX_BYTES = 20 * 1024 * 1024
 

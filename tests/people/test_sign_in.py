@@ -9,9 +9,11 @@ import pytest
 from flask.testing import FlaskClient
 
 from lms import clock
-from lms.people.auth_views import SIGN_IN_FAILED
+from lms.people.auth_views import SIGN_IN_FAILED as FAILED
 from lms.people.known_devices import COOKIE_NAME
 from tests.helpers import PASSWORD, csrf_token, sign_in
+
+SIGN_IN_FAILED = str(FAILED)  # the English words (no request, so no translation)
 
 CSRF_VALUE = re.compile(r'name="csrf_token"[^>]*>')
 
