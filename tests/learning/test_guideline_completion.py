@@ -196,22 +196,28 @@ def test_the_migration_completes_guideline_enrollments_acknowledged_before(empty
     from sqlalchemy.orm import Session
 
     from lms.learning.models import Attestation
-    from lms.people.models import Employee
 
     engine = make_engine(empty_database)
     migrations.upgrade(engine, "0010")
     with Session(engine) as session:
         pack = without_author_notes(read_pack(PROJECT_ROOT / "courses" / SLUG))
         version = import_pack(session, pack, publish=True).version
+        # People and enrollments as SQL, not the models: the models have columns that
+        # schema 0010 does not (employees.language came with 0022).
         people = [
-            Employee(hris_id=f"E{n}", email=f"p{n}@example.com", first_name=f"P{n}", last_name="X")
+            session.execute(
+                text(
+                    "INSERT INTO employees (hris_id, email, first_name, last_name, is_active,"
+                    " is_hr_admin, session_version, weekly_digest, failed_sign_ins, created_at,"
+                    " updated_at) VALUES (:hris_id, :email, :first, 'X', TRUE, FALSE, 1, TRUE, 0,"
+                    " '2026-01-01', '2026-01-01') RETURNING id"
+                ),
+                {"hris_id": f"E{n}", "email": f"p{n}@example.com", "first": f"P{n}"},
+            ).scalar_one()
             for n in range(3)
         ]
-        session.add_all(people)
-        session.flush()
         start = clock.now() - timedelta(days=40)
         for person in people:
-            # As SQL, not the model: the model has columns that schema 0010 does not.
             session.execute(
                 text(
                     "INSERT INTO enrollments (employee_id, course_id, cycle, source, assigned_at,"
@@ -219,7 +225,7 @@ def test_the_migration_completes_guideline_enrollments_acknowledged_before(empty
                     " :due, 12)"
                 ),
                 {
-                    "person": person.id,
+                    "person": person,
                     "course": version.course_id,
                     "start": start.replace(tzinfo=None),
                     "due": (start + timedelta(days=30)).replace(tzinfo=None),
@@ -227,11 +233,11 @@ def test_the_migration_completes_guideline_enrollments_acknowledged_before(empty
             )
         acknowledged_at = start + timedelta(days=3)
         session.add_all(
-            Attestation(employee_id=p.id, version_id=version.id, acknowledged_at=acknowledged_at)
+            Attestation(employee_id=p, version_id=version.id, acknowledged_at=acknowledged_at)
             for p in people[:2]
         )
         session.commit()
-        ids, version_id = [p.id for p in people], version.id
+        ids, version_id = people, version.id
 
     migrations.upgrade(engine)
 
