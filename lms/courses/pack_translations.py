@@ -15,20 +15,19 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from lms.courses import yaml_lines
-from lms.courses.markdown import unsafe_markup
 from lms.courses.packs import (
-    FRONT_MATTER,
     TITLE_LENGTH,
     UNREADABLE,
     Checker,
     CoursePack,
     PackError,
     QuestionSource,
+    check_lesson_body,
     load_yaml,
+    read_lesson_text,
     read_text,
 )
-from lms.courses.yaml_lines import Located, LocatedList, YamlProblem
+from lms.courses.yaml_lines import Located, LocatedList
 
 # Languages a pack may be translated into, by code, named in their own language.
 LANGUAGES = {"de": "Deutsch", "es": "Español", "fr": "Français"}
@@ -158,25 +157,12 @@ def _read_lessons(
 
 
 def _read_lesson(text: str, name: str, slug: str, check: Checker) -> LessonText | None:
-    end = text.find("\n---\n", len(FRONT_MATTER) - 1)
-    if not text.startswith(FRONT_MATTER) or end == -1:
-        check.add(name, 1, "a translated lesson starts with front matter: '---', title, '---'")
+    lesson = read_lesson_text(text, name, ("title",), check)
+    if lesson is None:
         return None
-    header, body = text[len(FRONT_MATTER) : end + 1], text[end + len("\n---\n") :]
-    try:
-        meta = yaml_lines.load("\n" + header)
-    except YamlProblem as problem:
-        check.add(name, problem.line, str(problem))
-        return None
-    meta = check.fields(name, meta, ("title",), line=2)
-    if meta is None:
-        return None
+    meta, body, body_start = lesson
     title = check.text(name, meta, "title", limit=TITLE_LENGTH)
-    body_start = header.count("\n") + 3
-    if not body.strip():
-        check.add(name, body_start, "the lesson has no text after its front matter")
-    for problem in unsafe_markup(body):
-        check.add(name, body_start + problem.line - 1, problem.message)
+    check_lesson_body(body, name, body_start, check)
     return LessonText(slug, title, body) if title is not None and body.strip() else None
 
 

@@ -451,11 +451,31 @@ def _read_lesson(
     content: bytes, name: str, position: int, slug: str, check: Checker
 ) -> LessonSource | None:
     text = read_text(content, name, check)
+    lesson = read_lesson_text(text, name, LESSON_KEYS, check)
+    if lesson is None:
+        return None
+    meta, body, body_start = lesson
+    title = check.text(name, meta, "title", limit=TITLE_LENGTH)
+    topic = meta.get("topic")
+    if problem := topic_problem(topic):
+        check.add(name, meta.line_of("topic"), problem)
+    minutes = check.number(name, meta, "minutes", LESSON_MINUTES)
+    check_lesson_body(body, name, body_start, check)
+    if title is None or minutes is None or topic not in TOPICS or not body.strip():
+        return None
+    return LessonSource(position, slug, title, topic, minutes, body)
+
+
+def read_lesson_text(
+    text: str, name: str, keys: tuple[str, ...], check: Checker
+) -> tuple[Located, str, int] | None:
+    """A lesson file's front matter (only `keys` allowed), its Markdown body and the line the
+    body starts on; problems go to `check`. None when the front matter cannot be read."""
     if not text.startswith(FRONT_MATTER):
         check.add(
             name,
             1,
-            "a lesson starts with front matter: a line '---', title, topic and minutes, then '---'",
+            f"a lesson starts with front matter: a line '---', {_listed(keys)}, then '---'",
         )
         return None
     end = text.find("\n---\n", len(FRONT_MATTER) - 1)
@@ -469,22 +489,22 @@ def _read_lesson(
     except YamlProblem as problem:
         check.add(name, problem.line, str(problem))
         return None
-    meta = check.fields(name, meta, LESSON_KEYS, line=2)
+    meta = check.fields(name, meta, keys, line=2)
     if meta is None:
         return None
-    title = check.text(name, meta, "title", limit=TITLE_LENGTH)
-    topic = meta.get("topic")
-    if problem := topic_problem(topic):
-        check.add(name, meta.line_of("topic"), problem)
-    minutes = check.number(name, meta, "minutes", LESSON_MINUTES)
+    return meta, body, header.count("\n") + 3
+
+
+def check_lesson_body(body: str, name: str, body_start: int, check: Checker) -> None:
+    """A lesson's body holds text, and no markup the sanitiser would drop."""
     if not body.strip():
-        check.add(name, header.count("\n") + 3, "the lesson has no text after its front matter")
-    body_start = header.count("\n") + 3
+        check.add(name, body_start, "the lesson has no text after its front matter")
     for problem in unsafe_markup(body):
         check.add(name, body_start + problem.line - 1, problem.message)
-    if title is None or minutes is None or topic not in TOPICS:
-        return None
-    return LessonSource(position, slug, title, topic, minutes, body)
+
+
+def _listed(words: tuple[str, ...]) -> str:
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
 
 
 def _read_quiz(
