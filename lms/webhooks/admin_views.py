@@ -102,7 +102,7 @@ def send_again(subscription_id: int, delivery_id: int) -> ResponseReturnValue:
     if subscriptions.send_again(session, subscription, delivery_id, actor_id=current_user.id):
         session.commit()
         flash(
-            f"Delivery {delivery_id} is queued again; the next `lms webhooks send` posts it.",
+            f"Delivery {delivery_id} is queued again: the next send posts it, within a minute.",
             "success",
         )
     else:
