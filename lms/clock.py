@@ -7,6 +7,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 
+from lms import catalogues
+from lms.languages import SOURCE_LANGUAGE
+
 _frozen: datetime | None = None
 
 
@@ -52,6 +55,6 @@ def add_months(moment: datetime, months: int) -> datetime:
     return moment.replace(year=year, month=month, day=day)
 
 
-def long_date(moment: date) -> str:
-    """A date as people write it: 2 March 2026."""
-    return f"{moment.day} {moment:%B %Y}"
+def long_date(moment: date, language: str = SOURCE_LANGUAGE) -> str:
+    """A date as people write it: 2 March 2026 (2. März 2026 in German)."""
+    return catalogues.long_date(moment, language)

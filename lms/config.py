@@ -92,8 +92,10 @@ DEFAULTS: dict[str, Any] = {
     # of SSO_CREATE_DOMAINS (comma-separated, required when on). SCIM is the better way.
     "SSO_CREATE_PEOPLE": False,
     "SSO_CREATE_DOMAINS": "",
-    # xAPI (lms.xapi, docs/xapi.md): statements go to this LRS when the endpoint is set.
     "DEFAULT_LANGUAGE": "en",  # en, de, fr or es: for people whose browser asks for none
+    # Every marked string in look-alike accented letters, so unmarked ones stand out.
+    "PSEUDO_TRANSLATION": False,
+    # xAPI (lms.xapi, docs/xapi.md): statements go to this LRS when the endpoint is set.
     "XAPI_ENDPOINT": "",  # the LRS's xAPI base URL, e.g. https://lrs.example.com/xAPI/
     "XAPI_USERNAME": "",  # HTTP Basic credentials the LRS issued to Postwise
     "XAPI_PASSWORD": "",

@@ -1,51 +1,30 @@
-"""The interface's language: chosen per request, with catalogues read from their .po files.
+"""The interface's language, chosen per request, and the template filters that speak it.
 
 A person's language is the one they chose (Employee.language), else the best their browser
-asks for, else the company's (LMS_DEFAULT_LANGUAGE). Catalogues are the .po files under
-lms/translations/, compiled in memory the first time a language is used, so `pip install`
-is the only step: there is no .mo file to build or to forget.
+asks for, else the company's (LMS_DEFAULT_LANGUAGE). The words come from lms.catalogues;
+with PSEUDO_TRANSLATION on (a development and test aid) every marked string shows in
+accented look-alike letters, so a string nobody marked stands out in plain English.
 """
 
 from __future__ import annotations
 
-from functools import cache
-from io import BytesIO
-from pathlib import Path
+from collections.abc import Callable
+from typing import Any
 
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
-from babel.support import NullTranslations, Translations
+from babel.support import NullTranslations
 from flask import Flask, current_app, request
-from flask_babel import Babel, Domain, get_locale
+from flask_babel import Babel, Domain, get_locale, gettext
 from flask_login import current_user
 from werkzeug.utils import cached_property
 
+from lms import catalogues
 from lms.languages import LANGUAGES, SOURCE_LANGUAGE
-
-CATALOGUES = Path(__file__).resolve().parent / "translations"
-
-
-def catalogue_path(language: str) -> Path:
-    return CATALOGUES / language / "LC_MESSAGES" / "messages.po"
-
-
-@cache
-def translations(language: str) -> NullTranslations:
-    """The language's messages (English needs none), compiled once per process."""
-    path = catalogue_path(language)
-    if language == SOURCE_LANGUAGE or not path.is_file():
-        return NullTranslations()
-    with path.open("rb") as po:
-        catalog = read_po(po, locale=language)
-    compiled = BytesIO()
-    write_mo(compiled, catalog)
-    compiled.seek(0)
-    return Translations(compiled)
+from lms.messages import Message
 
 
 class _CatalogueDomain(Domain):
     def get_translations(self) -> NullTranslations:
-        return translations(current_language())
+        return catalogues.translations(_words_language())
 
 
 class _Babel(Babel):
@@ -62,13 +41,37 @@ def select_language() -> str:
     return request.accept_languages.best_match(LANGUAGES) or current_app.config["DEFAULT_LANGUAGE"]
 
 
-def init_app(app: Flask) -> None:
-    _Babel(app, locale_selector=select_language, default_locale=app.config["DEFAULT_LANGUAGE"])
-    app.jinja_env.globals["LANGUAGES"] = LANGUAGES
-    app.jinja_env.globals["current_language"] = current_language
-
-
 def current_language() -> str:
     """This request's language code, for <html lang> and the chooser."""
     locale = get_locale()
     return locale.language if locale is not None else SOURCE_LANGUAGE
+
+
+def translate(words: Message | str) -> str:
+    """A service's Message in this request's language; a plain string as it is."""
+    if isinstance(words, Message):
+        return gettext(words.text, **words.values)
+    return words
+
+
+def _words_language() -> str:
+    """Whose forms dates and numbers take: the request's, or look-alikes when pseudo."""
+    if current_app.config["PSEUDO_TRANSLATION"]:
+        return catalogues.PSEUDO
+    return current_language()
+
+
+def _filter(spell: Callable[[Any, str], str]) -> Callable[[Any], str]:
+    def in_this_language(value: Any) -> str:
+        return "" if value is None else spell(value, _words_language())
+
+    return in_this_language
+
+
+def init_app(app: Flask) -> None:
+    _Babel(app, locale_selector=select_language, default_locale=app.config["DEFAULT_LANGUAGE"])
+    app.jinja_env.globals["LANGUAGES"] = LANGUAGES
+    app.jinja_env.globals["current_language"] = current_language
+    app.jinja_env.filters["translate"] = translate
+    for name in ("long_date", "short_date", "date_time", "number", "percent"):
+        app.jinja_env.filters[name] = _filter(getattr(catalogues, name))

@@ -13,7 +13,7 @@ from sqlalchemy import inspect, select, text
 from lms import PROJECT_ROOT, migrations
 from lms.config import ConfigError
 from lms.db import make_engine
-from lms.i18n import catalogue_path
+from lms.catalogues import catalogue_path
 from lms.languages import LANGUAGES, SOURCE_LANGUAGE
 from lms.people.models import Employee
 from tests.helpers import csrf_token
