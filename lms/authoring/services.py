@@ -41,6 +41,7 @@ from lms.courses.services import (
     version_as_pack,
     version_from_pack,
 )
+from lms.courses.translations import copy_translations
 from lms.db import serialize
 from lms.people.models import Employee
 from lms.textcheck import too_long
@@ -229,6 +230,7 @@ def start_draft(session: Session, slug: str) -> tuple[CourseVersion, bool]:
     copy = version_from_pack(version_as_pack(newest), newest.course, newest.number + 1)
     session.add(copy)
     session.flush()
+    copy_translations(session, newest, copy)
     log.info("course %s version %d drafted from version %d", slug, copy.number, newest.number)
     return copy, True
 

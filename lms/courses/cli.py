@@ -39,8 +39,6 @@ def import_command(
         raise click.UsageError("--note and --requires-reacknowledgement go with --publish.")
     try:
         pack = read_pack(path)
-        # Checked now, so a broken translation is found before it is relied on; Postwise
-        # does not keep or show translations yet (issue 19), so none is written.
         translations = read_translations(path, pack)
         with command_session() as session:
             result = import_pack(
@@ -49,6 +47,7 @@ def import_command(
                 publish=publish,
                 note=note,
                 requires_reacknowledgement=requires_reacknowledgement,
+                translations=translations,
             )
             number, status = result.version.number, result.version.status
             if requires_reacknowledgement:
@@ -68,13 +67,10 @@ def import_command(
             f"{pack.slug} version {number} ({status}) already has this content; nothing new."
         )
     for translation in translations:
-        lagging = f", {len(translation.missing)} part(s) still in English" * bool(
+        lagging = f"; {len(translation.missing)} part(s) stay in English" * bool(
             translation.missing
         )
-        click.echo(
-            f"Translation {translation.language} checked{lagging}; "
-            "learners see the English source until translations are switched on."
-        )
+        click.echo(f"Translation {translation.language} stored{lagging}.")
 
 
 @courses_cli.command("export")

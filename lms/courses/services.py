@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import Select, func, select
@@ -23,6 +24,7 @@ from lms.courses.models import (
     Lesson,
     Question,
 )
+from lms.courses.pack_translations import PackTranslation
 from lms.courses.packs import (
     ChoiceSource,
     CoursePack,
@@ -32,6 +34,7 @@ from lms.courses.packs import (
     QuizSettings,
     pack_files,
 )
+from lms.courses.translations import store_translations
 
 log = logging.getLogger(__name__)
 
@@ -54,8 +57,12 @@ def import_pack(
     published_by: int | None = None,
     note: str | None = None,
     requires_reacknowledgement: bool = False,
+    translations: Sequence[PackTranslation] = (),
 ) -> ImportResult:
     """Make a checked pack the course's newest version: a new draft, or published with `publish`.
+
+    Its `translations` replace the version's in their languages, even when the version
+    itself is unchanged: they are words, and the source they follow is the same.
 
     An identical pack creates nothing (publishing the draft it matches, if asked). A newer
     draft replaces an older unpublished draft rather than piling drafts up. Publishing
@@ -91,6 +98,8 @@ def import_pack(
             after="draft",
         )
         log.info("course %s version %d imported", pack.slug, number)
+    if translations:
+        store_translations(session, version, translations)
     if publish and version.status == DRAFT:
         publish_version(
             session,

@@ -1,0 +1,331 @@
+"""A course version's words in other languages: kept, copied into drafts, looked up with a
+fallback to the source, and checked against the source they were made from.
+
+A translation remembers the digest of the source words it translates. When HR changes a
+lesson or a question in a draft, its translations keep the old digest and so show as out
+of date until someone brings them in line; learners still see them meanwhile, since an
+older translation reads better than none (HR sees which are behind).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from lms.courses.markdown import render
+from lms.courses.models import (
+    CourseVersion,
+    Lesson,
+    LessonTranslation,
+    Question,
+    QuestionTranslation,
+    VersionTranslation,
+)
+from lms.courses.pack_translations import LANGUAGES, PackTranslation
+from lms.languages import SOURCE_LANGUAGE
+
+
+def _digest(*parts: object) -> str:
+    return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode()).hexdigest()
+
+
+def lesson_digest(lesson: Lesson) -> str:
+    """What a lesson's translation must follow: its title and body."""
+    return _digest(lesson.title, lesson.body_markdown)
+
+
+def question_digest(question: Question) -> str:
+    return _digest(
+        question.prompt,
+        question.post,
+        question.explanation,
+        [(choice.text, choice.feedback) for choice in question.choices],
+    )
+
+
+def store_translations(
+    session: Session, version: CourseVersion, translations: Iterable[PackTranslation]
+) -> None:
+    """Make `translations` the version's, in place of any it had in those languages."""
+    lessons = {lesson.slug: lesson for lesson in version.lessons}
+    questions = {question.key: question for question in version.questions}
+    for translation in translations:
+        language = translation.language
+        _drop(version, lessons.values(), questions.values(), language)
+        session.flush()  # the old rows go before their replacements meet the unique keys
+        version.translations.append(
+            VersionTranslation(
+                language=language, title=translation.title, summary=translation.summary
+            )
+        )
+        for text in translation.lessons:
+            lesson = lessons[text.slug]
+            lesson.translations.append(
+                LessonTranslation(
+                    language=language,
+                    title=text.title,
+                    body_markdown=text.body,
+                    body_html=render(text.body),
+                    source_digest=lesson_digest(lesson),
+                )
+            )
+        for words in translation.questions:
+            question = questions[words.key]
+            question.translations.append(
+                QuestionTranslation(
+                    language=language,
+                    prompt=words.prompt,
+                    post=words.post,
+                    explanation=words.explanation,
+                    choices=[{"text": c.text, "feedback": c.feedback} for c in words.choices],
+                    source_digest=question_digest(question),
+                )
+            )
+
+
+def _drop(
+    version: CourseVersion,
+    lessons: Iterable[Lesson],
+    questions: Iterable[Question],
+    language: str,
+) -> None:
+    version.translations[:] = [t for t in version.translations if t.language != language]
+    for owner in (*lessons, *questions):
+        owner.translations[:] = [t for t in owner.translations if t.language != language]
+
+
+def copy_translations(session: Session, source: CourseVersion, copy: CourseVersion) -> None:
+    """A new draft (flushed) keeps its source version's translations, digests and all."""
+    titles, lesson_rows, question_rows = _rows(session, source)
+    session.add_all(
+        VersionTranslation(
+            version_id=copy.id, language=t.language, title=t.title, summary=t.summary
+        )
+        for t in titles
+    )
+    lesson_ids = _same_ids(source.lessons, copy.lessons, "slug")
+    session.add_all(
+        LessonTranslation(
+            lesson_id=lesson_ids[t.lesson_id],
+            language=t.language,
+            title=t.title,
+            body_markdown=t.body_markdown,
+            body_html=t.body_html,
+            source_digest=t.source_digest,
+        )
+        for t in lesson_rows
+        if t.lesson_id in lesson_ids
+    )
+    question_ids = _same_ids(source.questions, copy.questions, "key")
+    session.add_all(
+        QuestionTranslation(
+            question_id=question_ids[t.question_id],
+            language=t.language,
+            prompt=t.prompt,
+            post=t.post,
+            explanation=t.explanation,
+            choices=list(t.choices),
+            source_digest=t.source_digest,
+        )
+        for t in question_rows
+        if t.question_id in question_ids
+    )
+
+
+def _same_ids(
+    sources: Iterable[Lesson | Question], copies: Iterable[Lesson | Question], name: str
+) -> dict[int, int]:
+    """Source id → the copy's id, matched by slug (lessons) or key (questions)."""
+    by_name = {getattr(item, name): item.id for item in copies}
+    return {
+        item.id: by_name[getattr(item, name)] for item in sources if getattr(item, name) in by_name
+    }
+
+
+# ---------------------------------------------------------------- what a learner reads
+
+
+@dataclass(frozen=True)
+class LessonWords:
+    title: str
+    body_html: str
+    language: str  # the language these words are in: the asked one, or the source's
+
+
+@dataclass(frozen=True)
+class ChoiceWords:
+    text: str
+    feedback: str | None
+
+
+@dataclass(frozen=True)
+class QuestionWords:
+    prompt: str
+    post: str | None
+    explanation: str
+    choices: tuple[ChoiceWords, ...]  # in the source's position order
+    language: str
+
+
+@dataclass(frozen=True)
+class VersionWords:
+    """A version in one language, with the source's words wherever a translation is missing."""
+
+    language: str  # the one asked for
+    title: str
+    summary: str
+    lessons: dict[int, LessonWords]  # by lesson id
+    questions: dict[int, QuestionWords]  # by question id
+
+    @property
+    def falls_back(self) -> bool:
+        return any(
+            w.language != self.language for w in (*self.lessons.values(), *self.questions.values())
+        )
+
+    def lesson(self, lesson: Lesson) -> LessonWords:
+        return self.lessons[lesson.id]
+
+    def question(self, question: Question) -> QuestionWords:
+        return self.questions[question.id]
+
+
+def version_words(session: Session, version: CourseVersion, language: str) -> VersionWords:
+    """The version's words in `language`, in three queries whatever its size (none in English)."""
+    if language == SOURCE_LANGUAGE or language not in LANGUAGES:
+        return _source_words(version, language)
+    titles, lesson_rows, question_rows = _rows(session, version, language)
+    source = _source_words(version, language)
+    lessons = {
+        row.lesson_id: LessonWords(row.title, row.body_html, language) for row in lesson_rows
+    }
+    by_question = {row.question_id: row for row in question_rows}
+    questions = {
+        question.id: _translated_question(question, by_question[question.id], language)
+        for question in version.questions
+        if question.id in by_question
+    }
+    title = titles[0] if titles else None
+    return VersionWords(
+        language=language,
+        title=title.title if title else version.title,
+        summary=title.summary if title else version.summary,
+        lessons={**source.lessons, **lessons},
+        questions={**source.questions, **questions},
+    )
+
+
+def _rows(
+    session: Session, version: CourseVersion, language: str | None = None
+) -> tuple[list[VersionTranslation], list[LessonTranslation], list[QuestionTranslation]]:
+    """The version's translation rows, in one language or all, in three queries."""
+    titles = select(VersionTranslation).where(VersionTranslation.version_id == version.id)
+    lessons = (
+        select(LessonTranslation)
+        .join(Lesson, Lesson.id == LessonTranslation.lesson_id)
+        .where(Lesson.version_id == version.id)
+    )
+    questions = (
+        select(QuestionTranslation)
+        .join(Question, Question.id == QuestionTranslation.question_id)
+        .where(Question.version_id == version.id)
+    )
+    if language is not None:
+        titles = titles.where(VersionTranslation.language == language)
+        lessons = lessons.where(LessonTranslation.language == language)
+        questions = questions.where(QuestionTranslation.language == language)
+    return (
+        list(session.scalars(titles)),
+        list(session.scalars(lessons)),
+        list(session.scalars(questions)),
+    )
+
+
+def _source_words(version: CourseVersion, language: str) -> VersionWords:
+    return VersionWords(
+        language=language,
+        title=version.title,
+        summary=version.summary,
+        lessons={
+            lesson.id: LessonWords(lesson.title, lesson.body_html, SOURCE_LANGUAGE)
+            for lesson in version.lessons
+        },
+        questions={
+            question.id: QuestionWords(
+                question.prompt,
+                question.post,
+                question.explanation,
+                tuple(ChoiceWords(c.text, c.feedback) for c in question.choices),
+                SOURCE_LANGUAGE,
+            )
+            for question in version.questions
+        },
+    )
+
+
+def _translated_question(
+    question: Question, row: QuestionTranslation, language: str
+) -> QuestionWords:
+    choices = tuple(ChoiceWords(str(c["text"]), c.get("feedback")) for c in row.choices)
+    if len(choices) != len(question.choices):  # a choice added in a draft since: not usable
+        choices = tuple(ChoiceWords(c.text, c.feedback) for c in question.choices)
+        language = SOURCE_LANGUAGE
+    return QuestionWords(
+        row.prompt or question.prompt, row.post, row.explanation, choices, language
+    )
+
+
+# ---------------------------------------------------------------- what HR sees
+
+
+@dataclass(frozen=True)
+class TranslationStatus:
+    language: str
+    name: str
+    has_title: bool
+    translated: int  # lessons and questions in step with their source
+    outdated: tuple[str, ...]  # lesson slugs and question keys translated from older words
+    missing: tuple[str, ...]  # lesson slugs and question keys with no translation
+
+    @property
+    def complete(self) -> bool:
+        return self.has_title and not self.outdated and not self.missing
+
+
+def translation_status(session: Session, version: CourseVersion) -> list[TranslationStatus]:
+    """Each language Postwise offers: how much of the version it covers, and what lags."""
+    titles, lesson_rows, question_rows = _rows(session, version)
+    digests: dict[tuple[str, int, str], str] = {
+        **{("lesson", row.lesson_id, row.language): row.source_digest for row in lesson_rows},
+        **{("question", row.question_id, row.language): row.source_digest for row in question_rows},
+    }
+    parts = [
+        *(("lesson", lesson.id, lesson.slug, lesson_digest(lesson)) for lesson in version.lessons),
+        *(
+            ("question", question.id, question.key, question_digest(question))
+            for question in version.questions
+        ),
+    ]
+    titled = {row.language for row in titles}
+    statuses = []
+    for language, name in LANGUAGES.items():
+        translated, outdated, missing = 0, [], []
+        for kind, ident, key, digest in parts:
+            made_from = digests.get((kind, ident, language))
+            if made_from is None:
+                missing.append(key)
+            elif made_from != digest:
+                outdated.append(key)
+            else:
+                translated += 1
+        statuses.append(
+            TranslationStatus(
+                language, name, language in titled, translated, tuple(outdated), tuple(missing)
+            )
+        )
+    return statuses
