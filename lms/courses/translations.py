@@ -154,7 +154,7 @@ def _same_ids(
 class LessonWords:
     title: str
     body_html: str
-    language: str  # the language these words are in: the asked one, or the source's
+    language: str  # the language these words are in: the one asked for, or the source's
 
 
 @dataclass(frozen=True)
@@ -168,7 +168,7 @@ class QuestionWords:
     prompt: str
     post: str | None
     explanation: str
-    choices: tuple[ChoiceWords, ...]  # in the source's position order
+    choices: dict[int, ChoiceWords]  # by choice id
     language: str
 
 
@@ -179,44 +179,50 @@ class VersionWords:
     language: str  # the one asked for
     title: str
     summary: str
-    lessons: dict[int, LessonWords]  # by lesson id
-    questions: dict[int, QuestionWords]  # by question id
+    _lessons: dict[int, LessonTranslation]
+    _questions: dict[int, QuestionTranslation]
 
     @property
-    def falls_back(self) -> bool:
-        return any(
-            w.language != self.language for w in (*self.lessons.values(), *self.questions.values())
-        )
+    def translated(self) -> bool:
+        """Whether any of it is in the language asked for (else the page says so)."""
+        return self.language != SOURCE_LANGUAGE and bool(self._lessons or self._questions)
 
     def lesson(self, lesson: Lesson) -> LessonWords:
-        return self.lessons[lesson.id]
+        row = self._lessons.get(lesson.id)
+        if row is None:
+            return LessonWords(lesson.title, lesson.body_html, SOURCE_LANGUAGE)
+        return LessonWords(row.title, row.body_html, self.language)
 
     def question(self, question: Question) -> QuestionWords:
-        return self.questions[question.id]
+        row = self._questions.get(question.id)
+        if row is None or len(row.choices) != len(question.choices):  # a choice added since
+            return QuestionWords(
+                question.prompt,
+                question.post,
+                question.explanation,
+                {c.id: ChoiceWords(c.text, c.feedback) for c in question.choices},
+                SOURCE_LANGUAGE,
+            )
+        choices = {
+            choice.id: ChoiceWords(str(words["text"]), words.get("feedback"))
+            for choice, words in zip(question.choices, row.choices, strict=True)
+        }
+        return QuestionWords(
+            row.prompt or question.prompt, row.post, row.explanation, choices, self.language
+        )
 
 
 def version_words(session: Session, version: CourseVersion, language: str) -> VersionWords:
-    """The version's words in `language`, in three queries whatever its size (none in English)."""
+    """The version's words in `language`: three queries whatever its size, none in English."""
     if language == SOURCE_LANGUAGE or language not in LANGUAGES:
-        return _source_words(version, language)
-    titles, lesson_rows, question_rows = _rows(session, version, language)
-    source = _source_words(version, language)
-    lessons = {
-        row.lesson_id: LessonWords(row.title, row.body_html, language) for row in lesson_rows
-    }
-    by_question = {row.question_id: row for row in question_rows}
-    questions = {
-        question.id: _translated_question(question, by_question[question.id], language)
-        for question in version.questions
-        if question.id in by_question
-    }
-    title = titles[0] if titles else None
+        return VersionWords(language, version.title, version.summary, {}, {})
+    titles, lessons, questions = _rows(session, version, language)
     return VersionWords(
-        language=language,
-        title=title.title if title else version.title,
-        summary=title.summary if title else version.summary,
-        lessons={**source.lessons, **lessons},
-        questions={**source.questions, **questions},
+        language,
+        titles[0].title if titles else version.title,
+        titles[0].summary if titles else version.summary,
+        {row.lesson_id: row for row in lessons},
+        {row.question_id: row for row in questions},
     )
 
 
@@ -243,40 +249,6 @@ def _rows(
         list(session.scalars(titles)),
         list(session.scalars(lessons)),
         list(session.scalars(questions)),
-    )
-
-
-def _source_words(version: CourseVersion, language: str) -> VersionWords:
-    return VersionWords(
-        language=language,
-        title=version.title,
-        summary=version.summary,
-        lessons={
-            lesson.id: LessonWords(lesson.title, lesson.body_html, SOURCE_LANGUAGE)
-            for lesson in version.lessons
-        },
-        questions={
-            question.id: QuestionWords(
-                question.prompt,
-                question.post,
-                question.explanation,
-                tuple(ChoiceWords(c.text, c.feedback) for c in question.choices),
-                SOURCE_LANGUAGE,
-            )
-            for question in version.questions
-        },
-    )
-
-
-def _translated_question(
-    question: Question, row: QuestionTranslation, language: str
-) -> QuestionWords:
-    choices = tuple(ChoiceWords(str(c["text"]), c.get("feedback")) for c in row.choices)
-    if len(choices) != len(question.choices):  # a choice added in a draft since: not usable
-        choices = tuple(ChoiceWords(c.text, c.feedback) for c in question.choices)
-        language = SOURCE_LANGUAGE
-    return QuestionWords(
-        row.prompt or question.prompt, row.post, row.explanation, choices, language
     )
 
 

@@ -7,11 +7,13 @@ import pytest
 from sqlalchemy import func, select
 
 from lms import PROJECT_ROOT
+from lms.authoring.errors import Invalid
 from lms.authoring.lessons import LessonInput, lesson_token, update_lesson
 from lms.authoring.services import start_draft
+from lms.authoring.translations import LessonTranslationInput, save_lesson_translation
+from lms.courses.author_notes import without_author_notes
 from lms.courses.models import LessonTranslation, QuestionTranslation, VersionTranslation
 from lms.courses.pack_translations import read_translations
-from lms.courses.author_notes import without_author_notes
 from lms.courses.packs import read_pack
 from lms.courses.services import import_pack
 from lms.courses.translations import translation_status, version_words
@@ -50,7 +52,7 @@ def test_a_learner_reads_their_language_and_the_source_where_it_is_missing(db, i
     question = imported.questions[0]
     assert german.question(question).explanation != question.explanation
     assert len(german.question(question).choices) == len(question.choices)
-    assert not german.falls_back
+    assert german.translated
 
     db.execute(
         LessonTranslation.__table__.delete().where(
@@ -59,14 +61,15 @@ def test_a_learner_reads_their_language_and_the_source_where_it_is_missing(db, i
     )
     german = version_words(db, imported, "de")
     assert german.lesson(second).language == "en" and german.lesson(second).title == second.title
-    assert german.falls_back
+    assert german.lesson(first).language == "de"  # the others stay translated
 
     english = version_words(db, imported, "en")
-    assert english.lesson(first).title == first.title and not english.falls_back
+    assert english.lesson(first).title == first.title and not english.translated
 
 
 def test_a_draft_keeps_the_translations_and_an_edited_lesson_shows_as_behind(db, imported):
-    import_pack(db, without_author_notes(read_pack(GUIDELINE)), publish=True)  # the same words: publishes it
+    # The same words: this publishes the imported draft.
+    import_pack(db, without_author_notes(read_pack(GUIDELINE)), publish=True)
     db.commit()
     draft, made = start_draft(db, imported.course.slug)
     db.commit()
@@ -85,3 +88,45 @@ def test_a_draft_keeps_the_translations_and_an_edited_lesson_shows_as_behind(db,
     german = next(s for s in translation_status(db, draft) if s.language == "de")
     assert german.outdated == (lesson.slug,) and german.missing == () and not german.complete
     assert version_words(db, draft, "de").lesson(lesson).language == "de"  # older, still shown
+
+
+def test_saving_a_translation_beside_its_source_brings_it_in_step(db, imported):
+    slug = imported.course.slug
+    import_pack(db, without_author_notes(read_pack(GUIDELINE)), publish=True)
+    draft, _ = start_draft(db, slug)
+    lesson = draft.lessons[1]
+    update_lesson(
+        db,
+        slug,
+        lesson.slug,
+        LessonInput(lesson.slug, lesson.title, lesson.topic, lesson.minutes, "Changed.\n"),
+        token=lesson_token(lesson),
+    )
+    db.commit()
+    before = db.scalar(
+        select(LessonTranslation.body_markdown).where(
+            LessonTranslation.lesson_id == lesson.id, LessonTranslation.language == "fr"
+        )
+    )
+    with pytest.raises(Invalid) as refused:
+        save_lesson_translation(
+            db, slug, "fr", lesson.slug, LessonTranslationInput("  ", "<script>x</script>")
+        )
+    assert set(refused.value.problems) == {"title", "body"}
+    db.rollback()
+    assert (
+        db.scalar(
+            select(LessonTranslation.body_markdown).where(
+                LessonTranslation.lesson_id == lesson.id, LessonTranslation.language == "fr"
+            )
+        )
+        == before
+    )
+
+    saved = save_lesson_translation(
+        db, slug, "fr", lesson.slug, LessonTranslationInput("Modifié", "Modifié.\r\n")
+    )
+    db.commit()
+    assert saved.body_markdown == "Modifié.\n" and "<p>Modifié.</p>" in saved.body_html
+    french = next(s for s in translation_status(db, draft) if s.language == "fr")
+    assert lesson.slug not in french.outdated and french.complete
