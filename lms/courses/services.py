@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from lms import clock
 from lms.audit import services as audit
-from lms.courses.author_notes import publishing_problems
+from lms.courses.author_notes import publishing_problems, translation_files
 from lms.courses.markdown import render
 from lms.courses.models import (
     DRAFT,
@@ -68,7 +68,8 @@ def import_pack(
     draft replaces an older unpublished draft rather than piling drafts up. Publishing
     refuses (PackError, nothing changed) a pack that still holds a note for HR.
     """
-    if publish and (notes := publishing_problems(pack_files(pack))):
+    files = {**pack_files(pack), **translation_files(translations)} if publish else {}
+    if publish and (notes := publishing_problems(files)):
         raise PackError([f"{file}:{line}: {message}" for file, line, message in notes])
     course = session.scalar(select(Course).where(Course.slug == pack.slug))
     if course is None:

@@ -11,10 +11,10 @@ from lms.authoring.errors import Invalid
 from lms.authoring.lessons import LessonInput, lesson_token, update_lesson
 from lms.authoring.services import start_draft
 from lms.authoring.translations import LessonTranslationInput, save_lesson_translation
-from lms.courses.author_notes import without_author_notes
+from lms.courses.author_notes import translations_without_notes, without_author_notes
 from lms.courses.models import LessonTranslation, QuestionTranslation, VersionTranslation
 from lms.courses.pack_translations import read_translations
-from lms.courses.packs import read_pack
+from lms.courses.packs import PackError, read_pack
 from lms.courses.services import import_pack
 from lms.courses.translations import translation_status, version_words
 
@@ -130,3 +130,19 @@ def test_saving_a_translation_beside_its_source_brings_it_in_step(db, imported):
     assert saved.body_markdown == "Modifié.\n" and "<p>Modifié.</p>" in saved.body_html
     french = next(s for s in translation_status(db, draft) if s.language == "fr")
     assert lesson.slug not in french.outdated and french.complete
+
+
+def test_publishing_refuses_a_translation_that_keeps_its_note_for_hr(db):
+    pack = without_author_notes(read_pack(GUIDELINE))
+    translations = read_translations(GUIDELINE, pack)
+    with pytest.raises(PackError) as refused:
+        import_pack(db, pack, publish=True, translations=translations)
+    assert [p.split(":")[0] for p in refused.value.problems] == [
+        f"translations/{code}/lessons/about-this-guideline.md" for code in ("de", "es", "fr")
+    ]
+    assert "Hinweis für HR" in refused.value.problems[0]
+    published = import_pack(
+        db, pack, publish=True, translations=translations_without_notes(translations)
+    ).version
+    german = version_words(db, published, "de")
+    assert "Hinweis für HR" not in german.lesson(published.lessons[0]).body_html
