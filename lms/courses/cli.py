@@ -8,7 +8,7 @@ import click
 from flask.cli import AppGroup
 
 from lms.assignments.sync import sync_assignments
-from lms.courses.pack_translations import read_translations
+from lms.courses.pack_translations import read_translations, translation_files
 from lms.courses.packs import PackError, read_pack, write_pack
 from lms.courses.services import (
     UnknownCourse,
@@ -17,6 +17,7 @@ from lms.courses.services import (
     list_courses,
     version_as_pack,
 )
+from lms.courses.translations import pack_translations
 from lms.dbsession import command_session
 
 courses_cli = AppGroup("courses", help="Import, export and list course packs.")
@@ -83,11 +84,17 @@ def export_command(slug: str, directory: Path, number: int | None) -> None:
         with command_session(write=False) as session:
             version = get_version(session, slug, number)
             pack = version_as_pack(version)
+            translations = pack_translations(session, version)
             number = version.number
     except UnknownCourse as error:
         raise click.ClickException(str(error)) from None
     write_pack(pack, directory)
-    click.echo(f"Wrote {slug} version {number} to {directory}.")
+    for translation in translations:
+        for name, content in translation_files(translation, pack).items():
+            (directory / name).parent.mkdir(parents=True, exist_ok=True)
+            (directory / name).write_bytes(content)
+    languages = "".join(f", {t.language}" for t in translations)
+    click.echo(f"Wrote {slug} version {number} (en{languages}) to {directory}.")
 
 
 @courses_cli.command("list")

@@ -26,7 +26,13 @@ from lms.courses.models import (
     QuestionTranslation,
     VersionTranslation,
 )
-from lms.courses.pack_translations import LANGUAGES, PackTranslation
+from lms.courses.pack_translations import (
+    LANGUAGES,
+    ChoiceText,
+    LessonText,
+    PackTranslation,
+    QuestionText,
+)
 from lms.languages import SOURCE_LANGUAGE
 
 
@@ -145,6 +151,37 @@ def _same_ids(
     return {
         item.id: by_name[getattr(item, name)] for item in sources if getattr(item, name) in by_name
     }
+
+
+def pack_translations(session: Session, version: CourseVersion) -> tuple[PackTranslation, ...]:
+    """The version's translations as a pack holds them, for `lms courses export`."""
+    titles, lesson_rows, question_rows = _rows(session, version)
+    slugs = {lesson.id: lesson.slug for lesson in version.lessons}
+    keys = {question.id: question.key for question in version.questions}
+    translations = []
+    for title in titles:
+        lessons = tuple(
+            LessonText(slugs[row.lesson_id], row.title, row.body_markdown)
+            for row in lesson_rows
+            if row.language == title.language
+        )
+        questions = tuple(
+            QuestionText(
+                keys[row.question_id],
+                row.prompt,
+                row.explanation,
+                row.post,
+                tuple(ChoiceText(str(c["text"]), c.get("feedback")) for c in row.choices),
+            )
+            for row in question_rows
+            if row.language == title.language
+        )
+        done = {lesson.slug for lesson in lessons} | {question.key for question in questions}
+        missing = tuple(name for name in (*slugs.values(), *keys.values()) if name not in done)
+        translations.append(
+            PackTranslation(title.language, title.title, title.summary, lessons, questions, missing)
+        )
+    return tuple(translations)
 
 
 # ---------------------------------------------------------------- what a learner reads

@@ -146,3 +146,17 @@ def test_publishing_refuses_a_translation_that_keeps_its_note_for_hr(db):
     ).version
     german = version_words(db, published, "de")
     assert "Hinweis für HR" not in german.lesson(published.lessons[0]).body_html
+
+
+def test_export_writes_the_translations_an_import_reads_back(runner, tmp_path, db):
+    imported = runner.invoke(args=["courses", "import", str(GUIDELINE)])
+    assert imported.exit_code == 0, imported.output
+    assert "Translation fr stored." in imported.output
+    out = tmp_path / "out"
+    exported = runner.invoke(args=["courses", "export", "social-media-guideline", str(out)])
+    assert exported.exit_code == 0, exported.output
+    assert "(en, de, es, fr)" in exported.output
+    pack = read_pack(out)
+    assert read_translations(out, pack) == read_translations(GUIDELINE, read_pack(GUIDELINE))
+    again = runner.invoke(args=["courses", "import", str(out)])
+    assert "already has this content" in again.output
