@@ -12,7 +12,7 @@ from lms.learning.models import Enrollment
 from lms.learning.statuses import OVERDUE, status_of
 from lms.mail.outbox import Draft, enqueue, queued_keys
 from lms.mail.reminders import Link, footer_links
-from lms.mail.render import render
+from lms.mail.render import recipient_language, render
 from lms.people.models import Employee
 from lms.people.org import Scope
 
@@ -31,8 +31,10 @@ def nudge(
     link: Link,
     *,
     mail_from: str,
+    default_language: str,
 ) -> Employee:
-    """Queue a reminder from `sender` about one overdue enrollment in their scope; the
+    """Queue a reminder from `sender` about one overdue enrollment in their scope, in the
+    person's language (else `default_language`, the company's, never the manager's); the
     person reminded. Raises LookupError outside the scope, NudgeRefused when not allowed."""
     row = session.execute(
         select(Enrollment, Employee)
@@ -51,6 +53,7 @@ def nudge(
     key = f"{NUDGE}:{person.id}:{now:%Y-%m-%d}"
     content = render(
         NUDGE,
+        recipient_language(person.language, default_language),
         person=person,
         manager=sender,
         course=version,

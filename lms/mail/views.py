@@ -124,6 +124,7 @@ def send_nudge(enrollment_id: int) -> ResponseReturnValue:
             report_scope(current_user),
             link_builder(current_app),
             mail_from=current_app.config["MAIL_FROM"],
+            default_language=current_app.config["DEFAULT_LANGUAGE"],
         )
     except LookupError:
         abort(404)
