@@ -13,6 +13,7 @@ from lms.learning.statuses import OVERDUE, status_of
 from lms.mail.outbox import Draft, enqueue, queued_keys
 from lms.mail.reminders import Link, footer_links
 from lms.mail.render import recipient_language, render
+from lms.messages import N_, Message
 from lms.people.models import Employee
 from lms.people.org import Scope
 
@@ -20,7 +21,11 @@ NUDGE = "nudge"
 
 
 class NudgeRefused(Exception):
-    """The nudge was not sent; the message says why, in words for the manager."""
+    """The nudge was not sent; `message` says why, in words for the manager."""
+
+    def __init__(self, message: Message) -> None:
+        super().__init__(str(message))
+        self.message = message
 
 
 def nudge(
@@ -47,9 +52,17 @@ def nudge(
     now = clock.now()
     version = current_versions(session, with_content=False).get(enrollment.course_id)
     if not person.is_active or version is None:
-        raise NudgeRefused(f"{person.name} cannot be reminded about this course any more.")
+        raise NudgeRefused(
+            N_("%(name)s cannot be reminded about this course any more.", name=person.name)
+        )
     if enrollment.withdrawn_at is not None or status_of(enrollment, now) != OVERDUE:
-        raise NudgeRefused(f"{person.name} is not overdue with {version.title}, so no nudge.")
+        raise NudgeRefused(
+            N_(
+                "%(name)s is not overdue with %(course)s, so no nudge.",
+                name=person.name,
+                course=version.title,
+            )
+        )
     key = f"{NUDGE}:{person.id}:{now:%Y-%m-%d}"
     content = render(
         NUDGE,
@@ -64,7 +77,10 @@ def nudge(
     draft = Draft(key, NUDGE, person.email, person.id, content)
     if queued_keys(session, [key]) or not enqueue(session, [draft], sender=mail_from):
         raise NudgeRefused(
-            f"{person.name} has already been reminded today. You can nudge them again tomorrow."
+            N_(
+                "%(name)s has already been reminded today. You can nudge them again tomorrow.",
+                name=person.name,
+            )
         )
     audit.record(session, "mail.nudged", f"{person.name} about {version.title}", actor_id=sender.id)
     return person

@@ -6,12 +6,15 @@ course's own text and stays as written. Dates take the language's form too.
 
 from __future__ import annotations
 
+import re
+from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
 
 from lms import clock
 from lms.mail.render import recipient_language, render
+from tests.helpers import csrf_token
 
 ESSENTIALS = "social-media-essentials"
 TITLE = "Social media essentials for professionals"
@@ -77,6 +80,34 @@ def test_without_a_choice_a_reminder_takes_the_companys_language(
     mail("send")
     assert_german_assignment(received_by(mail_server, org["staff"]))
     assert_english_assignment(received_by(mail_server, org["staff2"]), "Tom")
+
+
+def test_a_nudge_speaks_the_persons_language_not_the_managers(
+    client, login, db, org, shipped_courses, enrol, mail, mail_server
+):
+    org["staff"].language, org["lead"].language = "fr", "en"
+    db.commit()
+    late = enrol(org["staff"], shipped_courses[ESSENTIALS], due_at=clock.now() - timedelta(days=3))
+    login(org["lead"])
+    token = csrf_token(client, "/reports/team")
+    client.post(f"/reports/team/nudge/{late.id}", data={"csrf_token": token})
+    page = client.get("/").get_data(as_text=True)
+    assert "A reminder from you is on its way to Sia Staff." in page  # the manager's words
+    mail("send")
+    [received] = mail_server.received
+    assert '<html lang="fr">' in received.html
+    assert "27 février 2026" in received.text
+
+
+def test_a_reset_link_speaks_the_persons_language(client, db, org, mail, mail_server):
+    org["staff"].language = "es"
+    db.commit()
+    page = client.get("/forgot-password").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    client.post("/forgot-password", data={"csrf_token": token, "email": org["staff"].email})
+    mail("send")
+    [received] = mail_server.received
+    assert '<html lang="es">' in received.html
 
 
 @pytest.mark.parametrize(
