@@ -338,3 +338,28 @@ def translation_status(session: Session, version: CourseVersion) -> list[Transla
             )
         )
     return statuses
+
+
+def languages_of(session: Session, version: CourseVersion) -> list[str]:
+    """The languages a learner can read this version in: the source's and its translations'."""
+    translated = session.scalars(
+        select(VersionTranslation.language)
+        .where(VersionTranslation.version_id == version.id)
+        .order_by(VersionTranslation.language)
+    )
+    return [SOURCE_LANGUAGE, *translated]
+
+
+def translated_titles(
+    session: Session, version_ids: Iterable[int], language: str
+) -> dict[int, str]:
+    """Version id → its title in `language`, for the versions translated (one query)."""
+    ids = list(version_ids)
+    if language == SOURCE_LANGUAGE or not ids:
+        return {}
+    rows = session.execute(
+        select(VersionTranslation.version_id, VersionTranslation.title).where(
+            VersionTranslation.version_id.in_(ids), VersionTranslation.language == language
+        )
+    )
+    return {version_id: title for version_id, title in rows}
