@@ -28,6 +28,9 @@ SETTINGS = (
     (N_("Questions drawn per attempt"), lambda p: p.quiz.draw or N_("All")),
     (N_("Show the answers"), lambda p: p.quiz.show_answers),
 )
+# Fields whose values are codes, and which group of lms.authoring.labels words them.
+CODED = {"topic": "topic", "kind": "question_kind", "post_kind": "post_kind"}
+CODED_SETTINGS = {"Show the answers": "show_answers"}
 LESSON_FIELDS = ((N_("Title"), "title"), (N_("Topic"), "topic"), (N_("Minutes"), "minutes"))
 QUESTION_FIELDS = (
     (N_("Kind"), "kind"),
@@ -45,6 +48,7 @@ class FieldChange:
     label: Message
     old: Shown
     new: Shown
+    codes: str | None = None  # the label group old and new are codes of, if they are
 
 
 @dataclass(frozen=True)
@@ -89,7 +93,7 @@ def _shown(value: object) -> Shown:
 
 def _fields(pairs: tuple[tuple[Message, str], ...], old: object, new: object) -> list[FieldChange]:
     return [
-        FieldChange(label, _shown(getattr(old, name)), _shown(getattr(new, name)))
+        FieldChange(label, _shown(getattr(old, name)), _shown(getattr(new, name)), CODED.get(name))
         for label, name in pairs
         if getattr(old, name) != getattr(new, name)
     ]
@@ -139,7 +143,7 @@ def _question_change(old: QuestionSource, new: QuestionSource) -> ItemChange | N
 def compare(old: CoursePack, new: CoursePack) -> VersionDiff:
     """Everything that differs from `old` to `new`."""
     settings = [
-        FieldChange(label, _shown(read(old)), _shown(read(new)))
+        FieldChange(label, _shown(read(old)), _shown(read(new)), CODED_SETTINGS.get(label.text))
         for label, read in SETTINGS
         if read(old) != read(new)
     ]
