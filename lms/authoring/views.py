@@ -41,6 +41,7 @@ from lms.authoring.lesson_views import bp as lessons_bp
 from lms.authoring.publishing import publish_draft, publish_problems
 from lms.authoring.question_views import bp as questions_bp
 from lms.authoring.tokens import settings_token
+from lms.authoring.translation_views import bp as translations_bp
 from lms.authoring.web import no_draft, put_errors
 from lms.authoring.zips import ZipRefused, pack_from_zip, pack_zip
 from lms.courses.markdown import render
@@ -53,6 +54,7 @@ from lms.i18n import translate
 bp = Blueprint("authoring", __name__, url_prefix="/admin/courses")
 bp.register_blueprint(lessons_bp, url_prefix="/<slug>/lessons")
 bp.register_blueprint(questions_bp, url_prefix="/<slug>/questions")
+bp.register_blueprint(translations_bp, url_prefix="/<slug>/translations")
 
 
 @bp.context_processor
