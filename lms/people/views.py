@@ -17,6 +17,7 @@ from lms.access import get_visible_employee, hr_required, listed_employees, mana
 from lms.dbsession import db_session
 from lms.i18n import translate
 from lms.mail.links import link_builder
+from lms.messages import Message
 from lms.people import services
 from lms.people.forms import ConfirmImportForm, ImportPeopleForm, PeopleFilterForm
 from lms.people.hooks import after_people_import, person_sections
@@ -135,7 +136,7 @@ def import_file() -> ResponseReturnValue:
             )
         except HrisFileError as error:
             session.rollback()
-            problems = [translate(problem) for problem in error.problems]
+            problems = _problem_words(error)
         else:
             key = stage_upload(
                 session,
@@ -203,7 +204,7 @@ def confirm_import() -> ResponseReturnValue:
         session.rollback()
         discard(session, pending)
         session.commit()
-        return _import_page(ImportPeopleForm(formdata=None), [translate(p) for p in error.problems])
+        return _import_page(ImportPeopleForm(formdata=None), _problem_words(error))
     discard(session, pending)
     follow_ups = [follow_up(session) for follow_up in after_people_import(current_app)]
     session.commit()
@@ -217,6 +218,14 @@ def confirm_import() -> ResponseReturnValue:
     )
     flash(" ".join([finished, *(translate(words) for words in follow_ups)]), "success")
     return redirect(url_for(".index"))
+
+
+def _problem_words(error: HrisFileError) -> list[str]:
+    """Each problem of the file in this request's language (a Message), or as it reads."""
+    return [
+        translate(problem) if isinstance(problem, Message) else str(problem)
+        for problem in error.problems
+    ]
 
 
 def _max_bytes() -> int:

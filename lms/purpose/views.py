@@ -6,7 +6,6 @@ from babel.dates import format_date
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext
 from flask_login import current_user, login_required
 
 from lms import catalogues, clock
@@ -14,6 +13,7 @@ from lms.access import hr_required
 from lms.courses.services import lesson_titles
 from lms.dbsession import db_session
 from lms.i18n import current_language, translate
+from lms.messages import N_
 from lms.purpose import services, snapshots
 from lms.purpose.forms import PublishForm, PurposeForm
 from lms.purpose.profiles import (
@@ -27,9 +27,9 @@ from lms.purpose.profiles import (
 bp = Blueprint("purpose", __name__)
 # The three groups that are not a department, as snapshots stores their labels (English).
 GROUP_LABELS = {
-    snapshots.NO_DEPARTMENT: lazy_gettext("No department"),
-    snapshots.SMALL_TOGETHER: lazy_gettext("Other departments together"),
-    snapshots.EVERYONE: lazy_gettext("Everyone"),
+    snapshots.NO_DEPARTMENT: N_("No department"),
+    snapshots.SMALL_TOGETHER: N_("Other departments together"),
+    snapshots.EVERYONE: N_("Everyone"),
 }
 
 
