@@ -29,7 +29,8 @@ class Change:
     """One person on the preview: who, and what changes for them."""
 
     name: str
-    detail: Message | str = ""  # a field list stays English (see _changed_fields)
+    detail: Message | str = ""
+    fields: tuple[Message, ...] = ()  # what changed, for a page to list in its language
 
 
 @dataclass(frozen=True)
@@ -115,7 +116,8 @@ def preview_plan(
             )
             note("moved", Change(_name(record), detail))
         else:
-            note("changed", Change(_name(record), ", ".join(_changed_fields(before, record))))
+            fields = tuple(_changed_fields(before, record))
+            note("changed", Change(_name(record), ", ".join(map(str, fields)), fields))
     missing = set(plan.deactivations)
     counts["off"] += len(missing)
     for person in existing.values():
@@ -208,17 +210,17 @@ def _name(record: PersonRecord) -> str:
 
 
 FIELD_NAMES = {
-    "email": "email",
-    "first_name": "first name",
-    "last_name": "last name",
-    "department": "department",
-    "title": "title",
-    "location": "location",
-    "hire_date": "hire date",
+    "email": N_("email"),
+    "first_name": N_("first name"),
+    "last_name": N_("last name"),
+    "department": N_("department"),
+    "title": N_("title"),
+    "location": N_("location"),
+    "hire_date": N_("hire date"),
 }
 
 
-def _changed_fields(before: PersonRecord, after: PersonRecord) -> Iterable[str]:
+def _changed_fields(before: PersonRecord, after: PersonRecord) -> Iterable[Message]:
     return (
         label
         for attribute, label in FIELD_NAMES.items()
