@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from lms.access import hr_required, manager_or_hr_required, report_scope
@@ -11,6 +14,7 @@ from lms.dbsession import db_session
 from lms.mail import outbox
 from lms.mail.forms import EmailSettingsForm, OutboxFilterForm
 from lms.mail.links import link_builder
+from lms.mail.models import FAILED, QUEUED, SENDING, SENT
 from lms.mail.nudges import NudgeRefused, nudge
 from lms.paging import page_within
 from lms.people.services import set_weekly_digest
@@ -19,16 +23,29 @@ from lms.web_security import safe_next_url
 bp = Blueprint("mail", __name__)
 PER_PAGE = 50
 KINDS = {
-    "assigned": "Course assigned",
-    "due_soon": "Due in 7 days",
-    "due_tomorrow": "Due tomorrow",
-    "overdue": "Overdue",
-    "certificate_expiring": "Certificate expiring",
-    "guideline_again": "Guideline to acknowledge again",
-    "manager_digest": "Weekly team digest",
-    "nudge": "Nudge from a manager",
-    "invite": "Invite",
-    "password_reset": "Password reset",
+    "assigned": _l("Course assigned"),
+    "due_soon": _l("Due in 7 days"),
+    "due_tomorrow": _l("Due tomorrow"),
+    "overdue": _l("Overdue"),
+    "certificate_expiring": _l("Certificate expiring"),
+    "guideline_again": _l("Guideline to acknowledge again"),
+    "manager_digest": _l("Weekly team digest"),
+    "nudge": _l("Nudge from a manager"),
+    "invite": _l("Invite"),
+    "password_reset": _l("Password reset"),
+}
+# An outbox message's status → the word HR reads, and what an empty list of that status says.
+STATUS_LABELS = {
+    QUEUED: _l("Queued"),
+    SENDING: _l("Sending"),
+    SENT: _l("Sent"),
+    FAILED: _l("Failed"),
+}
+EMPTY_LABELS = {
+    QUEUED: _l("No queued messages."),
+    SENDING: _l("No messages being sent."),
+    SENT: _l("No sent messages."),
+    FAILED: _l("No failed messages."),
 }
 
 
@@ -52,6 +69,8 @@ def outbox_page() -> ResponseReturnValue:
         page=page,
         pages=pages,
         kinds=KINDS,
+        status_labels=STATUS_LABELS,
+        empty_labels=EMPTY_LABELS,
         smtp_host=current_app.config["SMTP_HOST"],
     )
 
@@ -67,8 +86,11 @@ def retry(message_id: int) -> ResponseReturnValue:
         abort(404)
     session.commit()
     flash(
-        f"“{message.subject}” to {message.to_address} is queued again; "
-        "the next send run will try it.",
+        _(
+            "“%(subject)s” to %(address)s is queued again; the next send run will try it.",
+            subject=message.subject,
+            address=message.to_address,
+        ),
         "success",
     )
     return redirect(url_for("mail.outbox_page", status="failed"))
@@ -82,9 +104,13 @@ def retry_failed() -> ResponseReturnValue:
     count = outbox.retry_all_failed(session, actor_id=current_user.id)
     session.commit()
     flash(
-        f"{count} failed {'message is' if count == 1 else 'messages are'} queued again."
+        ngettext(
+            "%(num)d failed message is queued again.",
+            "%(num)d failed messages are queued again.",
+            count,
+        )
         if count
-        else "There were no failed messages to retry.",
+        else _("There were no failed messages to retry."),
         "success" if count else "info",
     )
     return redirect(url_for("mail.outbox_page"))

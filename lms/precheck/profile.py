@@ -16,6 +16,7 @@ import phonenumbers
 
 from lms.courses import yaml_lines
 from lms.courses.yaml_lines import Located, YamlProblem
+from lms.messages import N_, Message
 
 INDUSTRIES = ("general", "finance", "health")
 LIST_KEYS = (
@@ -33,20 +34,20 @@ TEXT_KEYS = ("ticker", "phone_region", "industry")
 KEYS = (*LIST_KEYS, *TEXT_KEYS, "require_disclaimer")
 MAX_ITEMS, MAX_LENGTH = 200, 100
 # Each setting as HR knows it from the settings page, for the form and the audit log.
-SETTING_NAMES = {
-    "employer_names": "Employer names",
-    "handles": "Social handles",
-    "products": "Product names",
-    "competitors": "Competitor names",
-    "codenames": "Internal codenames",
-    "email_domains": "Employer email domains",
-    "role_mailboxes": "Role mailboxes that may be shared",
-    "disclosure_hashtags": "Accepted disclosure hashtags",
-    "approved_clients": "Clients approved for public reference",
-    "ticker": "Stock ticker",
-    "phone_region": "Default phone region",
-    "industry": "Industry",
-    "require_disclaimer": "Ask for \u201cviews are my own\u201d",
+SETTING_NAMES: dict[str, Message] = {
+    "employer_names": N_("Employer names"),
+    "handles": N_("Social handles"),
+    "products": N_("Product names"),
+    "competitors": N_("Competitor names"),
+    "codenames": N_("Internal codenames"),
+    "email_domains": N_("Employer email domains"),
+    "role_mailboxes": N_("Role mailboxes that may be shared"),
+    "disclosure_hashtags": N_("Accepted disclosure hashtags"),
+    "approved_clients": N_("Clients approved for public reference"),
+    "ticker": N_("Stock ticker"),
+    "phone_region": N_("Default phone region"),
+    "industry": N_("Industry"),
+    "require_disclaimer": N_("Ask for \u201cviews are my own\u201d"),
 }
 
 
@@ -204,7 +205,7 @@ def setting_changes(before: str, after: str) -> list[SettingChange] | None:
         return None
     return [
         SettingChange(
-            SETTING_NAMES[key], _in_words(getattr(old, key)), _in_words(getattr(new, key))
+            str(SETTING_NAMES[key]), _in_words(getattr(old, key)), _in_words(getattr(new, key))
         )
         for key in SETTING_NAMES
         if getattr(old, key) != getattr(new, key)
