@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
+from flask_babel import gettext, ngettext
+from flask_babel import lazy_gettext as _
 from flask_login import current_user, login_required
 
 from lms.access import hr_required, manager_or_hr_required, report_scope
@@ -23,29 +22,29 @@ from lms.web_security import safe_next_url
 bp = Blueprint("mail", __name__)
 PER_PAGE = 50
 KINDS = {
-    "assigned": _l("Course assigned"),
-    "due_soon": _l("Due in 7 days"),
-    "due_tomorrow": _l("Due tomorrow"),
-    "overdue": _l("Overdue"),
-    "certificate_expiring": _l("Certificate expiring"),
-    "guideline_again": _l("Guideline to acknowledge again"),
-    "manager_digest": _l("Weekly team digest"),
-    "nudge": _l("Nudge from a manager"),
-    "invite": _l("Invite"),
-    "password_reset": _l("Password reset"),
+    "assigned": _("Course assigned"),
+    "due_soon": _("Due in 7 days"),
+    "due_tomorrow": _("Due tomorrow"),
+    "overdue": _("Overdue"),
+    "certificate_expiring": _("Certificate expiring"),
+    "guideline_again": _("Guideline to acknowledge again"),
+    "manager_digest": _("Weekly team digest"),
+    "nudge": _("Nudge from a manager"),
+    "invite": _("Invite"),
+    "password_reset": _("Password reset"),
 }
 # An outbox message's status → the word HR reads, and what an empty list of that status says.
 STATUS_LABELS = {
-    QUEUED: _l("Queued"),
-    SENDING: _l("Sending"),
-    SENT: _l("Sent"),
-    FAILED: _l("Failed"),
+    QUEUED: _("Queued"),
+    SENDING: _("Sending"),
+    SENT: _("Sent"),
+    FAILED: _("Failed"),
 }
 EMPTY_LABELS = {
-    QUEUED: _l("No queued messages."),
-    SENDING: _l("No messages being sent."),
-    SENT: _l("No sent messages."),
-    FAILED: _l("No failed messages."),
+    QUEUED: _("No queued messages."),
+    SENDING: _("No messages being sent."),
+    SENT: _("No sent messages."),
+    FAILED: _("No failed messages."),
 }
 
 
@@ -86,7 +85,7 @@ def retry(message_id: int) -> ResponseReturnValue:
         abort(404)
     session.commit()
     flash(
-        _(
+        gettext(
             "“%(subject)s” to %(address)s is queued again; the next send run will try it.",
             subject=message.subject,
             address=message.to_address,
@@ -110,7 +109,7 @@ def retry_failed() -> ResponseReturnValue:
             count,
         )
         if count
-        else _("There were no failed messages to retry."),
+        else gettext("There were no failed messages to retry."),
         "success" if count else "info",
     )
     return redirect(url_for("mail.outbox_page"))
