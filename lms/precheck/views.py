@@ -21,11 +21,17 @@ from lms.courses.services import lesson_titles
 from lms.db import write_transaction
 from lms.dbsession import database, db_session, reads_only
 from lms.downloads import attachment
-from lms.i18n import current_language
+from lms.i18n import current_language, translate
 from lms.precheck import services, wordlists
 from lms.precheck.engine import by_rule, check, highlighted
 from lms.precheck.forms import LIST_LABELS, PrecheckForm, SettingsForm, SettingsUploadForm
-from lms.precheck.profile import ProfileProblems, dump_profile, load_profile, profile_from_mapping
+from lms.precheck.profile import (
+    ProfileProblem,
+    ProfileProblems,
+    dump_profile,
+    load_profile,
+    profile_from_mapping,
+)
 from lms.precheck.rules import RULES, SEVERITY_LABELS
 
 bp = Blueprint("precheck", __name__)
@@ -150,7 +156,7 @@ def upload() -> ResponseReturnValue:
                 )
             ]
         except ProfileProblems as error:
-            problems = error.problems
+            problems = [_in_words(problem) for problem in error.found]
         else:
             services.save_profile(session, profile, actor_id=current_user.id)
             session.commit()
@@ -184,9 +190,15 @@ def _settings_page(
 
 
 def _show_on_fields(form: SettingsForm, problems: ProfileProblems) -> None:
-    """Each problem ("key: message") under the field it is about."""
-    for problem in problems.problems:
-        key, _, message = problem.partition(": ")
-        field = getattr(form, key, None)
+    """Each problem under the field it is about."""
+    for problem in problems.found:
+        field = getattr(form, problem.key, None)
         if field is not None:
+            message = translate(problem.message)
             field.errors = [*field.errors, message[0].upper() + message[1:]]
+
+
+def _in_words(problem: ProfileProblem) -> str:
+    """A file's problem as `file:line: key: message`, the message in the reader's language."""
+    message = translate(problem.message)
+    return f"{problem.where}{problem.key}: {message}" if problem.key else problem.where + message
