@@ -126,6 +126,18 @@ def date_time(moment: datetime, language: str = SOURCE_LANGUAGE) -> str:
 
 
 @_local
+def month(moment: date, language: str = SOURCE_LANGUAGE) -> str:
+    """A month standing alone: March, März, mars."""
+    return format_date(moment, "LLLL", locale=format_locale(language))
+
+
+@_local
+def month_year(moment: date, language: str = SOURCE_LANGUAGE) -> str:
+    """March 2026, März 2026."""
+    return format_date(moment, "LLLL y", locale=format_locale(language))
+
+
+@_local
 def number(value: float, language: str = SOURCE_LANGUAGE) -> str:
     return format_decimal(value, locale=format_locale(language))
 

@@ -24,7 +24,7 @@ from lms.messages import Message
 
 class _CatalogueDomain(Domain):
     def get_translations(self) -> NullTranslations:
-        return catalogues.translations(_words_language())
+        return catalogues.translations(words_language())
 
 
 class _Babel(Babel):
@@ -60,7 +60,7 @@ def translate(words: Message | str) -> str:
     return words
 
 
-def _words_language() -> str:
+def words_language() -> str:
     """Whose forms dates and numbers take: the request's, or look-alikes when pseudo."""
     if current_app.config["PSEUDO_TRANSLATION"]:
         return catalogues.PSEUDO
@@ -69,7 +69,7 @@ def _words_language() -> str:
 
 def _filter(spell: Callable[[Any, str], str]) -> Callable[[Any], str]:
     def in_this_language(value: Any) -> str:
-        return "" if value is None else spell(value, _words_language())
+        return "" if value is None else spell(value, words_language())
 
     return in_this_language
 

@@ -30,12 +30,18 @@ from tests.test_access_table import org as org
 NOT_INTERFACE = {"api_docs.docs"}
 SKIPPED_ELEMENTS = {"script", "style", "code", "pre", "kbd", "samp", "textarea"}
 CHECKED_ATTRIBUTES = {"title", "aria-label", "placeholder", "alt", "aria-description"}
-# Words that are the same in every language: names of formats, standards and the product.
-SAME_EVERYWHERE = re.compile(
-    r"\b(?:Postwise|OpenID Connect|OpenAPI|xAPI|Markdown|SCIM|SAML|OIDC|[A-Z]{2,6}s?)\b"
-    r"|\S+@\S+|\bhttps?://\S+|/\S*|\b[\w.-]+\.(?:csv|xlsx|zip|pdf|json|yaml|md)\b"
-)
 ASCII_WORD = re.compile(r"[A-Za-z]{2,}")
+SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)+")
+# Event and action codes ("enrollment.completed") are names integrators use, in any language.
+EVENT_CODE = r"|\b[a-z]+(?:_[a-z]+)*\.[a-z]+(?:_[a-z]+)*\b"
+# Words that are the same in every language: names of formats, standards and the product,
+# and each language's own name for itself ("Deutsch" in a French sentence too).
+SAME_EVERYWHERE = re.compile(
+    r"\b(?:Postwise|OpenID Connect|OpenAPI|xAPI|Markdown|SCIM|SAML|OIDC|[A-Z]{2,6}s?)\b|"
+    + "|".join(LANGUAGES.values())
+    + EVENT_CODE
+    + r"|\S+@\S+|\bhttps?://\S+|/\S*|\b[\w.-]+\.(?:csv|xlsx|zip|pdf|json|yaml|md)\b"
+)
 
 
 class _Texts(HTMLParser):
@@ -52,7 +58,10 @@ class _Texts(HTMLParser):
         if tag in SKIPPED_ELEMENTS or (tag != "html" and any(name == "lang" for name, _ in attrs)):
             self._skipping.append(tag)
         for name, value in attrs:
-            if value and (name in CHECKED_ATTRIBUTES or (name == "value" and _is_button(attrs))):
+            shown = name in CHECKED_ATTRIBUTES or (
+                tag == "input" and name == "value" and _is_button(attrs)
+            )
+            if value and shown:
                 self.texts.append(value)
 
     def handle_endtag(self, tag: str) -> None:
@@ -65,6 +74,7 @@ class _Texts(HTMLParser):
 
 
 def _is_button(attrs: list[tuple[str, str | None]]) -> bool:
+    """An <input> button shows its value (a <button>'s value is only sent, never shown)."""
     return ("type", "submit") in attrs or ("type", "button") in attrs
 
 
@@ -74,29 +84,42 @@ def _texts(html: str) -> list[str]:
     return [" ".join(text.split()) for text in parser.texts]
 
 
-def _data(db: Session) -> re.Pattern[str]:
+class _Data:
+    """The database's human-written values: a pattern to cut them out, and all of them."""
+
+    def __init__(self, values: set[str]) -> None:
+        pieces = sorted((v for v in values if len(v) >= 2), key=len, reverse=True)
+        self.pattern = re.compile("|".join(re.escape(piece) for piece in pieces))
+        self.blob = "\n".join(pieces)
+
+
+def _data(db: Session) -> _Data:
     """Every human-written value in the database (and the text of its HTML), as one pattern.
 
-    A value counts when it has a space or a capital letter: codes such as statuses and
-    actions are lower-case single words, and a page must label them, not show them.
+    A value counts when it has a space or a capital letter, or is a slug (a course's or a
+    question's name in its web address): codes such as statuses and actions are lower-case
+    single words, and a page must label them, not show them.
     """
     values: set[str] = set()
     for table in Base.metadata.sorted_tables:
         columns = [c for c in table.columns if isinstance(c.type, String | Text)]
         for column in columns:
             for value in db.scalars(select(column).distinct()):
-                if isinstance(value, str) and (" " in value or value != value.lower()):
+                if isinstance(value, str) and (
+                    " " in value or value != value.lower() or SLUG.fullmatch(value)
+                ):
                     values.add(" ".join(value.split()))
                     values.update(" ".join(line.split()) for line in value.splitlines())
                     if "<" in value:
                         values.update(_texts(value))
-    pieces = sorted((v for v in values if len(v) >= 2), key=len, reverse=True)
-    return re.compile("|".join(re.escape(piece) for piece in pieces))
+    return _Data(values)
 
 
-def _unmarked(text: str, data: re.Pattern[str]) -> list[str]:
-    left = SAME_EVERYWHERE.sub(" ", data.sub(" ", unescape(text)))
-    return ASCII_WORD.findall(left)
+def _unmarked(text: str, data: _Data) -> list[str]:
+    left = data.pattern.sub(" ", unescape(text))
+    if left.endswith("…") and left[:-1].strip() in data.blob:  # a long title cut short
+        left = ""
+    return ASCII_WORD.findall(SAME_EVERYWHERE.sub(" ", left))
 
 
 def _visits(app: Flask, org: Org, role: str, **headers: str) -> Iterator[tuple[str, str, str]]:

@@ -14,9 +14,10 @@ from sqlalchemy.orm import Session
 
 from lms.assignments.audience import audience, group_ids
 from lms.assignments.models import AssignmentRule
-from lms.assignments.services import audience_in_words
+from lms.assignments.services import audience_words
 from lms.courses.models import Course
 from lms.learning.models import Enrollment
+from lms.messages import Message
 from lms.people.groups import group_names
 from lms.people.models import Employee
 from lms.percentages import share
@@ -28,7 +29,7 @@ class RuleRow:
 
     rule: AssignmentRule
     course_slug: str
-    audience: str  # in words
+    audience: Message | str  # in words (lms.assignments.services.audience_words)
     covered: int  # active people the rule covers now
     assigned: int  # of those, with an enrollment that counts (not withdrawn, not exempted)
     completed: int  # of those, with the current cycle completed (here or elsewhere)
@@ -71,7 +72,7 @@ def rules_overview(session: Session) -> list[RuleRow]:
         RuleRow(
             rule,
             slug,
-            audience_in_words(rule, emails.get(rule.manager_id or 0), groups),
+            audience_words(rule, emails.get(rule.manager_id or 0), groups),
             *(int(n or 0) for n in counts.get(rule.id, (0, 0, 0, 0))),
         )
         for rule, slug in rows

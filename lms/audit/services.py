@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from lms import clock
 from lms.audit.models import AuditEvent
 from lms.db import column_length
+from lms.messages import N_, Message
 
 TARGET_LENGTH = column_length(AuditEvent.target)
 
@@ -52,43 +53,49 @@ ACTIONS = (
 # What each action is called where people read the log: the codes above stay for filters,
 # files and scripts; these are the words on the page.
 ACTION_LABELS = {
-    "people.imported": "Imported people from an HRIS file",
-    "role.granted": "Made an HR admin",
-    "role.revoked": "No longer an HR admin",
-    "password_link.issued": "Gave a link to set a password",
-    "course.created": "Created a course",
-    "course.imported": "Uploaded a course",
-    "course.published": "Published a course version",
-    "rule.created": "Added an assignment rule",
-    "rule.changed": "Changed an assignment rule",
-    "rule.removed": "Removed an assignment rule",
-    "enrollment.assigned": "Assigned a course",
-    "enrollment.withdrawn": "Withdrew a course",
-    "enrollment.exempted": "Exempted from a course",
-    "enrollment.completion_recorded": "Recorded a course completed elsewhere",
-    "mail.retried": "Tried failed emails again",
-    "mail.nudged": "Sent a reminder",
-    "precheck.settings_changed": "Changed the pre-check settings",
-    "api.client_created": "Created an API client",
-    "api.client_revoked": "Revoked an API client",
-    "scim.token_created": "Created a SCIM token",
-    "scim.token_revoked": "Revoked a SCIM token",
-    "scim.user_changed": "Changed a person through SCIM",
-    "scim.user_renumbered": "Changed a person's employee id through SCIM",
-    "person.created_at_sign_in": "Person created at first sign-in",
-    "scim.group_changed": "Changed a directory group through SCIM",
-    "scim.group_deleted": "Deleted a directory group through SCIM",
-    "webhook.subscribed": "Subscribed a URL to webhooks",
-    "webhook.paused": "Paused a webhook subscription",
-    "webhook.resumed": "Resumed a webhook subscription",
-    "webhook.removed": "Removed a webhook subscription",
-    "webhook.sent_again": "Sent a failed webhook again",
+    "people.imported": N_("Imported people from an HRIS file"),
+    "role.granted": N_("Made an HR admin"),
+    "role.revoked": N_("No longer an HR admin"),
+    "password_link.issued": N_("Gave a link to set a password"),
+    "course.created": N_("Created a course"),
+    "course.imported": N_("Uploaded a course"),
+    "course.published": N_("Published a course version"),
+    "rule.created": N_("Added an assignment rule"),
+    "rule.changed": N_("Changed an assignment rule"),
+    "rule.removed": N_("Removed an assignment rule"),
+    "enrollment.assigned": N_("Assigned a course"),
+    "enrollment.withdrawn": N_("Withdrew a course"),
+    "enrollment.exempted": N_("Exempted from a course"),
+    "enrollment.completion_recorded": N_("Recorded a course completed elsewhere"),
+    "mail.retried": N_("Tried failed emails again"),
+    "mail.nudged": N_("Sent a reminder"),
+    "precheck.settings_changed": N_("Changed the pre-check settings"),
+    "api.client_created": N_("Created an API client"),
+    "api.client_revoked": N_("Revoked an API client"),
+    "scim.token_created": N_("Created a SCIM token"),
+    "scim.token_revoked": N_("Revoked a SCIM token"),
+    "scim.user_changed": N_("Changed a person through SCIM"),
+    "scim.user_renumbered": N_("Changed a person's employee id through SCIM"),
+    "person.created_at_sign_in": N_("Person created at first sign-in"),
+    "scim.group_changed": N_("Changed a directory group through SCIM"),
+    "scim.group_deleted": N_("Deleted a directory group through SCIM"),
+    "webhook.subscribed": N_("Subscribed a URL to webhooks"),
+    "webhook.paused": N_("Paused a webhook subscription"),
+    "webhook.resumed": N_("Resumed a webhook subscription"),
+    "webhook.removed": N_("Removed a webhook subscription"),
+    "webhook.sent_again": N_("Sent a failed webhook again"),
 }
 
 
+def action_words(action: str) -> Message:
+    """An action in words, to translate where it is shown; one without a label reads as its
+    code in plain words."""
+    return ACTION_LABELS.get(action) or N_(action.replace(".", " ").replace("_", " ").capitalize())
+
+
 def action_label(action: str) -> str:
-    """An action in words; an action without a label reads as its code in plain words."""
-    return ACTION_LABELS.get(action) or action.replace(".", " ").replace("_", " ").capitalize()
+    """An action in English words (the API, the CLI)."""
+    return str(action_words(action))
 
 
 def record(

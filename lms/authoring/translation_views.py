@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _
 from flask_wtf import FlaskForm
 from wtforms import StringField, SubmitField, TextAreaField
 
@@ -28,13 +28,13 @@ bp = Blueprint("translations", __name__)
 
 
 class LessonTranslationForm(FlaskForm):
-    title = StringField(lazy_gettext("Title"))
+    title = StringField(_("Title"))
     body = TextAreaField(
-        lazy_gettext("Lesson text (Markdown)"),
-        description=lazy_gettext("The same Markdown as the source: ## headings, - lists, links."),
+        _("Lesson text (Markdown)"),
+        description=_("The same Markdown as the source: ## headings, - lists, links."),
         render_kw={"rows": 24},
     )
-    save = SubmitField(lazy_gettext("Save translation"))
+    save = SubmitField(_("Save translation"))
 
 
 @bp.get("/")
@@ -62,7 +62,7 @@ def lesson(slug: str, language: str, lesson_slug: str) -> ResponseReturnValue:
         abort(404)
     except NoDraft:
         flash(
-            _(
+            gettext(
                 "Translations change in a draft, like the rest of a course. "
                 "Edit the course to start one."
             ),
@@ -83,7 +83,7 @@ def lesson(slug: str, language: str, lesson_slug: str) -> ResponseReturnValue:
         else:
             session.commit()
             flash(
-                _(
+                gettext(
                     "The %(language)s translation of “%(lesson)s” is saved.",
                     language=LANGUAGES[language],
                     lesson=source.title,

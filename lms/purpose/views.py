@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from babel.dates import format_date
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
@@ -12,7 +11,7 @@ from lms import catalogues, clock
 from lms.access import hr_required
 from lms.courses.services import lesson_titles
 from lms.dbsession import db_session
-from lms.i18n import current_language, translate
+from lms.i18n import translate, words_language
 from lms.messages import N_
 from lms.purpose import services, snapshots
 from lms.purpose.forms import PublishForm, PurposeForm
@@ -112,10 +111,10 @@ def publish() -> ResponseReturnValue:
 
 def quarter_name(quarter: snapshots.Quarter) -> str:
     """The quarter in words in this request's language: "January to March 2026"."""
-    locale = catalogues.format_locale(current_language())
+    language = words_language()
     last = clock.add_months(quarter.starts_at, 2)
     return _(
         "%(first)s to %(last)s",
-        first=format_date(quarter.starts_at, "LLLL", locale=locale),
-        last=format_date(last, "LLLL y", locale=locale),
+        first=catalogues.month(quarter.starts_at, language),
+        last=catalogues.month_year(last, language),
     )

@@ -10,7 +10,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from lms.audit.models import AuditEvent
-from lms.audit.services import action_label
+from lms.audit.services import action_words
 from lms.languages import SOURCE_LANGUAGE
 from lms.messages import N_, Message
 from lms.paging import page_within
@@ -74,9 +74,9 @@ class AuditRow:
     after: list[Detail]
 
     @property
-    def what(self) -> str:
+    def what(self) -> Message:
         """The action as a person says it ("Exempted from a course")."""
-        return action_label(self.event.action)
+        return action_words(self.event.action)
 
 
 def readable(event: AuditEvent) -> tuple[list[Detail], list[Detail]]:
@@ -163,7 +163,7 @@ def audit_rows(
                 event.target,
                 event.before or "",
                 event.after or "",
-                action_label(event.action),
+                spoken(action_words(event.action), language),
                 _in_one_line(before, language),
                 _in_one_line(after, language),
             ]

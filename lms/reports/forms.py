@@ -8,7 +8,7 @@ from wtforms import BooleanField, DateField, EmailField, IntegerField, SelectFie
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 
-from lms.audit.services import ACTIONS, action_label
+from lms.audit.services import ACTIONS, action_words
 from lms.learning.statuses import STATUSES
 from lms.messages import N_
 from lms.reports.completions import SORTS
@@ -28,7 +28,7 @@ class AuditFilterForm(FlaskForm):
     action = SelectField(
         _("Action"),
         choices=[SelectChoice("", _("All actions"))]
-        + [SelectChoice(a, action_label(a)) for a in ACTIONS],
+        + [SelectChoice(a, _(action_words(a).text)) for a in ACTIONS],
         validators=[Optional()],
     )
     since = DateField(_("From"), validators=[Optional()])
