@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable
-from dataclasses import astuple, dataclass
+from dataclasses import astuple, dataclass, fields
 
 from lms.people.hris import HrisFile, PersonRecord, Problem
 from lms.people.import_plan import ImportPlan, StoredPerson
@@ -140,11 +140,9 @@ def plan_digest(plan: ImportPlan, *, deactivate_missing: bool) -> str:
     the file or to the people in Postwise since a preview gives another digest."""
     digest = hashlib.sha256(json.dumps(["v1", deactivate_missing]).encode())
     for record in plan.creates:
-        digest.update(_encoded(["create", *astuple(record)[:-1]]))
+        digest.update(_encoded(["create", *_facts(record)]))
     for current, record in plan.updates:
-        digest.update(
-            _encoded(["update", current.id, *astuple(current.record)[:-1], *astuple(record)[:-1]])
-        )
+        digest.update(_encoded(["update", current.id, *_facts(current.record), *_facts(record)]))
     digest.update(_encoded(["deactivate", *plan.deactivations]))
     return digest.hexdigest()[:32]
 
@@ -213,6 +211,7 @@ FIELD_NAMES = {
     "title": "title",
     "location": "location",
     "hire_date": "hire date",
+    "language": "language",
 }
 
 
@@ -222,6 +221,15 @@ def _changed_fields(before: PersonRecord, after: PersonRecord) -> Iterable[str]:
         for attribute, label in FIELD_NAMES.items()
         if getattr(before, attribute) != getattr(after, attribute)
     )
+
+
+_ROW = [f.name for f in fields(PersonRecord)].index("row")
+
+
+def _facts(record: PersonRecord) -> tuple[object, ...]:
+    """What a record says, without the row it was read from."""
+    values = astuple(record)
+    return values[:_ROW] + values[_ROW + 1 :]
 
 
 def _encoded(values: list[object]) -> bytes:

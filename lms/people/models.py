@@ -34,6 +34,9 @@ class Employee(Base):
     weekly_digest: Mapped[bool] = mapped_column(default=True, server_default=true())
     # The interface's language (lms.i18n.LANGUAGES); None: the browser's, else the company's.
     language: Mapped[str | None] = mapped_column(String(8))
+    # The language the HRIS file or SCIM names for them: used when they chose none themselves,
+    # so a directory sync never overwrites their own choice.
+    directory_language: Mapped[str | None] = mapped_column(String(8))
     failed_sign_ins: Mapped[int] = mapped_column(default=0)
     failed_sign_in_since: Mapped[datetime | None]
     locked_until: Mapped[datetime | None]
