@@ -174,7 +174,10 @@ def test_the_directory_language_is_written_and_shown_never_the_own_choice(call, 
     cleared = call("PATCH", f"/people/{body['id']}", json={"language": None})
     assert cleared.status_code == 200 and cleared.get_json()["language"] is None
     db.rollback()
-    assert (stored.language, stored.directory_language) == ("es", None)
+    own = db.execute(
+        select(Employee.language, Employee.directory_language).where(Employee.id == body["id"])
+    ).one()
+    assert tuple(own) == ("es", None)
 
 
 def test_a_language_postwise_does_not_speak_names_the_field(call, db, org):
