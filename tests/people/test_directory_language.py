@@ -11,6 +11,7 @@ from lms.db import make_engine
 from lms.people.hris import HrisFileError, parse_hris_csv
 from lms.people.importer import import_people, preview_import
 from lms.people.models import Employee
+from tests.helpers import csrf_token
 from tests.people.hris_files import HEADER, MAX_BYTES, csv_file, person_row
 
 WITH_LANGUAGE = f"{HEADER},language"  # the language column is K
@@ -140,6 +141,24 @@ def test_own_choice_beats_the_directory_which_beats_the_browser(
     db.commit()
     page = login(hr).get("/", headers={"Accept-Language": browser}).text
     assert f'<html lang="{shown}">' in page and f">{NAV[shown]}</a>" in page
+
+
+def test_clearing_the_own_choice_goes_back_to_the_directory_language_and_says_so(login, org, db):
+    hr = org["hr"]
+    db.execute(
+        text("UPDATE employees SET language = 'fr', directory_language = 'de' WHERE id = :id"),
+        {"id": hr.id},
+    )
+    db.commit()
+    client = login(hr)
+    client.post(
+        "/settings/language",
+        data={"csrf_token": csrf_token(client, "/"), "language": ""},
+        headers={"Accept-Language": "es"},
+    )
+    page = client.get("/", headers={"Accept-Language": "es"}).text
+    assert '<html lang="de">' in page and "Sprache von Postwise: Deutsch." in page
+    assert _languages(db)[hr.hris_id] == (None, "de")  # the directory's is left as it was
 
 
 # ------------------------------------------------------------------ the schema
