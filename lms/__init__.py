@@ -24,6 +24,7 @@ from lms.extensions import csrf, init_sign_in_throttle, limiter, login_manager
 from lms.health import bp as health_bp
 from lms.home import bp as home_bp
 from lms.learning.certificate_views import bp as certificates_bp
+from lms.learning.course_language import bp as course_language_bp
 from lms.learning.quiz_views import bp as quiz_bp
 from lms.learning.views import bp as learning_bp
 from lms.mail.views import bp as mail_bp
@@ -54,6 +55,7 @@ BLUEPRINTS = (
     invites_bp,
     language_bp,
     learning_bp,
+    course_language_bp,
     quiz_bp,
     certificates_bp,
     reports_bp,

@@ -20,8 +20,9 @@ from lms import clock
 from lms.assignments import individual
 from lms.assignments.models import AssignmentRule
 from lms.assignments.services import RuleSpec, create_rule, sync_assignments
-from lms.courses.author_notes import without_author_notes
+from lms.courses.author_notes import translations_without_notes, without_author_notes
 from lms.courses.models import Choice, Course
+from lms.courses.pack_translations import read_translations
 from lms.courses.packs import read_pack
 from lms.courses.services import import_pack
 from lms.learning import guideline, quiz
@@ -260,7 +261,9 @@ def _demo_language(row: dict[str, str]) -> str | None:
 def _publish(session: Session, folder: Path) -> str:
     """Publish a shipped pack as HR would after filling in the template: its notes for HR
     ("delete this note before you publish") deleted."""
-    version = import_pack(session, without_author_notes(read_pack(folder)), publish=True).version
+    pack = without_author_notes(read_pack(folder))
+    translations = translations_without_notes(read_translations(folder, pack))
+    version = import_pack(session, pack, publish=True, translations=translations).version
     return f"{version.course.slug} v{version.number}"
 
 

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from babel.support import NullTranslations
-from flask import Flask, current_app, request
+from flask import Flask, current_app, has_request_context, request
 from flask_babel import Babel, Domain, get_locale, gettext
 from flask_login import current_user
 from werkzeug.utils import cached_property
@@ -36,7 +36,12 @@ class _Babel(Babel):
 
 def select_language() -> str:
     """This request's language: the person's choice, the directory's (HRIS or SCIM), their
-    browser's, the company's."""
+    browser's, the company's.
+
+    Outside a request (the CLI, a job) there is only the company's.
+    """
+    if not has_request_context():
+        return str(current_app.config["DEFAULT_LANGUAGE"])
     employee = getattr(current_user, "employee", None)
     own = getattr(employee, "language", None)
     directory = getattr(employee, "directory_language", None)

@@ -614,8 +614,22 @@ ACCESS_TABLE += [
         ("authoring.questions.edit", "POST", f"{ADMIN}/questions/angry-manager-post/edit", 200),
         ("authoring.questions.move", "POST", f"{ADMIN}/questions/angry-manager-post/move", 302),
         ("authoring.questions.delete", "POST", f"{ADMIN}/questions/angry-manager-post/delete", 200),
+        ("authoring.translations.overview", "GET", f"{ADMIN}/translations/", 200),
+        ("authoring.translations.lesson", "GET", f"{ADMIN}/translations/de/lessons/pitfalls", 200),
+        # Saving nothing: the form says what is missing, and nothing changes.
+        ("authoring.translations.lesson", "POST", f"{ADMIN}/translations/de/lessons/pitfalls", 200),
     ]
 ]
+# A learner reads a course in another language: kept in their own browser session.
+ACCESS_TABLE.append(
+    Row(
+        "course_language.change",
+        "POST",
+        lambda o: f"/courses/{COURSE}/language",
+        _outcomes(SIGN_IN, 302, 302, 302),
+        data=lambda o: {"language": "de"},
+    )
+)
 # Single sign-on with OpenID Connect: off in this app (no discovery URL), so not found;
 # tests/sso/test_oidc.py covers the routes against a real provider.
 ACCESS_TABLE += [
@@ -638,6 +652,8 @@ SCOPE_CHECKS = [
     ("hr", lambda o: "/admin/rules/999/edit", 404),
     ("hr", lambda o: "/people/999999/courses/exempt", 405),  # POST only
     ("hr", lambda o: "/admin/courses/no-such-course", 404),
+    ("hr", lambda o: f"{ADMIN}/translations/xx/lessons/pitfalls", 404),  # not a language
+    ("hr", lambda o: f"{ADMIN}/translations/de/lessons/no-such-lesson", 404),
     ("hr", lambda o: f"/admin/courses/{COURSE}/lessons/no-such-lesson/edit", 404),
     ("hr", lambda o: f"/admin/courses/{COURSE}/questions/no-such-question/edit", 404),
     ("hr", lambda o: f"/admin/courses/{COURSE}/versions/9.zip", 404),

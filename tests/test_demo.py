@@ -123,7 +123,7 @@ def test_demo_serves_the_app(tmp_path: Path):
         text=True,
     )
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 60
         while True:
             try:
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1) as reply:
@@ -131,7 +131,7 @@ def test_demo_serves_the_app(tmp_path: Path):
                     break
             except OSError:
                 assert server.poll() is None, server.communicate()[0]
-                assert time.monotonic() < deadline, "the demo server did not start in 30 s"
+                assert time.monotonic() < deadline, "the demo server did not start in 60 s"
                 time.sleep(0.2)
     finally:
         server.terminate()

@@ -11,9 +11,9 @@ from babel.messages.pofile import read_po
 from sqlalchemy import inspect, select, text
 
 from lms import PROJECT_ROOT, migrations
+from lms.catalogues import catalogue_path
 from lms.config import ConfigError
 from lms.db import make_engine
-from lms.catalogues import catalogue_path
 from lms.languages import LANGUAGES, SOURCE_LANGUAGE
 from lms.people.models import Employee
 from tests.helpers import csrf_token

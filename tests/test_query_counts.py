@@ -50,7 +50,7 @@ def _grow(db, org, shipped_courses, enrol, make_employee, people: int) -> None:
                 )
             if n % 3 == 0:
                 enrollment.completed_at = clock.now() - timedelta(days=n)
-        reminder = render("overdue", **_reminder_context(person, version))
+        reminder = render("overdue", "en", **_reminder_context(person, version))
         enqueue(
             db,
             [Draft(f"grow:{person.id}", "overdue", person.email, person.id, reminder)],

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from flask_babel import lazy_gettext as _
 from flask_wtf import FlaskForm
 from wtforms import EmailField, IntegerField, SelectField, SelectMultipleField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -12,12 +13,12 @@ from wtforms.validators import DataRequired, InputRequired, NumberRange, Optiona
 from lms.assignments.services import RuleSpec
 
 AUDIENCE_CHOICES = [
-    SelectChoice("everyone", "Everyone"),
-    SelectChoice("departments", "One or more departments"),
-    SelectChoice("locations", "One or more locations"),
-    SelectChoice("manager", "A manager's whole reporting line"),
-    SelectChoice("people", "Named people"),
-    SelectChoice("groups", "People in one or more directory groups"),
+    SelectChoice("everyone", _("Everyone")),
+    SelectChoice("departments", _("One or more departments")),
+    SelectChoice("locations", _("One or more locations")),
+    SelectChoice("manager", _("A manager's whole reporting line")),
+    SelectChoice("people", _("Named people")),
+    SelectChoice("groups", _("People in one or more directory groups")),
 ]
 # Which form field the service's reason belongs to, per audience.
 _VALUES_FIELD = {"departments": "departments", "locations": "locations", "groups": "groups"}
@@ -26,48 +27,55 @@ _VALUES_FIELD = {"departments": "departments", "locations": "locations", "groups
 class RuleForm(FlaskForm):
     # Any slug is passed on: the service says plainly when there is no such course.
     course = SelectField(
-        "Course", validate_choice=False, validators=[DataRequired("Choose a course.")]
+        _("Course"), validate_choice=False, validators=[DataRequired(_("Choose a course."))]
     )
     audience = SelectField(
-        "Who gets it", choices=AUDIENCE_CHOICES, validators=[DataRequired("Choose who gets it.")]
+        _("Who gets it"),
+        choices=AUDIENCE_CHOICES,
+        validators=[DataRequired(_("Choose who gets it."))],
     )
     departments = SelectMultipleField(
-        "Departments",
+        _("Departments"),
         validate_choice=False,
-        description="For “One or more departments”. Hold Ctrl (or ⌘) to choose several.",
+        description=_("For “One or more departments”. Hold Ctrl (or ⌘) to choose several."),
     )
     locations = SelectMultipleField(
-        "Locations",
+        _("Locations"),
         validate_choice=False,
-        description="For “One or more locations”. Hold Ctrl (or ⌘) to choose several.",
+        description=_("For “One or more locations”. Hold Ctrl (or ⌘) to choose several."),
     )
     groups = SelectMultipleField(
-        "Directory groups",
+        _("Directory groups"),
         validate_choice=False,
-        description="For “People in one or more directory groups”: the groups your identity "
-        "provider sends through SCIM. Hold Ctrl (or ⌘) to choose several.",
+        description=_(
+            "For “People in one or more directory groups”: the groups your identity "
+            "provider sends through SCIM. Hold Ctrl (or ⌘) to choose several."
+        ),
     )
     manager = EmailField(
-        "Manager's email",
+        _("Manager's email"),
         validators=[Optional()],
-        description="For “A manager's whole reporting line”: everyone below them, "
-        "direct and indirect.",
+        description=_(
+            "For “A manager's whole reporting line”: everyone below them, direct and indirect."
+        ),
     )
     people = TextAreaField(
-        "People's emails",
+        _("People's emails"),
         validators=[Optional()],
-        description="For “Named people”: one email address per line, or separated by commas.",
+        description=_("For “Named people”: one email address per line, or separated by commas."),
     )
     due_days = IntegerField(
-        "Due in (days)",
-        validators=[InputRequired("Give the number of days people have to complete it.")],
-        description="Counted from the day it is assigned; for new hires, from their hire date.",
+        _("Due in (days)"),
+        validators=[InputRequired(_("Give the number of days people have to complete it."))],
+        description=_("Counted from the day it is assigned; for new hires, from their hire date."),
     )
     recertify_months = IntegerField(
-        "Recertify every (months)",
-        validators=[Optional(), NumberRange(1, 120, "Recertify every 1 to 120 months.")],
-        description="Leave empty if the course is taken once. Otherwise people take it again "
-        "this many months after completing it.",
+        _("Recertify every (months)"),
+        validators=[Optional(), NumberRange(1, 120, _("Recertify every 1 to 120 months."))],
+        description=_(
+            "Leave empty if the course is taken once. Otherwise people take it again "
+            "this many months after completing it."
+        ),
     )
 
     def spec(self) -> RuleSpec:

@@ -12,6 +12,7 @@ Completions are never changed: a new decision after one starts a new cycle.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 
@@ -26,6 +27,7 @@ from lms.events import ENROLLMENT_COMPLETED, record_event
 from lms.learning.announce import completion_facts
 from lms.learning.models import Enrollment, QuizAttempt
 from lms.learning.statuses import status_of
+from lms.messages import N_, Message
 from lms.people.models import Employee
 
 log = logging.getLogger(__name__)
@@ -35,11 +37,24 @@ REASON_MAX = 500
 
 
 class ChangeRefused(ValueError):
-    """The change cannot be made; `reasons` maps form fields to plain messages."""
+    """The change cannot be made; `messages` maps form fields to what is wrong (shown in
+    the person's language), `reasons` to the same in English."""
 
-    def __init__(self, reasons: dict[str, str]) -> None:
-        super().__init__("; ".join(reasons.values()))
-        self.reasons = reasons
+    def __init__(self, messages: Mapping[str, Message]) -> None:
+        self.messages = dict(messages)
+        self.reasons = {key: str(message) for key, message in self.messages.items()}
+        super().__init__("; ".join(self.reasons.values()))
+
+
+@dataclass(frozen=True)
+class Day:
+    """A date among a Message's values: str() writes it in English (the CLI, the API, the
+    logs); a page writes `moment` its own way (see lms.assignments.person_views.said)."""
+
+    moment: date
+
+    def __str__(self) -> str:
+        return clock.long_date(self.moment)
 
 
 @dataclass(frozen=True)
@@ -123,10 +138,21 @@ def assign_course(
     """Give one person a course directly, due at the end of `due_on` (UTC)."""
     employee, course, latest = _load(session, employee_id, slug)
     if due_on < clock.now().date():
-        raise ChangeRefused({"due_on": "Choose a due date from today on."})
+        raise ChangeRefused({"due_on": N_("Choose a due date from today on.")})
     if latest is not None and _is_open(latest):
-        due = f", due {clock.long_date(latest.due_at)}" if latest.due_at else ""
-        raise ChangeRefused({"course": f"{employee.name} already has this course open{due}."})
+        if latest.due_at is None:
+            raise ChangeRefused(
+                {"course": N_("%(name)s already has this course open.", name=employee.name)}
+            )
+        raise ChangeRefused(
+            {
+                "course": N_(
+                    "%(name)s already has this course open, due %(day)s.",
+                    name=employee.name,
+                    day=Day(latest.due_at),
+                )
+            }
+        )
     before = _state(latest)
     due_at = datetime.combine(due_on, time(23, 59, 59), tzinfo=UTC)
     if latest is not None and latest.completed_at is None and latest.withdrawn_at is not None:
@@ -144,7 +170,9 @@ def withdraw_course(session: Session, employee_id: int, slug: str, *, actor_id: 
     """Take back an open enrollment; kept for history, no longer due, not reinstated by rules."""
     employee, _course, latest = _load(session, employee_id, slug)
     if latest is None or not _is_open(latest):
-        raise ChangeRefused({"course": f"{employee.name} has no open enrollment in this course."})
+        raise ChangeRefused(
+            {"course": N_("%(name)s has no open enrollment in this course.", name=employee.name)}
+        )
     before = _state(latest)
     latest.withdrawn_at, latest.source = clock.now(), MANUAL
     session.flush()
@@ -158,12 +186,18 @@ def exempt(
     employee, course, latest = _load(session, employee_id, slug)
     reason = _reason(reason)
     if latest is not None and latest.completed_at is None and latest.exempted_at is not None:
-        raise ChangeRefused({"course": f"{employee.name} is already exempted from this course."})
+        raise ChangeRefused(
+            {"course": N_("%(name)s is already exempted from this course.", name=employee.name)}
+        )
     if latest is not None and latest.completed_at is not None:
         raise ChangeRefused(
             {
-                "course": f"{employee.name} completed this course on "
-                f"{clock.long_date(latest.completed_at)}; there is nothing to exempt them from."
+                "course": N_(
+                    "%(name)s completed this course on %(day)s; there is nothing to exempt "
+                    "them from.",
+                    name=employee.name,
+                    day=Day(latest.completed_at),
+                )
             }
         )
     before = _state(latest)
@@ -185,12 +219,13 @@ def record_completion(
 ) -> Enrollment:
     """Record a completion done elsewhere, on the day it happened; it renews like any other."""
     employee, course, latest = _load(session, employee_id, slug)
-    reasons: dict[str, str] = {}
+    reasons: dict[str, Message] = {}
     if completed_on > clock.now().date():
-        reasons["completed_on"] = "The date cannot be in the future."
+        reasons["completed_on"] = N_("The date cannot be in the future.")
     elif latest is not None and latest.completed_at and completed_on <= latest.completed_at.date():
-        reasons["completed_on"] = (
-            f"Choose a date after the last completion, on {clock.long_date(latest.completed_at)}."
+        reasons["completed_on"] = N_(
+            "Choose a date after the last completion, on %(day)s.",
+            day=Day(latest.completed_at),
         )
     try:
         reason = _reason(reason)
@@ -226,7 +261,7 @@ def _load(
         raise LookupError(employee_id)
     course = session.scalar(select(Course).where(Course.slug == slug))
     if course is None or slug not in _titles(session):
-        raise ChangeRefused({"course": "Choose a published course."})
+        raise ChangeRefused({"course": N_("Choose a published course.")})
     latest = session.scalar(
         select(Enrollment)
         .where(Enrollment.employee_id == employee_id, Enrollment.course_id == course.id)
@@ -247,9 +282,11 @@ def _is_open(enrollment: Enrollment) -> bool:
 def _reason(reason: str) -> str:
     text = " ".join(reason.split())
     if not text:
-        raise ChangeRefused({"reason": "Give the reason: it is kept with the record."})
+        raise ChangeRefused({"reason": N_("Give the reason: it is kept with the record.")})
     if len(text) > REASON_MAX:
-        raise ChangeRefused({"reason": f"Keep the reason to {REASON_MAX} characters."})
+        raise ChangeRefused(
+            {"reason": N_("Keep the reason to %(count)s characters.", count=REASON_MAX)}
+        )
     return text
 
 

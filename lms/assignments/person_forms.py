@@ -5,6 +5,7 @@ Each has its own prefix, so the four can share one page without clashing ids.
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired
@@ -12,21 +13,22 @@ from wtforms.validators import DataRequired, InputRequired
 from lms.form_limits import FitsColumn
 from lms.learning.models import Enrollment
 
-REASON_HELP = (
+REASON_HELP = _(
     "Kept with the record and in the audit log, for example "
     "“Attended the classroom session on 12 May”."
 )
+NEEDS_REASON = _("Give the reason: it is kept with the record.")
 
 
 class _CourseForm(FlaskForm):
     # Any slug is passed on: the service says plainly when it cannot be used.
     course = SelectField(
-        "Course", validate_choice=False, validators=[DataRequired("Choose a course.")]
+        _("Course"), validate_choice=False, validators=[DataRequired(_("Choose a course."))]
     )
 
 
 class AssignCourseForm(_CourseForm):
-    due_on = DateField("Due on", validators=[InputRequired("Choose the due date.")])
+    due_on = DateField(_("Due on"), validators=[InputRequired(_("Choose the due date."))])
 
 
 class WithdrawCourseForm(_CourseForm):
@@ -35,9 +37,9 @@ class WithdrawCourseForm(_CourseForm):
 
 class ExemptForm(_CourseForm):
     reason = TextAreaField(
-        "Reason",
+        _("Reason"),
         validators=[
-            DataRequired("Give the reason: it is kept with the record."),
+            DataRequired(NEEDS_REASON),
             FitsColumn(Enrollment.reason),
         ],
         description=REASON_HELP,
@@ -46,12 +48,12 @@ class ExemptForm(_CourseForm):
 
 class RecordCompletionForm(_CourseForm):
     completed_on = DateField(
-        "Completed on", validators=[InputRequired("Give the date it was completed.")]
+        _("Completed on"), validators=[InputRequired(_("Give the date it was completed."))]
     )
     reason = TextAreaField(
-        "Reason",
+        _("Reason"),
         validators=[
-            DataRequired("Give the reason: it is kept with the record."),
+            DataRequired(NEEDS_REASON),
             FitsColumn(Enrollment.reason),
         ],
         description=REASON_HELP,

@@ -9,6 +9,8 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext, ngettext
 from flask_login import current_user
 from sqlalchemy.orm import Session
 from wtforms.fields.choices import SelectChoice
@@ -16,11 +18,13 @@ from wtforms.fields.choices import SelectChoice
 from lms import confirm
 from lms.access import get_visible_employee, hr_required
 from lms.assignments import individual
-from lms.assignments.individual import ChangeRefused
+from lms.assignments.individual import ChangeRefused, Day
 from lms.assignments.person_forms import PERSON_FORMS
-from lms.clock import long_date
+from lms.catalogues import long_date
 from lms.dbsession import db_session
+from lms.i18n import current_language, translate
 from lms.learning.statuses import COMPLETED, COMPLETED_ELSEWHERE, EXEMPTED
+from lms.messages import Message
 from lms.people.hooks import PersonSection
 from lms.people.models import Employee
 from lms.people.views import render_detail
@@ -28,10 +32,10 @@ from lms.people.views import render_detail
 bp = Blueprint("person_courses", __name__, url_prefix="/people")
 TEMPLATE = "assignments/_person_courses.html"
 DONE = {
-    "assign": "{name} now has {title}, due {when}.",
-    "withdraw": "{title} was withdrawn from {name}.",
-    "exempt": "{name} is exempted from {title}.",
-    "record": "{title} is recorded as completed elsewhere by {name} on {when}.",
+    "assign": lazy_gettext("%(name)s now has %(title)s, due %(when)s."),
+    "withdraw": lazy_gettext("%(title)s was withdrawn from %(name)s."),
+    "exempt": lazy_gettext("%(name)s is exempted from %(title)s."),
+    "record": lazy_gettext("%(title)s is recorded as completed elsewhere by %(name)s on %(when)s."),
 }
 
 
@@ -45,10 +49,10 @@ def course_section(
     courses = individual.person_courses(session, employee.id)
     forms = None
     if current_user.is_hr_admin:
-        choices = [SelectChoice("", "Choose a course")] + [
+        choices = [SelectChoice("", _("Choose a course"))] + [
             SelectChoice(slug, title) for slug, title in individual.course_choices(session)
         ]
-        open_courses = [SelectChoice("", "Choose a course")] + [
+        open_courses = [SelectChoice("", _("Choose a course"))] + [
             SelectChoice(course.slug, course.title) for course in courses if course.is_open
         ]
         # Nothing to exempt from where the person is exempted already or has completed.
@@ -105,13 +109,14 @@ def _change(employee_id: int, change: str) -> ResponseReturnValue:
         try:
             when = _apply(session, change, employee.id, slug, form.data)
         except ChangeRefused as refused:
-            for field, message in refused.reasons.items():
+            for field, message in refused.messages.items():
                 target = form._fields.get(field, form.course)
-                target.errors = [*target.errors, message]
+                target.errors = [*target.errors, said(message)]
         else:
             title = dict(individual.course_choices(session)).get(slug, slug)
             session.commit()
-            flash(DONE[change].format(name=employee.name, title=title, when=when), "success")
+            done = str(DONE[change]) % {"name": employee.name, "title": title, "when": when}
+            flash(done, "success")
             return redirect(url_for("people.detail", employee_id=employee.id))
     return render_detail(session, employee, {change: form})
 
@@ -125,18 +130,39 @@ def _ask_to_withdraw(session: Session, employee: Employee, slug: str) -> str | N
     if course is None or not course.is_open:
         return None
     first = employee.first_name
-    attempts = f"{course.attempts} quiz attempt{'s' if course.attempts != 1 else ''}"
+    if course.due_at:
+        no_longer_due = _(
+            "%(title)s will no longer be due for %(first)s (it is due %(day)s), and no "
+            "reminders are sent for it.",
+            title=course.title,
+            first=first,
+            day=long_date(course.due_at, current_language()),
+        )
+    else:
+        no_longer_due = _(
+            "%(title)s will no longer be due for %(first)s, and no reminders are sent for it.",
+            title=course.title,
+            first=first,
+        )
     return confirm.ask(
-        f"Withdraw “{course.title}” from {employee.name}?",
+        _("Withdraw “%(title)s” from %(name)s?", title=course.title, name=employee.name),
         [
-            f"{course.title} will no longer be due for {first}"
-            + (f" (it is due {long_date(course.due_at)})" if course.due_at else "")
-            + ", and no reminders are sent for it.",
-            f"It stays in {first}'s history with their progress and {attempts}; "
-            "assigning it again picks up where they left off.",
-            f"Assignment rules will not give it back to {first}: only HR can, by assigning it.",
+            no_longer_due,
+            ngettext(
+                "It stays in %(first)s's history with their progress and %(num)d quiz attempt; "
+                "assigning it again picks up where they left off.",
+                "It stays in %(first)s's history with their progress and %(num)d quiz "
+                "attempts; assigning it again picks up where they left off.",
+                course.attempts,
+                first=first,
+            ),
+            _(
+                "Assignment rules will not give it back to %(first)s: only HR can, by "
+                "assigning it.",
+                first=first,
+            ),
         ],
-        "Withdraw the course",
+        _("Withdraw the course"),
         url_for("people.detail", employee_id=employee.id),
         {"withdraw-course": slug},
     )
@@ -147,7 +173,7 @@ def _apply(session: Session, change: str, employee_id: int, slug: str, data: dic
     actor = current_user.id
     if change == "assign":
         individual.assign_course(session, employee_id, slug, data["due_on"], actor_id=actor)
-        return long_date(data["due_on"])
+        return long_date(data["due_on"], current_language())
     if change == "withdraw":
         individual.withdraw_course(session, employee_id, slug, actor_id=actor)
         return ""
@@ -158,5 +184,17 @@ def _apply(session: Session, change: str, employee_id: int, slug: str, data: dic
         individual.record_completion(
             session, employee_id, slug, data["completed_on"], data["reason"], actor_id=actor
         )
-        return long_date(data["completed_on"])
+        return long_date(data["completed_on"], current_language())
     abort(404)
+
+
+def said(message: Message | str) -> str:
+    """A service's message in the person's language, its dates written their way."""
+    if isinstance(message, Message):
+        language = current_language()
+        values = {
+            key: long_date(value.moment, language) if isinstance(value, Day) else value
+            for key, value in message.values.items()
+        }
+        message = Message(message.text, values)
+    return translate(message)

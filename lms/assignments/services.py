@@ -22,6 +22,7 @@ from lms.clock import add_months
 from lms.courses.models import PUBLISHED, Course, CourseVersion
 from lms.courses.services import current_versions
 from lms.learning.models import Enrollment
+from lms.messages import N_, Message
 from lms.people.groups import all_groups, group_names
 from lms.people.models import Employee
 
@@ -42,11 +43,13 @@ SAMPLE_SIZE = 10
 
 
 class RuleRejected(ValueError):
-    """The rule cannot be saved; `reasons` maps form fields to plain messages."""
+    """The rule cannot be saved; `messages` maps form fields to what is wrong (shown in the
+    person's language), `reasons` to the same in English (the API and the CLI)."""
 
-    def __init__(self, reasons: dict[str, str]) -> None:
-        super().__init__("; ".join(reasons.values()))
-        self.reasons = reasons
+    def __init__(self, messages: Mapping[str, Message]) -> None:
+        self.messages = dict(messages)
+        self.reasons = {key: str(message) for key, message in self.messages.items()}
+        super().__init__("; ".join(self.reasons.values()))
 
 
 class RuleNotFound(LookupError):
@@ -85,12 +88,12 @@ class RulePreview:
 
 def _check(session: Session, spec: RuleSpec) -> _Checked:
     """Everything wrong with a spec at once, as reasons per field; nothing is written."""
-    reasons: dict[str, str] = {}
+    reasons: dict[str, Message] = {}
     course = session.scalar(select(Course).where(Course.slug == spec.course_slug))
     if course is None:
-        reasons["course"] = f"There is no course {spec.course_slug!r}."
+        reasons["course"] = N_("There is no course %(slug)s.", slug=repr(spec.course_slug))
     if spec.audience not in AUDIENCES:
-        reasons["audience"] = f"Choose one of: {', '.join(AUDIENCES)}."
+        reasons["audience"] = N_("Choose one of: %(choices)s.", choices=", ".join(AUDIENCES))
     values = [value.strip() for value in spec.audience_values if value.strip()]
     if spec.audience in ("departments", "locations"):
         reason = _unknown_names(session, spec.audience, values)
@@ -109,56 +112,87 @@ def _check(session: Session, spec: RuleSpec) -> _Checked:
         email = (spec.manager_email or "").strip().lower()
         manager = session.scalar(select(Employee).where(Employee.email == email)) if email else None
         if not email:
-            reasons["manager"] = "Enter the manager's email address."
+            reasons["manager"] = N_("Enter the manager's email address.")
         elif manager is None:
-            reasons["manager"] = f"No one in Postwise has the email address {email!r}."
+            reasons["manager"] = N_(
+                "No one in Postwise has the email address %(emails)s.", emails=repr(email)
+            )
     if not 1 <= spec.due_days <= 3650:
-        reasons["due_days"] = "Give a due period from 1 to 3650 days."
+        reasons["due_days"] = N_("Give a due period from 1 to 3650 days.")
     if spec.recertify_months is not None and not 1 <= spec.recertify_months <= 120:
-        reasons["recertify_months"] = "Recertify every 1 to 120 months, or leave it empty."
+        reasons["recertify_months"] = N_("Recertify every 1 to 120 months, or leave it empty.")
     if reasons:
         raise RuleRejected(reasons)
     assert course is not None
     return _Checked(course, values if spec.audience != "everyone" else [], manager)
 
 
-def _unknown_names(session: Session, audience: str, names: list[str]) -> str | None:
+def _unknown_names(session: Session, audience: str, names: list[str]) -> Message | None:
     """Why department or location names cannot be used (none given, or unknown), if so."""
-    kind = "department" if audience == "departments" else "location"
+    departments = audience == "departments"
     if not names:
-        return f"Choose at least one {kind}."
+        return (
+            N_("Choose at least one department.")
+            if departments
+            else N_("Choose at least one location.")
+        )
     known = set(audience_names(session)[audience])
     unknown = [name for name in names if name not in known]
     if not unknown:
         return None
-    listed = ", ".join(sorted(known)) or "none yet"
-    return f"No one works in the {kind} {_quoted(unknown)}. The {audience} are: {listed}."
+    listed = ", ".join(sorted(known))
+    if departments:
+        if not listed:
+            return N_(
+                "No one works in the department %(names)s. There are no departments yet.",
+                names=_quoted(unknown),
+            )
+        return N_(
+            "No one works in the department %(names)s. The departments are: %(listed)s.",
+            names=_quoted(unknown),
+            listed=listed,
+        )
+    if not listed:
+        return N_(
+            "No one works in the location %(names)s. There are no locations yet.",
+            names=_quoted(unknown),
+        )
+    return N_(
+        "No one works in the location %(names)s. The locations are: %(listed)s.",
+        names=_quoted(unknown),
+        listed=listed,
+    )
 
 
-def _group_ids(session: Session, names: list[str]) -> tuple[list[str], str | None]:
+def _group_ids(session: Session, names: list[str]) -> tuple[list[str], Message | None]:
     """The directory groups' ids (the rule stores those, so a renamed group stays chosen)."""
     groups = {group.display_name: group.id for group in all_groups(session)}
     if not groups:
-        return [], (
+        return [], N_(
             "There are no directory groups yet: your identity provider sends them through "
             "SCIM once you assign groups to Postwise there."
         )
     if not names:
-        return [], "Choose at least one directory group."
+        return [], N_("Choose at least one directory group.")
     unknown = [name for name in names if name not in groups]
     if unknown:
         listed = ", ".join(sorted(groups))
-        return [], f"There is no directory group {_quoted(unknown)}. The groups are: {listed}."
+        return [], N_(
+            "There is no directory group %(names)s. The groups are: %(listed)s.",
+            names=_quoted(unknown),
+            listed=listed,
+        )
     return [str(groups[name]) for name in dict.fromkeys(names)], None
 
 
 def _people_ids(
     session: Session, hris_ids: list[str], emails: Iterable[str]
-) -> tuple[list[str], str | None]:
+) -> tuple[list[str], Message | None]:
     """The people's HRIS ids (the rule stores those) from their emails, and what is wrong."""
     wanted = list(dict.fromkeys(e.strip().lower() for e in emails if e.strip()))
     if not wanted:
-        return hris_ids, None if hris_ids else "Enter the email address of at least one person."
+        none_given = N_("Enter the email address of at least one person.")
+        return hris_ids, None if hris_ids else none_given
     found = dict(
         session.execute(
             select(Employee.email, Employee.hris_id).where(Employee.email.in_(wanted))
@@ -166,13 +200,15 @@ def _people_ids(
     )
     unknown = [email for email in wanted if email not in found]
     if unknown:
-        return [], f"No one in Postwise has the email address {_quoted(unknown)}."
+        return [], N_(
+            "No one in Postwise has the email address %(emails)s.", emails=_quoted(unknown)
+        )
     return [*hris_ids, *(found[email] for email in wanted)], None
 
 
 def _quoted(names: list[str]) -> str:
-    quoted = [repr(name) for name in names]
-    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
+    """Names as typed, quoted and listed: no word in it, so it reads in any language."""
+    return ", ".join(repr(name) for name in names)
 
 
 def audience_names(session: Session) -> dict[str, list[str]]:
@@ -264,13 +300,22 @@ class RemovalPreview:
     """What removing a rule would do: its name, the open enrollments it would withdraw,
     and the completions that stay on record."""
 
-    name: str
+    name: str  # in English (see rule_name); `who` and `course` are its parts
     withdrawn: int
     completed: int
+    who: Message | str = ""
+    course: str = ""
 
 
 def rule_name(session: Session, rule: AssignmentRule) -> str:
     """A rule as people know it: "Everyone: Social media essentials"."""
+    who, title = _name_parts(session, rule)
+    words = str(who)
+    return f"{words[:1].upper()}{words[1:]}: {title}"
+
+
+def _name_parts(session: Session, rule: AssignmentRule) -> tuple[Message | str, str]:
+    """Who a rule covers (a Message) and its course's title."""
     title = session.scalar(
         select(CourseVersion.title)
         .where(CourseVersion.course_id == rule.course_id, CourseVersion.status == PUBLISHED)
@@ -281,8 +326,7 @@ def rule_name(session: Session, rule: AssignmentRule) -> str:
         course = session.get(Course, rule.course_id)
         title = course.slug if course else f"course {rule.course_id}"
     manager = session.get(Employee, rule.manager_id) if rule.manager_id else None
-    who = audience_in_words(rule, _email(manager), group_names(session, group_ids(rule)))
-    return f"{who[:1].upper()}{who[1:]}: {title}"
+    return audience_words(rule, _email(manager), group_names(session, group_ids(rule))), title
 
 
 def removal_preview(session: Session, rule_id: int) -> RemovalPreview:
@@ -328,7 +372,9 @@ def removal_preview(session: Session, rule_id: int) -> RemovalPreview:
             Enrollment.completed_at.is_not(None),
         )
     )
-    return RemovalPreview(rule_name(session, rule), withdrawn or 0, completed or 0)
+    who, title = _name_parts(session, rule)
+    name = f"{str(who)[:1].upper()}{str(who)[1:]}: {title}"
+    return RemovalPreview(name, withdrawn or 0, completed or 0, who=who, course=title)
 
 
 def preview_rule(session: Session, spec: RuleSpec) -> RulePreview:
@@ -411,6 +457,25 @@ def rule_in_words(session: Session, rule: AssignmentRule) -> str:
     )
 
 
+@dataclass(frozen=True)
+class RuleWords:
+    """A saved rule's parts, for a page to say in the person's language."""
+
+    course: str  # its title
+    audience: Message | str  # see audience_words
+    due_days: int
+    recertify_months: int | None
+
+
+def rule_words(session: Session, rule: AssignmentRule) -> RuleWords:
+    """rule_in_words in parts: the course by title, the audience as a Message."""
+    course = session.get(Course, rule.course_id)
+    manager = session.get(Employee, rule.manager_id) if rule.manager_id else None
+    assert course is not None
+    who = audience_words(rule, _email(manager), group_names(session, group_ids(rule)))
+    return RuleWords(course_title(session, course), who, rule.due_days, rule.recertify_months)
+
+
 def course_title(session: Session, course: Course) -> str:
     """The title people know a course by: its current version's (its slug before any)."""
     version = current_versions(session, with_content=False).get(course.id)
@@ -424,30 +489,65 @@ def audience_in_words(
 ) -> str:
     """Who a rule covers, as a sentence fragment: "departments Sales, Support"; `groups`
     names the directory groups that still exist (see group_names)."""
+    return str(audience_words(rule, manager_email, groups))
+
+
+def audience_words(
+    rule: AssignmentRule,
+    manager_email: str | None = None,
+    groups: Mapping[int, str] | None = None,
+) -> Message | str:
+    """audience_in_words as a Message, for a page to show in the person's language."""
     manager = manager_email or f"employee #{rule.manager_id}"
     if rule.audience == "groups":
         return _groups_in_words(group_ids(rule), groups or {})
+    values = ", ".join(rule.audience_values)
     return {
-        "everyone": "everyone",
-        "departments": "departments " + ", ".join(rule.audience_values),
-        "locations": "locations " + ", ".join(rule.audience_values),
-        "manager": f"everyone in the reporting line of {manager}",
-        "people": "the people with employee ids " + ", ".join(rule.audience_values),
+        "everyone": N_("everyone"),
+        "departments": N_("departments %(names)s", names=values),
+        "locations": N_("locations %(names)s", names=values),
+        "manager": N_("everyone in the reporting line of %(manager)s", manager=manager),
+        "people": N_("the people with employee ids %(ids)s", ids=values),
     }[rule.audience]
 
 
-def _groups_in_words(ids: list[int], names: Mapping[int, str]) -> str:
+def _groups_in_words(ids: list[int], names: Mapping[int, str]) -> Message | str:
     """ "people in the directory groups Marketing, Sales", saying so when one was deleted."""
-    named = [names[i] for i in ids if i in names]
-    deleted = len(ids) - len(named)
-    words = ""
-    if named:
-        noun = "group" if len(named) == 1 else "groups"
-        words = f"people in the directory {noun} " + ", ".join(named)
-    if deleted:
-        gone = "a directory group" if deleted == 1 else f"{deleted} directory groups"
-        words += f" and in {gone} since deleted" if named else f"people in {gone} since deleted"
-    return words
+    named = ", ".join(names[i] for i in ids if i in names)
+    several = len([i for i in ids if i in names]) > 1
+    deleted = len([i for i in ids if i not in names])
+    if not named:
+        if not deleted:
+            return ""
+        if deleted == 1:
+            return N_("people in a directory group since deleted")
+        return N_("people in %(count)s directory groups since deleted", count=deleted)
+    if not deleted:
+        if several:
+            return N_("people in the directory groups %(names)s", names=named)
+        return N_("people in the directory group %(names)s", names=named)
+    if deleted == 1:
+        if several:
+            return N_(
+                "people in the directory groups %(names)s and in a directory group since deleted",
+                names=named,
+            )
+        return N_(
+            "people in the directory group %(names)s and in a directory group since deleted",
+            names=named,
+        )
+    if several:
+        return N_(
+            "people in the directory groups %(names)s and in %(count)s directory groups "
+            "since deleted",
+            names=named,
+            count=deleted,
+        )
+    return N_(
+        "people in the directory group %(names)s and in %(count)s directory groups since deleted",
+        names=named,
+        count=deleted,
+    )
 
 
 def describe_rule(

@@ -10,36 +10,45 @@ from dataclasses import dataclass, field
 
 from lms.courses.packs import CoursePack, LessonSource, QuestionSource
 from lms.courses.textdiff import ChangedLine, line_changes
+from lms.messages import N_, Message
+
+# A value as the diff shows it: text from the pack, a marked word (Yes, Unlimited), or the
+# lines of a question's choices.
+Shown = str | Message | tuple[Message, ...]
 
 SETTINGS = (
-    ("Title", lambda p: p.title),
-    ("Summary", lambda p: p.summary),
-    ("Minutes", lambda p: p.minutes),
-    ("Requires the guideline acknowledged", lambda p: p.requires_guideline),
-    ("Pass mark (%)", lambda p: p.quiz.pass_mark),
-    ("Attempts allowed", lambda p: p.quiz.max_attempts or "unlimited"),
-    ("Shuffle questions", lambda p: p.quiz.shuffle_questions),
-    ("Shuffle choices", lambda p: p.quiz.shuffle_choices),
-    ("Questions drawn per attempt", lambda p: p.quiz.draw or "all"),
-    ("Show the answers", lambda p: p.quiz.show_answers),
+    (N_("Title"), lambda p: p.title),
+    (N_("Summary"), lambda p: p.summary),
+    (N_("Minutes"), lambda p: p.minutes),
+    (N_("Requires the guideline acknowledged"), lambda p: p.requires_guideline),
+    (N_("Pass mark (%)"), lambda p: p.quiz.pass_mark),
+    (N_("Attempts allowed"), lambda p: p.quiz.max_attempts or N_("Unlimited")),
+    (N_("Shuffle questions"), lambda p: p.quiz.shuffle_questions),
+    (N_("Shuffle choices"), lambda p: p.quiz.shuffle_choices),
+    (N_("Questions drawn per attempt"), lambda p: p.quiz.draw or N_("All")),
+    (N_("Show the answers"), lambda p: p.quiz.show_answers),
 )
-LESSON_FIELDS = (("Title", "title"), ("Topic", "topic"), ("Minutes", "minutes"))
+# Fields whose values are codes, and which group of lms.authoring.labels words them.
+CODED = {"topic": "topic", "kind": "question_kind", "post_kind": "post_kind"}
+CODED_SETTINGS = {"Show the answers": "show_answers"}
+LESSON_FIELDS = ((N_("Title"), "title"), (N_("Topic"), "topic"), (N_("Minutes"), "minutes"))
 QUESTION_FIELDS = (
-    ("Kind", "kind"),
-    ("Lesson", "lesson"),
-    ("Knowledge check", "knowledge_check"),
-    ("Post kind", "post_kind"),
-    ("Post", "post"),
-    ("Prompt", "prompt"),
-    ("Explanation", "explanation"),
+    (N_("Kind"), "kind"),
+    (N_("Lesson"), "lesson"),
+    (N_("Knowledge check"), "knowledge_check"),
+    (N_("Post kind"), "post_kind"),
+    (N_("Post"), "post"),
+    (N_("Prompt"), "prompt"),
+    (N_("Explanation"), "explanation"),
 )
 
 
 @dataclass(frozen=True)
 class FieldChange:
-    label: str
-    old: str
-    new: str
+    label: Message
+    old: Shown
+    new: Shown
+    codes: str | None = None  # the label group old and new are codes of, if they are
 
 
 @dataclass(frozen=True)
@@ -72,29 +81,46 @@ class VersionDiff:
         )
 
 
-def _shown(value: object) -> str:
+def _shown(value: object) -> Shown:
     if value is None:
         return "—"
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return N_("Yes") if value else N_("No")
+    if isinstance(value, Message):
+        return value
     return str(value)
 
 
-def _fields(pairs: tuple[tuple[str, str], ...], old: object, new: object) -> list[FieldChange]:
+def _fields(pairs: tuple[tuple[Message, str], ...], old: object, new: object) -> list[FieldChange]:
     return [
-        FieldChange(label, _shown(getattr(old, name)), _shown(getattr(new, name)))
+        FieldChange(label, _shown(getattr(old, name)), _shown(getattr(new, name)), CODED.get(name))
         for label, name in pairs
         if getattr(old, name) != getattr(new, name)
     ]
 
 
-def _choices(question: QuestionSource) -> str:
+def _choices(question: QuestionSource) -> tuple[Message, ...]:
+    """One line a choice: ✓ marks the correct ones, each with its feedback if it has some."""
     lines = []
     for choice in question.choices:
-        mark = "✓ correct: " if choice.correct else "✗ "
-        feedback = f" (feedback: {choice.feedback})" if choice.feedback else ""
-        lines.append(f"{mark}{choice.text}{feedback}")
-    return "\n".join(lines)
+        if choice.correct and choice.feedback:
+            line = N_(
+                "✓ correct: %(choice)s (feedback: %(feedback)s)",
+                choice=choice.text,
+                feedback=choice.feedback,
+            )
+        elif choice.correct:
+            line = N_("✓ correct: %(choice)s", choice=choice.text)
+        elif choice.feedback:
+            line = N_(
+                "✗ %(choice)s (feedback: %(feedback)s)",
+                choice=choice.text,
+                feedback=choice.feedback,
+            )
+        else:
+            line = N_("✗ %(choice)s", choice=choice.text)
+        lines.append(line)
+    return tuple(lines)
 
 
 def _lesson_change(old: LessonSource, new: LessonSource) -> ItemChange | None:
@@ -108,7 +134,7 @@ def _lesson_change(old: LessonSource, new: LessonSource) -> ItemChange | None:
 def _question_change(old: QuestionSource, new: QuestionSource) -> ItemChange | None:
     fields = _fields(QUESTION_FIELDS, old, new)
     if old.choices != new.choices:
-        fields.append(FieldChange("Choices", _choices(old), _choices(new)))
+        fields.append(FieldChange(N_("Choices"), _choices(old), _choices(new)))
     if not fields:
         return None
     return ItemChange(new.key, new.prompt, "changed", fields)
@@ -117,7 +143,7 @@ def _question_change(old: QuestionSource, new: QuestionSource) -> ItemChange | N
 def compare(old: CoursePack, new: CoursePack) -> VersionDiff:
     """Everything that differs from `old` to `new`."""
     settings = [
-        FieldChange(label, _shown(read(old)), _shown(read(new)))
+        FieldChange(label, _shown(read(old)), _shown(read(new)), CODED_SETTINGS.get(label.text))
         for label, read in SETTINGS
         if read(old) != read(new)
     ]

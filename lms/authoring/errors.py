@@ -4,6 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from lms.messages import Message
+
+# What a service says about one field: its own words (a Message, translated by the view) or
+# a pack-format rule's English sentence.
+Problem = Message | str
+
 
 class AuthoringError(Exception):
     """Base of the errors below."""
@@ -16,8 +22,8 @@ class NoDraft(AuthoringError):
 class Invalid(AuthoringError):
     """The input breaks the pack format's rules; `problems` maps a form field to messages."""
 
-    def __init__(self, problems: dict[str, list[str]]) -> None:
-        super().__init__("; ".join(m for messages in problems.values() for m in messages))
+    def __init__(self, problems: dict[str, list[Problem]]) -> None:
+        super().__init__("; ".join(str(m) for messages in problems.values() for m in messages))
         self.problems = problems
 
 
@@ -41,7 +47,11 @@ class DraftInTheWay(AuthoringError):
         self.number = number
 
 
-def sentence(message: str) -> str:
-    """A rule's message (written for `file:line: …`) as a sentence next to a form field."""
+def sentence(message: Problem) -> Problem:
+    """A rule's message (written for `file:line: …`) as a sentence next to a form field.
+
+    A Message is a sentence already, in the catalogue's words."""
+    if isinstance(message, Message):
+        return message
     message = message.strip()
     return message[:1].upper() + message[1:] + ("" if message.endswith(".") else ".")

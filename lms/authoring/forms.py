@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
@@ -21,6 +23,7 @@ from wtforms.fields import FieldList, FormField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Optional
 
+from lms.authoring.labels import POST_KIND_LABELS, SHOW_ANSWER_LABELS, TOPIC_LABELS
 from lms.courses.models import Course, CourseVersion, Lesson, Question
 from lms.courses.packs import KINDS, TOPICS
 from lms.courses.quiz_rules import POST_KINDS, QUESTION_KINDS, SHOW_ANSWERS
@@ -31,43 +34,40 @@ def _strip(value: Any) -> Any:
     return value.strip() if isinstance(value, str) else value
 
 
-WHOLE = "Enter a whole number."
-SLUG_HELP = "Lower-case letters, digits and hyphens; it becomes part of the web address."
-KIND_LABELS = {"course": "Course", "guideline": "Guideline (to read and acknowledge)"}
-SHOW_ANSWER_LABELS = {
-    "after_each_attempt": "After each attempt",
-    "after_passing": "After passing",
-    "never": "Never",
-}
+WHOLE = _("Enter a whole number.")
+KIND_LABELS = {"course": _("Course"), "guideline": _("Guideline (to read and acknowledge)")}
 QUESTION_KIND_LABELS = {
-    "single": "One right answer",
-    "multiple": "Several right answers (select all that apply)",
-    "true_false": "True or false (choices: True and False)",
-    "scenario": "Scenario: a draft post, and what to do about it",
+    "single": _("One right answer"),
+    "multiple": _("Several right answers (select all that apply)"),
+    "true_false": _("True or false (choices: True and False)"),
+    "scenario": _("Scenario: a draft post, and what to do about it"),
 }
 
 
 class NewCourseForm(FlaskForm):
     title = StringField(
-        "Title",
+        _("Title"),
         filters=[_strip],
-        validators=[InputRequired("Give the course a title."), FitsColumn(CourseVersion.title)],
+        validators=[InputRequired(_("Give the course a title.")), FitsColumn(CourseVersion.title)],
     )
     slug = StringField(
-        "Short name",
+        _("Short name"),
         filters=[_strip],
         validators=[FitsColumn(Course.slug)],
-        description=SLUG_HELP + " For example: posting-well.",
+        description=_(
+            "Lower-case letters, digits and hyphens; it becomes part of the web address. "
+            "For example: posting-well."
+        ),
     )
     kind = SelectField(
-        "Kind",
+        _("Kind"),
         choices=[SelectChoice(kind, KIND_LABELS[kind]) for kind in KINDS],
         validate_choice=False,
     )
     summary = TextAreaField(
-        "Summary", description="One or two sentences learners see in the catalogue."
+        _("Summary"), description=_("One or two sentences learners see in the catalogue.")
     )
-    minutes = IntegerField("Minutes to complete", default=15, validators=[InputRequired(WHOLE)])
+    minutes = IntegerField(_("Minutes to complete"), default=15, validators=[InputRequired(WHOLE)])
 
 
 # Select fields accept any value: the services check them with the pack format's messages.
@@ -88,23 +88,25 @@ class SettingsForm(FlaskForm):
         "show_answers",
     )
     token = HiddenField()
-    title = StringField("Title", filters=[_strip], validators=[FitsColumn(CourseVersion.title)])
-    summary = TextAreaField("Summary")
-    minutes = IntegerField("Minutes to complete", validators=[InputRequired(WHOLE)])
-    requires_guideline = BooleanField("Completing it needs the current guideline acknowledged")
-    pass_mark = IntegerField("Pass mark (%)", validators=[InputRequired(WHOLE)])
+    title = StringField(_("Title"), filters=[_strip], validators=[FitsColumn(CourseVersion.title)])
+    summary = TextAreaField(_("Summary"))
+    minutes = IntegerField(_("Minutes to complete"), validators=[InputRequired(WHOLE)])
+    requires_guideline = BooleanField(_("Completing it needs the current guideline acknowledged"))
+    pass_mark = IntegerField(_("Pass mark (%)"), validators=[InputRequired(WHOLE)])
     max_attempts = IntegerField(
-        "Attempts allowed", validators=[Optional()], description="Leave empty for unlimited."
-    )
-    shuffle_questions = BooleanField("Shuffle the questions")
-    shuffle_choices = BooleanField("Shuffle the choices")
-    draw = IntegerField(
-        "Questions per attempt",
+        _("Attempts allowed"),
         validators=[Optional()],
-        description="Drawn from the quiz's questions; leave empty to ask them all.",
+        description=_("Leave empty for unlimited."),
+    )
+    shuffle_questions = BooleanField(_("Shuffle the questions"))
+    shuffle_choices = BooleanField(_("Shuffle the choices"))
+    draw = IntegerField(
+        _("Questions per attempt"),
+        validators=[Optional()],
+        description=_("Drawn from the quiz's questions; leave empty to ask them all."),
     )
     show_answers = SelectField(
-        "Show the correct answers",
+        _("Show the correct answers"),
         choices=[SelectChoice(v, SHOW_ANSWER_LABELS[v]) for v in SHOW_ANSWERS],
         validate_choice=False,
     )
@@ -112,35 +114,39 @@ class SettingsForm(FlaskForm):
 
 class LessonForm(FlaskForm):
     token = HiddenField()
-    title = StringField("Title", filters=[_strip], validators=[FitsColumn(Lesson.title)])
+    title = StringField(_("Title"), filters=[_strip], validators=[FitsColumn(Lesson.title)])
     slug = StringField(
-        "Short name",
+        _("Short name"),
         filters=[_strip],
         validators=[FitsColumn(Lesson.slug)],
-        description=SLUG_HELP + " Empty: made from the title.",
+        description=_(
+            "Lower-case letters, digits and hyphens; it becomes part of the web address. "
+            "Empty: made from the title."
+        ),
     )
     topic = SelectField(
-        "Topic",
-        choices=[SelectChoice(t, t.replace("-", " ").capitalize()) for t in TOPICS],
+        _("Topic"),
+        choices=[SelectChoice(t, TOPIC_LABELS[t]) for t in TOPICS],
         validate_choice=False,
     )
-    minutes = IntegerField("Minutes to read", default=5, validators=[InputRequired(WHOLE)])
+    minutes = IntegerField(_("Minutes to read"), default=5, validators=[InputRequired(WHOLE)])
     body = TextAreaField(
-        "Lesson text (Markdown)",
-        description="Headings with ##, lists with -, links as [text](https://…). "
-        "HTML is not allowed.",
+        _("Lesson text (Markdown)"),
+        description=_(
+            "Headings with ##, lists with -, links as [text](https://…). HTML is not allowed."
+        ),
         render_kw={"rows": 18, "data-preview": "lesson-preview"},
     )
-    preview = SubmitField("Preview")
-    save = SubmitField("Save lesson")
+    preview = SubmitField(_("Preview"))
+    save = SubmitField(_("Save lesson"))
 
 
 class ChoiceForm(Form):
     """One row of a question's choices; an empty row is left out."""
 
-    text = StringField("Choice", filters=[_strip])
-    correct = BooleanField("Correct")
-    feedback = StringField("Feedback", filters=[_strip])
+    text = StringField(_("Choice"), filters=[_strip])
+    correct = BooleanField(_("Correct"))
+    feedback = StringField(_("Feedback"), filters=[_strip])
 
     @property
     def is_blank(self) -> bool:
@@ -150,46 +156,48 @@ class ChoiceForm(Form):
 class QuestionForm(FlaskForm):
     token = HiddenField()
     key = StringField(
-        "Id",
+        _("Id"),
         filters=[_strip],
         validators=[FitsColumn(Question.key)],
-        description="Lower-case letters, digits and hyphens, unique in the course. "
-        "It keeps answers matched across versions. Empty: made from the prompt.",
+        description=_(
+            "Lower-case letters, digits and hyphens, unique in the course. "
+            "It keeps answers matched across versions. Empty: made from the prompt."
+        ),
     )
     kind = SelectField(
-        "Kind",
+        _("Kind"),
         choices=[SelectChoice(k, QUESTION_KIND_LABELS[k]) for k in QUESTION_KINDS],
         validate_choice=False,
     )
-    lesson = SelectField("Lesson that teaches it", choices=[], validate_choice=False)
+    lesson = SelectField(_("Lesson that teaches it"), choices=[], validate_choice=False)
     knowledge_check = BooleanField(
-        "Knowledge check: ask it at the end of its lesson, for practice, not in the final quiz"
+        _("Knowledge check: ask it at the end of its lesson, for practice, not in the final quiz")
     )
     post_kind = SelectField(
-        "Scenario: kind of draft",
-        choices=[SelectChoice("", "(not a scenario)")]
-        + [SelectChoice(kind, kind.capitalize()) for kind in POST_KINDS],
+        _("Scenario: kind of draft"),
+        choices=[SelectChoice("", _("(not a scenario)"))]
+        + [SelectChoice(kind, POST_KIND_LABELS[kind]) for kind in POST_KINDS],
         validate_choice=False,
     )
-    post = TextAreaField("Scenario: the draft post", render_kw={"rows": 4})
+    post = TextAreaField(_("Scenario: the draft post"), render_kw={"rows": 4})
     prompt = TextAreaField(
-        "Question",
+        _("Question"),
         render_kw={"rows": 2},
-        description="For a scenario, empty asks “What should you do?”",
+        description=_("For a scenario, empty asks “What should you do?”"),
     )
     choices = FieldList(FormField(ChoiceForm), min_entries=4)
     explanation = TextAreaField(
-        "Explanation",
+        _("Explanation"),
         render_kw={"rows": 3},
-        description="Shown after answering: why the right answer is right.",
+        description=_("Shown after answering: why the right answer is right."),
     )
 
     def label_choices(self) -> None:
         """Every row's fields say which choice they belong to (labels must be unique)."""
         for n, entry in enumerate(self.choices.entries, start=1):
-            entry.form.text.label.text = f"Choice {n}"
-            entry.form.correct.label.text = f"Choice {n} is correct"
-            entry.form.feedback.label.text = f"Feedback for choice {n}"
+            entry.form.text.label.text = gettext("Choice %(number)d", number=n)
+            entry.form.correct.label.text = gettext("Choice %(number)d is correct", number=n)
+            entry.form.feedback.label.text = gettext("Feedback for choice %(number)d", number=n)
 
     def with_spare_rows(self, spare: int = 2, most: int = 10) -> None:
         """Room for new choices without JavaScript: a couple of empty rows after the filled ones."""
@@ -212,14 +220,15 @@ class MoveForm(FlaskForm):
 class PublishForm(FlaskForm):
     fingerprint = HiddenField()
     note = TextAreaField(
-        "What changed",
+        _("What changed"),
         render_kw={"rows": 3},
-        description="A sentence for the version history, "
-        "for example “Adds a lesson on live video”.",
+        description=_(
+            "A sentence for the version history, for example “Adds a lesson on live video”."
+        ),
     )
     requires_reacknowledgement = BooleanField(
-        "Everyone must read and acknowledge this version again",
-        description="For changes that matter; small fixes keep earlier acknowledgements valid.",
+        _("Everyone must read and acknowledge this version again"),
+        description=_("For changes that matter; small fixes keep earlier acknowledgements valid."),
     )
 
 
@@ -229,19 +238,19 @@ class CompareForm(FlaskForm):
     class Meta:
         csrf = False
 
-    old = SelectField("From version", coerce=int, validate_choice=False)
-    new = SelectField("To version", coerce=int, validate_choice=False)
+    old = SelectField(_("From version"), coerce=int, validate_choice=False)
+    new = SelectField(_("To version"), coerce=int, validate_choice=False)
 
 
 class UploadForm(FlaskForm):
     file = FileField(
-        "Course pack (zip)",
-        validators=[FileRequired("Choose a zip file of a course pack.")],
-        description="A zip as Postwise downloads it: course.yaml, lessons/ and quiz.yaml.",
+        _("Course pack (zip)"),
+        validators=[FileRequired(_("Choose a zip file of a course pack."))],
+        description=_("A zip as Postwise downloads it: course.yaml, lessons/ and quiz.yaml."),
     )
     replace_draft = BooleanField(
-        "Replace the course's current draft, if it has one",
-        description="Otherwise an upload never overwrites a draft someone is working on.",
+        _("Replace the course's current draft, if it has one"),
+        description=_("Otherwise an upload never overwrites a draft someone is working on."),
     )
 
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext
 
 from lms.access import hr_required
 from lms.authoring import lessons, services
 from lms.authoring.errors import EditConflict, Gone, Invalid
 from lms.authoring.forms import LessonForm, TokenForm
 from lms.authoring.tokens import lesson_token
-from lms.authoring.web import delete_item, move_item, put_errors
+from lms.authoring.web import LESSON_WORDS, delete_item, move_item, put_errors
 from lms.courses.markdown import render
 from lms.courses.models import CourseVersion, Lesson
 from lms.dbsession import db_session
@@ -77,7 +78,7 @@ def new(slug: str) -> ResponseReturnValue:
             put_errors(form, error.problems)
         else:
             session.commit()
-            flash(f"Lesson “{lesson.title}” added.", "success")
+            flash(gettext("Lesson “%(title)s” added.", title=lesson.title), "success")
             return redirect(url_for("authoring.course", slug=slug) + "#lessons")
     return _page(form, version, None)
 
@@ -117,7 +118,7 @@ def edit(slug: str, lesson_slug: str) -> ResponseReturnValue:
             put_errors(form, error.problems)
         else:
             session.commit()
-            flash(f"Lesson “{lesson.title}” saved.", "success")
+            flash(gettext("Lesson “%(title)s” saved.", title=lesson.title), "success")
             return redirect(url_for("authoring.course", slug=slug) + "#lessons")
     return _page(form, version, lesson)
 
@@ -128,7 +129,7 @@ def move(slug: str, lesson_slug: str) -> ResponseReturnValue:
     """Move a lesson one place up or down."""
     return move_item(
         lambda offset: lessons.move_lesson(db_session(), slug, lesson_slug, offset),
-        "lesson",
+        LESSON_WORDS,
         url_for("authoring.course", slug=slug) + "#lessons",
     )
 
@@ -139,7 +140,7 @@ def delete(slug: str, lesson_slug: str) -> ResponseReturnValue:
     """Delete a lesson, unless it changed since its page was opened or questions link to it."""
     return delete_item(
         lambda token: lessons.delete_lesson(db_session(), slug, lesson_slug, token=token),
-        "lesson",
+        LESSON_WORDS,
         url_for("authoring.course", slug=slug) + "#lessons",
         url_for(".edit", slug=slug, lesson_slug=lesson_slug),
         lambda: _named(slug, lesson_slug),

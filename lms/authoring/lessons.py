@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from lms.authoring.errors import EditConflict, Gone, Invalid, sentence
+from lms.authoring.errors import EditConflict, Gone, Invalid, Problem, sentence
 from lms.authoring.ordering import move_within, remove_from
 from lms.authoring.services import draft, refresh
 from lms.authoring.tokens import lesson_token
@@ -22,6 +22,7 @@ from lms.courses.packs import (
     slug_problem,
     topic_problem,
 )
+from lms.messages import N_
 from lms.textcheck import too_long
 
 log = logging.getLogger(__name__)
@@ -44,20 +45,22 @@ def normalized_body(body: str) -> str:
 
 def lesson_problems(
     version: CourseVersion, data: LessonInput, editing: Lesson | None = None
-) -> dict[str, list[str]]:
+) -> dict[str, list[Problem]]:
     """Field by field, what the importer would refuse in this lesson's file."""
-    problems: dict[str, list[str]] = {}
+    problems: dict[str, list[Problem]] = {}
     others = {lesson.slug for lesson in version.lessons if lesson is not editing}
     if missing_text(data.slug):
-        problems["slug"] = ["Give the lesson a short name for its web address."]
+        problems["slug"] = [N_("Give the lesson a short name for its web address.")]
     elif message := too_long(data.slug, SLUG_LENGTH):
         problems["slug"] = [message]
     elif problem := slug_problem(data.slug):
         problems["slug"] = [sentence(problem)]
     elif data.slug in others:
-        problems["slug"] = [f"Another lesson of this course is named {data.slug!r} already."]
+        problems["slug"] = [
+            N_("Another lesson of this course is named '%(name)s' already.", name=data.slug)
+        ]
     if missing_text(data.title):
-        problems["title"] = ["This needs some text."]
+        problems["title"] = [N_("This needs some text.")]
     elif message := too_long(data.title, TITLE_LENGTH):
         problems["title"] = [message]
     if problem := topic_problem(data.topic):
@@ -65,11 +68,18 @@ def lesson_problems(
     if problem := number_problem(data.minutes, LESSON_MINUTES):
         problems["minutes"] = [sentence(problem)]
     if missing_text(data.body):
-        problems["body"] = ["The lesson has no text yet."]
+        problems["body"] = [N_("The lesson has no text yet.")]
     else:
         markup = unsafe_markup(normalized_body(data.body))
         if markup:
-            problems["body"] = [sentence(f"line {p.line}: {p.message}") for p in markup]
+            problems["body"] = [
+                N_(
+                    "Line %(line)d: %(problem)s.",
+                    line=p.line,
+                    problem=p.message.strip().rstrip("."),
+                )
+                for p in markup
+            ]
     return problems
 
 
@@ -101,7 +111,9 @@ def add_lesson(session: Session, slug: str, data: LessonInput) -> Lesson:
     version = draft(session, slug, lock=True)
     problems = lesson_problems(version, data)
     if len(version.lessons) >= MAX_LESSONS:
-        problems.setdefault("slug", []).append(f"A course has at most {MAX_LESSONS} lessons.")
+        problems.setdefault("slug", []).append(
+            N_("A course has at most %(most)d lessons.", most=MAX_LESSONS)
+        )
     if problems:
         raise Invalid(problems)
     lesson = Lesson(position=len(version.lessons) + 1)
@@ -157,8 +169,11 @@ def delete_lesson(session: Session, slug: str, lesson_slug: str, *, token: str) 
         raise Invalid(
             {
                 "lesson": [
-                    f"These questions link to this lesson: {', '.join(linked)}. "
-                    "Link them to another lesson or delete them first."
+                    N_(
+                        "These questions link to this lesson: %(questions)s. "
+                        "Link them to another lesson or delete them first.",
+                        questions=", ".join(linked),
+                    )
                 ]
             }
         )

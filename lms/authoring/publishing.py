@@ -6,18 +6,19 @@ import re
 
 from sqlalchemy.orm import Session
 
-from lms.authoring.errors import EditConflict, Invalid
+from lms.authoring.errors import EditConflict, Invalid, Problem
 from lms.authoring.services import draft
 from lms.courses.author_notes import publishing_problems
 from lms.courses.models import CourseVersion
 from lms.courses.packs import PackError, pack_files, read_pack_files
 from lms.courses.services import publish_version, version_as_pack
+from lms.messages import N_, Message
 
 _PLACE = re.compile(r"(?P<file>[^:]+):(?P<line>\d+): (?P<message>.*)", re.DOTALL)
 _QUESTION_START = re.compile(r"- id: (?P<key>\S+)")
 
 
-def publish_problems(version: CourseVersion) -> list[str]:
+def publish_problems(version: CourseVersion) -> list[Problem]:
     """Why the importer would refuse this draft as a pack, each said where HR can fix it.
 
     The draft is written as its canonical pack and read back by the importer itself, so a
@@ -29,7 +30,7 @@ def publish_problems(version: CourseVersion) -> list[str]:
     except PackError as error:
         return [_placed(problem, version, files) for problem in error.problems]
     return [
-        f"{_place(file, line, version, files)}, line {_body_line(files[file], line)}: {message}"
+        _at(file, line, version, files, message, body_line=_body_line(files[file], line))
         for file, line, message in publishing_problems(files)
     ]
 
@@ -40,34 +41,53 @@ def _body_line(lesson_file: bytes, line: int) -> int:
     return line - closing - 1
 
 
-def _placed(problem: str, version: CourseVersion, files: dict[str, bytes]) -> str:
+def _placed(problem: str, version: CourseVersion, files: dict[str, bytes]) -> Problem:
     """`lessons/02-pitfalls.md:6: …` as `Lesson "Pitfalls": …`, and so on."""
     match = _PLACE.fullmatch(problem)
     if match is None:
         return problem
     file, line, message = match["file"], int(match["line"]), match["message"]
-    return f"{_place(file, line, version, files)}: {message}"
+    return _at(file, line, version, files, message)
 
 
-def _place(file: str, line: int, version: CourseVersion, files: dict[str, bytes]) -> str:
-    """Where a pack file's line is in the editor: the settings, a question or a lesson."""
+def _at(
+    file: str,
+    line: int,
+    version: CourseVersion,
+    files: dict[str, bytes],
+    problem: str,
+    *,
+    body_line: int | None = None,
+) -> Message:
+    """The problem said where a pack file's line is in the editor: the settings, a question
+    or a lesson (with the line of its text when that is known)."""
     if file == "course.yaml":
-        return "Settings"
+        return N_("Settings: %(problem)s", problem=problem)
     if file == "quiz.yaml":
-        return _question_at(files[file].decode(), line)
+        key = _question_at(files[file].decode(), line)
+        if key is None:
+            return N_("Quiz: %(problem)s", problem=problem)
+        return N_("Question “%(key)s”: %(problem)s", key=key, problem=problem)
     if file == "lessons/":
-        return "Lessons"
+        return N_("Lessons: %(problem)s", problem=problem)
     slug = file.removeprefix("lessons/")[3:].removesuffix(".md")
     title = next((lesson.title for lesson in version.lessons if lesson.slug == slug), slug)
-    return f"Lesson “{title}”"
+    if body_line is None:
+        return N_("Lesson “%(title)s”: %(problem)s", title=title, problem=problem)
+    return N_(
+        "Lesson “%(title)s”, line %(line)d: %(problem)s",
+        title=title,
+        line=body_line,
+        problem=problem,
+    )
 
 
-def _question_at(quiz_yaml: str, line: int) -> str:
+def _question_at(quiz_yaml: str, line: int) -> str | None:
     key = None
     for text in quiz_yaml.splitlines()[:line]:
         if match := _QUESTION_START.match(text):
             key = match["key"]
-    return f"Question “{key}”" if key else "Quiz"
+    return key
 
 
 def publish_draft(
@@ -83,12 +103,12 @@ def publish_draft(
     version = draft(session, slug, lock=True)
     if version.fingerprint != fingerprint:
         raise EditConflict(version)
-    problems: dict[str, list[str]] = {}
+    problems: dict[str, list[Problem]] = {}
     if not note.strip():
-        problems["note"] = ["Say in a sentence what changed; it goes into the version history."]
+        problems["note"] = [N_("Say in a sentence what changed; it goes into the version history.")]
     if requires_reacknowledgement and version.course.kind != "guideline":
         problems["requires_reacknowledgement"] = [
-            "Only a guideline asks everyone to acknowledge it again."
+            N_("Only a guideline asks everyone to acknowledge it again.")
         ]
     if found := publish_problems(version):
         problems["draft"] = found

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext
 from wtforms.fields.choices import SelectChoice
 
 from lms.access import hr_required
@@ -11,7 +12,7 @@ from lms.authoring import questions, services
 from lms.authoring.errors import EditConflict, Gone, Invalid
 from lms.authoring.forms import QuestionForm, TokenForm
 from lms.authoring.tokens import question_token
-from lms.authoring.web import delete_item, move_item, put_errors
+from lms.authoring.web import QUESTION_WORDS, delete_item, move_item, put_errors
 from lms.courses.models import CourseVersion, Question
 from lms.courses.packs import ChoiceSource, QuestionSource
 from lms.dbsession import db_session
@@ -66,7 +67,7 @@ def _page(
     gone: bool = False,
 ) -> str:
     slug = version.course.slug
-    form.lesson.choices = [SelectChoice("", "(none)")] + [
+    form.lesson.choices = [SelectChoice("", gettext("(none)"))] + [
         SelectChoice(lesson.slug, lesson.title) for lesson in version.lessons
     ]
     form.with_spare_rows()
@@ -103,7 +104,7 @@ def new(slug: str) -> ResponseReturnValue:
             problems = put_errors(form, error.problems)
         else:
             session.commit()
-            flash(f"Question “{question.key}” added.", "success")
+            flash(gettext("Question “%(key)s” added.", key=question.key), "success")
             return redirect(url_for("authoring.course", slug=slug) + "#questions")
     return _page(form, version, None, problems=problems)
 
@@ -136,7 +137,7 @@ def edit(slug: str, key: str) -> ResponseReturnValue:
             problems = put_errors(form, error.problems)
         else:
             session.commit()
-            flash(f"Question “{question.key}” saved.", "success")
+            flash(gettext("Question “%(key)s” saved.", key=question.key), "success")
             return redirect(url_for("authoring.course", slug=slug) + "#questions")
     return _page(form, version, question, problems=problems)
 
@@ -147,7 +148,7 @@ def move(slug: str, key: str) -> ResponseReturnValue:
     """Move a question one place up or down."""
     return move_item(
         lambda offset: questions.move_question(db_session(), slug, key, offset),
-        "question",
+        QUESTION_WORDS,
         url_for("authoring.course", slug=slug) + "#questions",
     )
 
@@ -158,7 +159,7 @@ def delete(slug: str, key: str) -> ResponseReturnValue:
     """Delete a question, unless it changed since its page was opened."""
     return delete_item(
         lambda token: questions.delete_question(db_session(), slug, key, token=token),
-        "question",
+        QUESTION_WORDS,
         url_for("authoring.course", slug=slug) + "#questions",
         url_for(".edit", slug=slug, key=key),
         lambda: _named(slug, key),

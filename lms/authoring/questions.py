@@ -6,7 +6,7 @@ import logging
 
 from sqlalchemy.orm import Session
 
-from lms.authoring.errors import EditConflict, Gone, Invalid, sentence
+from lms.authoring.errors import EditConflict, Gone, Invalid, Problem, sentence
 from lms.authoring.ordering import move_within, remove_from
 from lms.authoring.services import draft, refresh
 from lms.authoring.tokens import question_token
@@ -24,6 +24,7 @@ from lms.courses.quiz_rules import (
     knowledge_check_problem,
     question_field_problems,
 )
+from lms.messages import N_
 from lms.textcheck import too_long
 
 log = logging.getLogger(__name__)
@@ -56,34 +57,40 @@ def normalized(data: QuestionSource) -> QuestionSource:
 
 def question_problems(
     version: CourseVersion, data: QuestionSource, editing: Question | None = None
-) -> dict[str, list[str]]:
+) -> dict[str, list[Problem]]:
     """Field by field, what the importer would refuse in this question (data normalised)."""
-    problems: dict[str, list[str]] = {}
+    problems: dict[str, list[Problem]] = {}
 
-    def add(field: str, message: str) -> None:
+    def add(field: str, message: Problem) -> None:
         problems.setdefault(field, []).append(sentence(message))
 
     others = {question.key for question in version.questions if question is not editing}
     if missing_text(data.key):
-        add("key", "give the question a short id, such as angry-reply")
+        add("key", N_("Give the question a short id, such as angry-reply."))
     elif message := too_long(data.key, SLUG_LENGTH):
         add("key", message)
     elif problem := slug_problem(data.key):
         add("key", problem)
     elif data.key in others:
-        add("key", f"another question of this course has the id {data.key!r} already")
+        add(
+            "key",
+            N_("Another question of this course has the id '%(key)s' already.", key=data.key),
+        )
     if data.kind not in QUESTION_KINDS:
-        add("kind", f"choose one of: {', '.join(QUESTION_KINDS)}")
+        add("kind", N_("Choose one of: %(choices)s.", choices=", ".join(QUESTION_KINDS)))
     if data.lesson is not None and data.lesson not in {lesson.slug for lesson in version.lessons}:
-        add("lesson", "choose one of this course's lessons")
+        add("lesson", N_("Choose one of this course's lessons."))
     if problem := knowledge_check_problem(data.knowledge_check, data.lesson):
         add("knowledge_check", problem)
     if missing_text(data.prompt):
-        add("prompt", "this needs some text")
+        add("prompt", N_("This needs some text."))
     if missing_text(data.explanation):
-        add("explanation", "explain the right answer; learners see it after answering")
+        add("explanation", N_("Explain the right answer; learners see it after answering."))
     if any(missing_text(choice.text) for choice in data.choices):
-        add("choices", "every choice needs text: one marked correct or with feedback has none")
+        add(
+            "choices",
+            N_("Every choice needs text: one marked correct or with feedback has none."),
+        )
     pairs = [(c.text, c.correct) for c in data.choices if not missing_text(c.text)]
     for field, message in question_field_problems(data.kind, data.post, data.post_kind, pairs):
         add(field, message)

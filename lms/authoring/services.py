@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lms.audit import services as audit
-from lms.authoring.errors import DraftInTheWay, EditConflict, Invalid, NoDraft, sentence
+from lms.authoring.errors import DraftInTheWay, EditConflict, Invalid, NoDraft, Problem, sentence
 from lms.authoring.tokens import settings_token
 from lms.courses.models import DRAFT, Course, CourseVersion
 from lms.courses.packs import (
@@ -41,7 +41,9 @@ from lms.courses.services import (
     version_as_pack,
     version_from_pack,
 )
+from lms.courses.translations import copy_translations
 from lms.db import serialize
+from lms.messages import N_
 from lms.people.models import Employee
 from lms.textcheck import too_long
 
@@ -189,10 +191,10 @@ def create_course(session: Session, new: NewCourse, *, actor_id: int | None) -> 
     return version
 
 
-def _course_problems(session: Session, new: NewCourse) -> dict[str, list[str]]:
-    problems: dict[str, list[str]] = {}
+def _course_problems(session: Session, new: NewCourse) -> dict[str, list[Problem]]:
+    problems: dict[str, list[Problem]] = {}
     if missing_text(new.slug):
-        problems["slug"] = ["Give the course a short name for its web address."]
+        problems["slug"] = [N_("Give the course a short name for its web address.")]
     elif message := too_long(new.slug, SLUG_LENGTH):
         problems["slug"] = [message]
     elif problem := slug_problem(new.slug):
@@ -200,18 +202,20 @@ def _course_problems(session: Session, new: NewCourse) -> dict[str, list[str]]:
     elif new.slug in RESERVED_SLUGS or session.scalar(
         select(Course.id).where(Course.slug == new.slug)
     ):
-        problems["slug"] = [f"A course named {new.slug!r} exists already; choose another."]
+        problems["slug"] = [
+            N_("A course named '%(name)s' exists already; choose another.", name=new.slug)
+        ]
     if new.kind not in KINDS:
-        problems["kind"] = [f"Choose one of: {', '.join(KINDS)}."]
+        problems["kind"] = [N_("Choose one of: %(choices)s.", choices=", ".join(KINDS))]
     problems.update(_text_problems(title=new.title, summary=new.summary))
     if problem := number_problem(new.minutes, COURSE_MINUTES):
         problems["minutes"] = [sentence(problem)]
     return problems
 
 
-def _text_problems(**texts: str | None) -> dict[str, list[str]]:
-    problems = {
-        name: ["This needs some text."] for name, text in texts.items() if missing_text(text)
+def _text_problems(**texts: str | None) -> dict[str, list[Problem]]:
+    problems: dict[str, list[Problem]] = {
+        name: [N_("This needs some text.")] for name, text in texts.items() if missing_text(text)
     }
     if "title" not in problems and (message := too_long(texts.get("title"), TITLE_LENGTH)):
         problems["title"] = [message]
@@ -229,6 +233,7 @@ def start_draft(session: Session, slug: str) -> tuple[CourseVersion, bool]:
     copy = version_from_pack(version_as_pack(newest), newest.course, newest.number + 1)
     session.add(copy)
     session.flush()
+    copy_translations(session, newest, copy)
     log.info("course %s version %d drafted from version %d", slug, copy.number, newest.number)
     return copy, True
 
@@ -245,7 +250,7 @@ class CourseSettings:
     quiz: QuizSettings
 
 
-def settings_problems(settings: CourseSettings) -> dict[str, list[str]]:
+def settings_problems(settings: CourseSettings) -> dict[str, list[Problem]]:
     """Field by field, the pack format's rules for course.yaml."""
     quiz = settings.quiz
     problems = _text_problems(title=settings.title, summary=settings.summary)
@@ -258,7 +263,9 @@ def settings_problems(settings: CourseSettings) -> dict[str, list[str]]:
         if (value is not None or not optional) and (problem := number_problem(value, limits)):
             problems[name] = [sentence(problem)]
     if quiz.show_answers not in SHOW_ANSWERS:
-        problems["show_answers"] = [f"Choose one of: {', '.join(SHOW_ANSWERS)}."]
+        problems["show_answers"] = [
+            N_("Choose one of: %(choices)s.", choices=", ".join(SHOW_ANSWERS))
+        ]
     return problems
 
 

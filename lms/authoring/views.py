@@ -17,6 +17,7 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext, ngettext
 from flask_login import current_user
 from werkzeug.exceptions import NotFound
 from wtforms.fields.choices import SelectChoice
@@ -35,21 +36,31 @@ from lms.authoring.forms import (
     TokenForm,
     UploadForm,
 )
+from lms.authoring.labels import label
 from lms.authoring.lesson_views import bp as lessons_bp
 from lms.authoring.publishing import publish_draft, publish_problems
 from lms.authoring.question_views import bp as questions_bp
 from lms.authoring.tokens import settings_token
+from lms.authoring.translation_views import bp as translations_bp
 from lms.authoring.web import no_draft, put_errors
-from lms.authoring.zips import pack_from_zip, pack_zip
+from lms.authoring.zips import ZipRefused, pack_from_zip, pack_zip
 from lms.courses.markdown import render
 from lms.courses.packs import PackError, QuizSettings
 from lms.courses.services import UnknownCourse, get_version, version_as_pack
 from lms.dbsession import db_session
 from lms.downloads import attachment
+from lms.i18n import translate
 
 bp = Blueprint("authoring", __name__, url_prefix="/admin/courses")
 bp.register_blueprint(lessons_bp, url_prefix="/<slug>/lessons")
 bp.register_blueprint(questions_bp, url_prefix="/<slug>/questions")
+bp.register_blueprint(translations_bp, url_prefix="/<slug>/translations")
+
+
+@bp.context_processor
+def _labels() -> dict[str, object]:
+    """`label("topic", lesson.topic)` and the like: codes shown as marked words."""
+    return {"label": label}
 
 
 @bp.errorhandler(NoDraft)
@@ -90,7 +101,13 @@ def new_course() -> ResponseReturnValue:
             put_errors(form, error.problems)
         else:
             session.commit()
-            flash(f"“{new.title}” is created as a draft. Add its lessons and questions.", "success")
+            flash(
+                gettext(
+                    "“%(title)s” is created as a draft. Add its lessons and questions.",
+                    title=new.title,
+                ),
+                "success",
+            )
             return redirect(url_for(".course", slug=new.slug))
     return render_template("authoring/new.html", form=form)
 
@@ -117,8 +134,12 @@ def start_draft(slug: str) -> ResponseReturnValue:
     session.commit()
     if created:
         flash(
-            f"Version {version.number} is a new draft, copied from version {version.number - 1}. "
-            "Learners see nothing of it until you publish it.",
+            gettext(
+                "Version %(number)d is a new draft, copied from version %(previous)d. "
+                "Learners see nothing of it until you publish it.",
+                number=version.number,
+                previous=version.number - 1,
+            ),
             "success",
         )
     return redirect(url_for(".course", slug=slug))
@@ -157,7 +178,7 @@ def settings(slug: str) -> ResponseReturnValue:
             put_errors(form, error.problems)
         else:
             session.commit()
-            flash("Settings saved.", "success")
+            flash(gettext("Settings saved."), "success")
             return redirect(url_for(".course", slug=slug))
     return render_template("authoring/settings.html", form=form, version=version, conflict=conflict)
 
@@ -195,17 +216,21 @@ def publish(slug: str) -> ResponseReturnValue:
         except Invalid as error:
             put_errors(form, error.problems)
         else:
-            again = ""
+            said = gettext(
+                "Version %(number)d is published. Anyone who started an earlier version "
+                "finishes that one; everyone else gets this one.",
+                number=version.number,
+            )
             if form.requires_reacknowledgement.data:
                 # Completions of the earlier versions stop counting: new cycles, due again.
                 summary = sync_assignments(session)
-                again = f" Everyone must acknowledge it again: {summary.recertified} renewed."
+                said += " " + ngettext(
+                    "Everyone must acknowledge it again: %(num)d renewed.",
+                    "Everyone must acknowledge it again: %(num)d renewed.",
+                    summary.recertified,
+                )
             session.commit()
-            flash(
-                f"Version {version.number} is published. Anyone who started an earlier version "
-                f"finishes that one; everyone else gets this one.{again}",
-                "success",
-            )
+            flash(said, "success")
             return redirect(url_for(".course", slug=slug))
     previous = get_version(session, slug, version.number - 1) if version.number > 1 else None
     diff = compare(version_as_pack(previous), version_as_pack(version)) if previous else None
@@ -228,7 +253,7 @@ def history(slug: str) -> ResponseReturnValue:
     row = services.course_row(session, slug)
     numbers = [version.number for version in row.versions]
     form = CompareForm(request.args)
-    choices = [SelectChoice(n, f"Version {n}") for n in reversed(numbers)]
+    choices = [SelectChoice(n, gettext("Version %(number)d", number=n)) for n in reversed(numbers)]
     form.old.choices, form.new.choices = choices, choices
     diff = None
     if len(numbers) > 1:
@@ -237,7 +262,7 @@ def history(slug: str) -> ResponseReturnValue:
         form.validate()
         for field in (form.old, form.new):
             if field.data not in numbers:
-                field.errors = ["Choose one of the course's versions."]
+                field.errors = [gettext("Choose one of the course's versions.")]
         if not (form.old.errors or form.new.errors):
             old, new = (get_version(session, slug, n) for n in (form.old.data, form.new.data))
             diff = compare(version_as_pack(old), version_as_pack(new))
@@ -270,22 +295,39 @@ def upload() -> ResponseReturnValue:
             result = services.upload_pack(
                 session, pack, replace_draft=form.replace_draft.data, actor_id=current_user.id
             )
+        except ZipRefused as error:
+            problems = [translate(message) for message in error.messages]
         except PackError as error:
-            problems = error.problems
+            problems = error.problems  # the pack format's rules, in English for now
         except DraftInTheWay as error:
             form.replace_draft.errors = [
-                f"This course already has a draft (version {error.number}) with other content. "
-                "Tick this to replace it, or edit that draft instead."
+                gettext(
+                    "This course already has a draft (version %(number)d) with other content. "
+                    "Tick this to replace it, or edit that draft instead.",
+                    number=error.number,
+                )
             ]
         else:
             session.commit()
             number = result.version.number
-            flash(
-                f"Uploaded “{pack.title}” as version {number} ({result.version.status})."
-                if result.created
-                else f"Version {number} already has exactly this content; nothing changed.",
-                "success",
-            )
+            if not result.created:
+                said = gettext(
+                    "Version %(number)d already has exactly this content; nothing changed.",
+                    number=number,
+                )
+            elif result.version.status == "published":
+                said = gettext(
+                    "Uploaded “%(title)s” as version %(number)d (published).",
+                    title=pack.title,
+                    number=number,
+                )
+            else:
+                said = gettext(
+                    "Uploaded “%(title)s” as version %(number)d (draft).",
+                    title=pack.title,
+                    number=number,
+                )
+            flash(said, "success")
             return redirect(url_for(".course", slug=pack.slug))
     return render_template("authoring/upload.html", form=form, problems=problems)
 

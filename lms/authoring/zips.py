@@ -18,6 +18,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from lms.courses.packs import CoursePack, PackError, pack_files, read_pack_files
+from lms.messages import N_, Message
 
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # the same pack always gives the same zip
 MAX_MEMBERS = 500  # files of a pack
@@ -30,6 +31,15 @@ END_RECORD_SIZE = 22
 LOCAL_HEADER = b"PK\x03\x04"
 LOCAL_HEADER_SIZE = 30
 IGNORED = ("__MACOSX/", ".DS_Store")  # what archivers add on their own
+
+
+class ZipRefused(PackError):
+    """A zip refused before its pack is read: `problems` in English, as every PackError has
+    them (the CLI and logs), and the same as `messages` for the page to translate."""
+
+    def __init__(self, messages: list[Message]) -> None:
+        super().__init__([str(message) for message in messages])
+        self.messages = messages
 
 
 def pack_zip(pack: CoursePack) -> bytes:
@@ -57,16 +67,24 @@ def files_from_zip(
     as it comes, so memory holds at most `max_file_bytes` more than the pack itself.
     """
     if len(data) > max_bytes:
-        raise PackError([f"the file is larger than {_size(max_bytes)}"])
+        raise ZipRefused([N_("the file is larger than %(size)s", size=_size(max_bytes))])
     listed = _listed_entries(data)
     if listed is not None and listed > MAX_ENTRIES:
-        raise PackError(
-            [f"the zip lists {listed:,} entries; a pack has at most {max_members} files"]
+        raise ZipRefused(
+            [
+                N_(
+                    "the zip lists %(entries)s entries; a pack has at most %(most)d files",
+                    entries=f"{listed:,}",
+                    most=max_members,
+                )
+            ]
         )
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile:
-        raise PackError(["this is not a zip file; download a course as a zip to see one"]) from None
+        raise ZipRefused(
+            [N_("this is not a zip file; download a course as a zip to see one")]
+        ) from None
     with archive:
         members = [
             info
@@ -74,12 +92,18 @@ def files_from_zip(
             if not info.is_dir() and not any(part in info.filename for part in IGNORED)
         ]
         if len(members) > max_members or len(archive.infolist()) > MAX_ENTRIES:
-            raise PackError(
-                [f"the zip holds {len(members)} files; a pack has at most {max_members}"]
+            raise ZipRefused(
+                [
+                    N_(
+                        "the zip holds %(files)d files; a pack has at most %(most)d",
+                        files=len(members),
+                        most=max_members,
+                    )
+                ]
             )
         problems = _member_problems(members, max_bytes)
         if problems:
-            raise PackError(problems)
+            raise ZipRefused(problems)
         budget = _Budget(data, max_bytes, max_file_bytes)
         files = {info.filename: budget.read(info) for info in members}
     return _inside_one_folder(files)
@@ -99,21 +123,30 @@ def _listed_entries(data: bytes) -> int | None:
     return entries
 
 
-def _member_problems(members: list[zipfile.ZipInfo], max_bytes: int) -> list[str]:
+def _member_problems(members: list[zipfile.ZipInfo], max_bytes: int) -> list[Message]:
     """What the zip's own list of files already says is wrong."""
     problems = []
     for info in members:
         if not _safe(info.filename):
-            problems.append(f"{info.filename}: this path is not allowed in a pack")
+            problems.append(N_("%(file)s: this path is not allowed in a pack", file=info.filename))
         elif stat.S_ISLNK(info.external_attr >> 16):
-            problems.append(f"{info.filename}: this is a link; a pack holds only plain files")
+            problems.append(
+                N_("%(file)s: this is a link; a pack holds only plain files", file=info.filename)
+            )
         elif info.flag_bits & 0x1:
             problems.append(
-                f"{info.filename}: the file is encrypted; upload a zip without a password"
+                N_(
+                    "%(file)s: the file is encrypted; upload a zip without a password",
+                    file=info.filename,
+                )
             )
     if sum(info.file_size for info in members) > max_bytes:
-        problems.append(f"the files in the zip come to more than {_size(max_bytes)}")
+        problems.append(_too_much(max_bytes))
     return problems
+
+
+def _too_much(max_bytes: int) -> Message:
+    return N_("the files in the zip come to more than %(size)s", size=_size(max_bytes))
 
 
 class _Budget:
@@ -133,8 +166,13 @@ class _Budget:
 
     def read(self, info: zipfile.ZipInfo) -> bytes:
         if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-            raise PackError(
-                [f"{info.filename}: the file is packed in a way Postwise cannot read; use zip"]
+            raise ZipRefused(
+                [
+                    N_(
+                        "%(file)s: the file is packed in a way Postwise cannot read; use zip",
+                        file=info.filename,
+                    )
+                ]
             )
         packed = self._packed(info)
         inflate = zlib.decompressobj(-zlib.MAX_WBITS)
@@ -147,15 +185,40 @@ class _Budget:
                 crc = zlib.crc32(chunk, crc)
                 parts.append(chunk)
         except zlib.error as error:
-            raise self._damaged(info, f"it cannot be inflated: {error}") from None
+            raise ZipRefused(
+                [
+                    N_(
+                        "%(file)s: the file is damaged in the zip "
+                        "(it cannot be inflated: %(error)s); zip it again",
+                        file=info.filename,
+                        error=str(error),
+                    )
+                ]
+            ) from None
         if info.compress_type == zipfile.ZIP_DEFLATED and not inflate.eof:
-            raise self._damaged(info, "its data ends too soon")
+            raise _ends_too_soon(info)
         if size != info.file_size:
-            raise self._damaged(
-                info, f"it holds {size:,} bytes, its header says {info.file_size:,}"
+            raise ZipRefused(
+                [
+                    N_(
+                        "%(file)s: the file is damaged in the zip "
+                        "(it holds %(size)s bytes, its header says %(claimed)s); zip it again",
+                        file=info.filename,
+                        size=f"{size:,}",
+                        claimed=f"{info.file_size:,}",
+                    )
+                ]
             )
         if crc != info.CRC:
-            raise self._damaged(info, "its checksum does not match")
+            raise ZipRefused(
+                [
+                    N_(
+                        "%(file)s: the file is damaged in the zip "
+                        "(its checksum does not match); zip it again",
+                        file=info.filename,
+                    )
+                ]
+            )
         self.left -= size
         return b"".join(parts)
 
@@ -164,12 +227,20 @@ class _Budget:
         start = info.header_offset
         header = bytes(self.data[start : start + LOCAL_HEADER_SIZE])
         if len(header) < LOCAL_HEADER_SIZE or header[:4] != LOCAL_HEADER:
-            raise self._damaged(info, "its header is missing")
+            raise ZipRefused(
+                [
+                    N_(
+                        "%(file)s: the file is damaged in the zip "
+                        "(its header is missing); zip it again",
+                        file=info.filename,
+                    )
+                ]
+            )
         name_length, extra_length = struct.unpack_from("<HH", header, 26)
         begin = start + LOCAL_HEADER_SIZE + name_length + extra_length
         packed = self.data[begin : begin + info.compress_size]
         if len(packed) < info.compress_size:
-            raise self._damaged(info, "its data ends too soon")
+            raise _ends_too_soon(info)
         return packed
 
     @staticmethod
@@ -187,25 +258,40 @@ class _Budget:
 
     def _check(self, info: zipfile.ZipInfo, size: int) -> None:
         if size > self.max_file_bytes:
-            raise PackError(
+            raise ZipRefused(
                 [
-                    f"{info.filename}: the file unpacks to more than "
-                    f"{_size(self.max_file_bytes)}; a file in a pack may be at most that"
+                    N_(
+                        "%(file)s: the file unpacks to more than %(size)s; "
+                        "a file in a pack may be at most that",
+                        file=info.filename,
+                        size=_size(self.max_file_bytes),
+                    )
                 ]
             )
         if size > self.left:
-            raise PackError([f"the files in the zip come to more than {_size(self.max_bytes)}"])
+            raise ZipRefused([_too_much(self.max_bytes)])
         if size > CHUNK_BYTES and size > MAX_RATIO * max(info.compress_size, 1):
-            raise PackError(
+            raise ZipRefused(
                 [
-                    f"{info.filename}: the file unpacks to over {MAX_RATIO} times its packed "
-                    "size, as only a zip bomb does; zip the pack again"
+                    N_(
+                        "%(file)s: the file unpacks to over %(ratio)d times its packed size, "
+                        "as only a zip bomb does; zip the pack again",
+                        file=info.filename,
+                        ratio=MAX_RATIO,
+                    )
                 ]
             )
 
-    @staticmethod
-    def _damaged(info: zipfile.ZipInfo, why: str) -> PackError:
-        return PackError([f"{info.filename}: the file is damaged in the zip ({why}); zip it again"])
+
+def _ends_too_soon(info: zipfile.ZipInfo) -> ZipRefused:
+    return ZipRefused(
+        [
+            N_(
+                "%(file)s: the file is damaged in the zip (its data ends too soon); zip it again",
+                file=info.filename,
+            )
+        ]
+    )
 
 
 def _size(size: int) -> str:

@@ -8,7 +8,7 @@ import click
 from flask.cli import AppGroup
 
 from lms.assignments.sync import sync_assignments
-from lms.courses.pack_translations import read_translations
+from lms.courses.pack_translations import read_translations, translation_files
 from lms.courses.packs import PackError, read_pack, write_pack
 from lms.courses.services import (
     UnknownCourse,
@@ -17,6 +17,7 @@ from lms.courses.services import (
     list_courses,
     version_as_pack,
 )
+from lms.courses.translations import pack_translations
 from lms.dbsession import command_session
 
 courses_cli = AppGroup("courses", help="Import, export and list course packs.")
@@ -39,8 +40,6 @@ def import_command(
         raise click.UsageError("--note and --requires-reacknowledgement go with --publish.")
     try:
         pack = read_pack(path)
-        # Checked now, so a broken translation is found before it is relied on; Postwise
-        # does not keep or show translations yet (issue 19), so none is written.
         translations = read_translations(path, pack)
         with command_session() as session:
             result = import_pack(
@@ -49,6 +48,7 @@ def import_command(
                 publish=publish,
                 note=note,
                 requires_reacknowledgement=requires_reacknowledgement,
+                translations=translations,
             )
             number, status = result.version.number, result.version.status
             if requires_reacknowledgement:
@@ -68,13 +68,10 @@ def import_command(
             f"{pack.slug} version {number} ({status}) already has this content; nothing new."
         )
     for translation in translations:
-        lagging = f", {len(translation.missing)} part(s) still in English" * bool(
+        lagging = f"; {len(translation.missing)} part(s) stay in English" * bool(
             translation.missing
         )
-        click.echo(
-            f"Translation {translation.language} checked{lagging}; "
-            "learners see the English source until translations are switched on."
-        )
+        click.echo(f"Translation {translation.language} stored{lagging}.")
 
 
 @courses_cli.command("export")
@@ -87,11 +84,17 @@ def export_command(slug: str, directory: Path, number: int | None) -> None:
         with command_session(write=False) as session:
             version = get_version(session, slug, number)
             pack = version_as_pack(version)
+            translations = pack_translations(session, version)
             number = version.number
     except UnknownCourse as error:
         raise click.ClickException(str(error)) from None
     write_pack(pack, directory)
-    click.echo(f"Wrote {slug} version {number} to {directory}.")
+    for translation in translations:
+        for name, content in translation_files(translation, pack).items():
+            (directory / name).parent.mkdir(parents=True, exist_ok=True)
+            (directory / name).write_bytes(content)
+    languages = "".join(f", {t.language}" for t in translations)
+    click.echo(f"Wrote {slug} version {number} (en{languages}) to {directory}.")
 
 
 @courses_cli.command("list")

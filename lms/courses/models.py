@@ -1,14 +1,17 @@
 """Courses and their numbered versions; lessons and quiz definitions belong to a version.
 
 A published version never changes: a learner who started it finishes it, whatever is
-published after. Changing a course means a new draft version, then publishing it.
+published after. Changing a course means a new draft version, then publishing it. Its
+translations are words only (what is right, the settings and the minutes stay the
+source's), so one may be added or corrected in a published version: each remembers the
+digest of the source words it was made from, which tells when it has fallen behind.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, false
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, lazyload, mapped_column, relationship
 
 from lms.db import Base, created_at, intpk, short_text
@@ -64,6 +67,9 @@ class CourseVersion(Base):
     questions: Mapped[list[Question]] = relationship(
         order_by="Question.position", cascade="all, delete-orphan", lazy="selectin"
     )
+    translations: Mapped[list[VersionTranslation]] = relationship(
+        cascade="all, delete-orphan", order_by="VersionTranslation.language"
+    )
 
     @property
     def quiz_questions(self) -> list[Question]:
@@ -88,6 +94,8 @@ class Lesson(Base):
     body_markdown: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str] = mapped_column(Text)  # rendered and sanitised once, at import
 
+    translations: Mapped[list[LessonTranslation]] = relationship(cascade="all, delete-orphan")
+
 
 class Question(Base):
     __tablename__ = "questions"
@@ -109,6 +117,7 @@ class Question(Base):
     choices: Mapped[list[Choice]] = relationship(
         order_by="Choice.position", cascade="all, delete-orphan", lazy="selectin"
     )
+    translations: Mapped[list[QuestionTranslation]] = relationship(cascade="all, delete-orphan")
 
 
 class Choice(Base):
@@ -120,6 +129,53 @@ class Choice(Base):
     text: Mapped[str] = mapped_column(Text)
     is_correct: Mapped[bool] = mapped_column(default=False)
     feedback: Mapped[str | None] = mapped_column(Text)
+
+
+class VersionTranslation(Base):
+    """A version's title and summary in another language."""
+
+    __tablename__ = "version_translations"
+    __table_args__ = (UniqueConstraint("version_id", "language"),)
+
+    id: Mapped[intpk]
+    version_id: Mapped[int] = mapped_column(
+        ForeignKey("course_versions.id", ondelete="CASCADE"), index=True
+    )
+    language: Mapped[str] = mapped_column(String(8))
+    title: Mapped[short_text]
+    summary: Mapped[str] = mapped_column(Text)
+
+
+class LessonTranslation(Base):
+    __tablename__ = "lesson_translations"
+    __table_args__ = (UniqueConstraint("lesson_id", "language"),)
+
+    id: Mapped[intpk]
+    lesson_id: Mapped[int] = mapped_column(ForeignKey("lessons.id", ondelete="CASCADE"), index=True)
+    language: Mapped[str] = mapped_column(String(8))
+    title: Mapped[short_text]
+    body_markdown: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str] = mapped_column(Text)
+    source_digest: Mapped[str] = mapped_column(String(64))  # of the words it translates
+
+
+class QuestionTranslation(Base):
+    """A question's words in another language; its choices' in the source's order."""
+
+    __tablename__ = "question_translations"
+    __table_args__ = (UniqueConstraint("question_id", "language"),)
+
+    id: Mapped[intpk]
+    question_id: Mapped[int] = mapped_column(
+        ForeignKey("questions.id", ondelete="CASCADE"), index=True
+    )
+    language: Mapped[str] = mapped_column(String(8))
+    prompt: Mapped[str | None] = mapped_column(Text)  # None: the source's default prompt
+    post: Mapped[str | None] = mapped_column(Text)
+    explanation: Mapped[str] = mapped_column(Text)
+    # [{"text": ..., "feedback": ... or null}, ...], one per choice, in position order
+    choices: Mapped[list[dict[str, str | None]]] = mapped_column(JSON)
+    source_digest: Mapped[str] = mapped_column(String(64))
 
 
 # For lists that show a version's title and minutes but none of its content (My learning,

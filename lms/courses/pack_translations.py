@@ -15,7 +15,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from lms.courses import yaml_lines
 from lms.courses.packs import (
+    FRONT_MATTER,
     TITLE_LENGTH,
     UNREADABLE,
     Checker,
@@ -232,3 +234,34 @@ def _read_question(
     if len(check.problems) > before or explanation is None:
         return None
     return QuestionText(source.key, prompt, explanation, post, tuple(choices))
+
+
+def translation_files(translation: PackTranslation, pack: CoursePack) -> dict[str, bytes]:
+    """The translation's files in translations/LANG/, as `read_translation` reads them back."""
+    prefix = f"translations/{translation.language}/"
+    course = {"language": translation.language, "title": translation.title}
+    course["summary"] = translation.summary
+    files = {prefix + "course.yaml": yaml_lines.dump(course).encode()}
+    positions = {lesson.slug: lesson.position for lesson in pack.lessons}
+    for lesson in translation.lessons:
+        meta = yaml_lines.dump({"title": lesson.title})
+        name = f"{prefix}lessons/{positions[lesson.slug]:02d}-{lesson.slug}.md"
+        files[name] = f"{FRONT_MATTER}{meta}---\n{lesson.body}".encode()
+    if translation.questions:
+        questions = [_question_data(question) for question in translation.questions]
+        files[prefix + "quiz.yaml"] = yaml_lines.dump({"questions": questions}).encode()
+    return files
+
+
+def _question_data(question: QuestionText) -> dict[str, object]:
+    data: dict[str, object] = {"id": question.key}
+    if question.post is not None:
+        data["post"] = question.post
+    if question.prompt is not None:
+        data["prompt"] = question.prompt
+    data["choices"] = [
+        {"text": choice.text} | ({"feedback": choice.feedback} if choice.feedback else {})
+        for choice in question.choices
+    ]
+    data["explanation"] = question.explanation
+    return data

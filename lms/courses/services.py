@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import Select, func, select
@@ -10,7 +11,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from lms import clock
 from lms.audit import services as audit
-from lms.courses.author_notes import publishing_problems
+from lms.courses.author_notes import publishing_problems, translation_files
 from lms.courses.markdown import render
 from lms.courses.models import (
     DRAFT,
@@ -23,6 +24,7 @@ from lms.courses.models import (
     Lesson,
     Question,
 )
+from lms.courses.pack_translations import PackTranslation
 from lms.courses.packs import (
     ChoiceSource,
     CoursePack,
@@ -32,6 +34,7 @@ from lms.courses.packs import (
     QuizSettings,
     pack_files,
 )
+from lms.courses.translations import store_translations
 
 log = logging.getLogger(__name__)
 
@@ -54,14 +57,19 @@ def import_pack(
     published_by: int | None = None,
     note: str | None = None,
     requires_reacknowledgement: bool = False,
+    translations: Sequence[PackTranslation] = (),
 ) -> ImportResult:
     """Make a checked pack the course's newest version: a new draft, or published with `publish`.
+
+    Its `translations` replace the version's in their languages, even when the version
+    itself is unchanged: they are words, and the source they follow is the same.
 
     An identical pack creates nothing (publishing the draft it matches, if asked). A newer
     draft replaces an older unpublished draft rather than piling drafts up. Publishing
     refuses (PackError, nothing changed) a pack that still holds a note for HR.
     """
-    if publish and (notes := publishing_problems(pack_files(pack))):
+    files = {**pack_files(pack), **translation_files(translations)} if publish else {}
+    if publish and (notes := publishing_problems(files)):
         raise PackError([f"{file}:{line}: {message}" for file, line, message in notes])
     course = session.scalar(select(Course).where(Course.slug == pack.slug))
     if course is None:
@@ -91,6 +99,8 @@ def import_pack(
             after="draft",
         )
         log.info("course %s version %d imported", pack.slug, number)
+    if translations:
+        store_translations(session, version, translations)
     if publish and version.status == DRAFT:
         publish_version(
             session,

@@ -7,9 +7,9 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
 from lms import clock
-from lms.clock import long_date
 from lms.dbsession import db_session
 from lms.downloads import attachment
+from lms.i18n import current_language
 from lms.learning.certificates import certificate_for, certificate_pdf, find_by_code
 
 bp = Blueprint("certificates", __name__)
@@ -27,7 +27,7 @@ def download(slug: str) -> ResponseReturnValue:
     verify_url = base + url_for("certificates.verify", code=details.code)
     # The slug comes from the database row, so it is a pack slug, safe inside the quotes.
     return attachment(
-        certificate_pdf(details, verify_url),
+        certificate_pdf(details, verify_url, current_language()),
         filename=f"certificate-{details.course_slug}.pdf",
         mimetype="application/pdf",
     )
@@ -43,7 +43,7 @@ def verify(code: str) -> ResponseReturnValue:
         "certificates/verify.html",
         name=details.name,
         course_title=details.course_title,
-        completed_on=long_date(details.completed_at),
-        valid_until=long_date(details.valid_until) if details.valid_until else None,
+        completed_at=details.completed_at,
+        valid_until=details.valid_until,
         expired=details.expired(clock.now()),
     )

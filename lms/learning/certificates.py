@@ -14,9 +14,11 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from lms import clock
+from lms.catalogues import long_date, percent, translations
 from lms.clock import add_months
 from lms.courses.models import Course, CourseVersion
 from lms.events import CERTIFICATE_ISSUED, record_event
+from lms.languages import SOURCE_LANGUAGE
 from lms.learning.announce import learning_facts
 from lms.learning.models import Certificate, Enrollment
 from lms.people.models import Employee
@@ -170,17 +172,24 @@ def pdf_safe(text: str) -> str:
     return "".join(out)
 
 
-def certificate_pdf(details: CertificateDetails, verify_url: str) -> bytes:
-    """A one-page A4 landscape certificate drawn with the PDF core fonts."""
+def certificate_pdf(
+    details: CertificateDetails, verify_url: str, language: str = SOURCE_LANGUAGE
+) -> bytes:
+    """A one-page A4 landscape certificate drawn with the PDF core fonts, in `language`.
+
+    The course title stays as the course wrote it: course content has its own translations.
+    """
     # Imported here: fpdf2 takes 20 MB, and most processes (exports, cron jobs, most
     # requests) never draw a certificate.
     from fpdf import FPDF
+
+    _ = translations(language).gettext
 
     pdf = FPDF(orientation="landscape", unit="mm", format="A4")
     pdf.set_auto_page_break(auto=False)
     pdf.set_margins(25, 20, 25)
     pdf.set_creation_date(clock.now())
-    pdf.set_title(pdf_safe(f"Certificate: {details.course_title}"))
+    pdf.set_title(pdf_safe(_("Certificate: %(course)s") % {"course": details.course_title}))
     pdf.set_author("Postwise")
     pdf.add_page()
     width = pdf.epw
@@ -197,34 +206,35 @@ def certificate_pdf(details: CertificateDetails, verify_url: str) -> bytes:
 
     pdf.set_y(30)
     pdf.set_text_color(40, 70, 110)
-    line("Certificate of completion", 30, "B", 14)
+    line(_("Certificate of completion"), 30, "B", 14)
     pdf.ln(8)
     pdf.set_text_color(60, 60, 60)
-    line("This certifies that", 14)
+    line(_("This certifies that"), 14)
     pdf.ln(4)
     pdf.set_text_color(20, 20, 20)
     line(details.name, _fitting_size(pdf, details.name, width, 28, max_lines=1), "B", 13)
     pdf.ln(4)
     pdf.set_text_color(60, 60, 60)
-    line("has completed the course", 14)
+    line(_("has completed the course"), 14)
     pdf.ln(4)
     pdf.set_text_color(20, 20, 20)
     line(details.course_title, _fitting_size(pdf, details.course_title, width, 20), "B", 10)
     pdf.set_text_color(60, 60, 60)
-    line(f"version {details.version_number}", 12, height=7)
+    line(_("version %(number)s") % {"number": details.version_number}, 12, height=7)
     pdf.ln(6)
-    facts = f"Completed on {clock.long_date(details.completed_at)}"
+    facts = _("Completed on %(day)s") % {"day": long_date(details.completed_at, language)}
     if details.score is not None:
-        facts += f"  \u00b7  Score: {details.score}%"
+        score = _("Score: %(score)s") % {"score": percent(details.score, language)}
+        facts += f"  \u00b7  {score}"
     line(facts, 14)
     if details.valid_until is not None:
         pdf.ln(2)
-        line(f"Valid until {clock.long_date(details.valid_until)}", 14)
+        line(_("Valid until %(day)s") % {"day": long_date(details.valid_until, language)}, 14)
 
     pdf.set_y(pdf.h - 48)
     pdf.set_text_color(90, 90, 90)
-    line(f"Verification code: {details.code}", 10, height=6)
-    line(f"Check this certificate at {verify_url}", 10, height=6)
+    line(_("Verification code: %(code)s") % {"code": details.code}, 10, height=6)
+    line(_("Check this certificate at %(url)s") % {"url": verify_url}, 10, height=6)
     return bytes(pdf.output())
 
 

@@ -23,12 +23,17 @@ from lms.learning.drawing import draw_by_lesson
 from lms.learning.grading import grade
 from lms.learning.models import AttemptAnswer, AttemptQuestion, Enrollment, QuizAttempt
 from lms.learning.services import NotAvailable, complete_if_done, find_enrollment, version_for
+from lms.messages import N_, Message
 
 log = logging.getLogger(__name__)
 
 
 class QuizRefused(Exception):
     """The request cannot be carried out; the message says why in plain words."""
+
+    def __init__(self, message: Message | str) -> None:
+        super().__init__(message)
+        self.message = message  # a view shows it with lms.i18n.translate
 
 
 class AttemptRace(QuizRefused):
@@ -105,10 +110,10 @@ def start_attempt(
     if state.open_attempt is not None:
         return state.open_attempt
     if enrollment.completed_at is not None or state.passed:
-        raise QuizRefused("You have already passed this quiz; there is nothing more to take.")
+        raise QuizRefused(N_("You have already passed this quiz; there is nothing more to take."))
     if state.attempts_left == 0:
         raise QuizRefused(
-            "You have used every attempt this quiz allows. Ask your HR admin for help."
+            N_("You have used every attempt this quiz allows. Ask your HR admin for help.")
         )
     if enrollment.version_id is None:
         enrollment.version_id, enrollment.started_at = state.version.id, clock.now()
@@ -125,7 +130,7 @@ def start_attempt(
             session.flush()
     except IntegrityError:
         raise AttemptRace(
-            "Another attempt was started at the same moment. Open the quiz again to continue."
+            N_("Another attempt was started at the same moment. Open the quiz again to continue.")
         ) from None
     log.info("employee %s started attempt %d of %s", employee_id, attempt.number, slug)
     return attempt
@@ -253,7 +258,7 @@ def submit_attempt(
     if attempt.submitted_at is not None:
         return attempt  # a double click or a retried request: the first result stands
     if enrollment.completed_at is not None:
-        raise QuizRefused("This course is already completed; this attempt can no longer count.")
+        raise QuizRefused(N_("This course is already completed; this attempt can no longer count."))
     answers = _checked_answers(state, attempt, selections)
     key = {
         question.id: frozenset(choice.id for choice in question.choices if choice.is_correct)
@@ -302,10 +307,10 @@ def check_knowledge(questions: list[Question], selections: dict[str, list[str]])
     for question_id, choice_ids in _parsed(selections).items():
         question = by_id.get(question_id)
         if question is None:
-            raise QuizRefused("The answers sent name a question that is not in this check.")
+            raise QuizRefused(N_("The answers sent name a question that is not in this check."))
         if not choice_ids <= {choice.id for choice in question.choices}:
             raise QuizRefused(
-                "The answers sent name a choice that does not belong to its question."
+                N_("The answers sent name a choice that does not belong to its question.")
             )
         answers[question.id] = choice_ids
     key = {
@@ -324,13 +329,13 @@ def _checked_answers(
     answers: dict[int, frozenset[int]] = {question_id: frozenset() for question_id in drawn}
     for question_id, choice_ids in _parsed(selections).items():
         if question_id not in drawn:
-            raise QuizRefused("The answers sent name a question that is not in this attempt.")
+            raise QuizRefused(N_("The answers sent name a question that is not in this attempt."))
         if not choice_ids <= drawn[question_id]:
             raise QuizRefused(
-                "The answers sent name a choice that does not belong to its question."
+                N_("The answers sent name a choice that does not belong to its question.")
             )
         if kinds[question_id] != "multiple" and len(choice_ids) > 1:
-            raise QuizRefused("A question that takes one answer was sent several.")
+            raise QuizRefused(N_("A question that takes one answer was sent several."))
         answers[question_id] = choice_ids
     return answers
 

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from lms.catalogues import percent
 from lms.dbsession import db_session
+from lms.i18n import current_language, translate
 from lms.learning import quiz
 from lms.learning.services import NotAvailable
 from lms.learning.views import ButtonForm, submitted_answers
@@ -37,12 +40,15 @@ def start(slug: str) -> ResponseReturnValue:
     except quiz.AttemptRace as race:
         session.rollback()
         page = render_template(
-            "errors/error.html", code=409, title="Please try again", message=str(race)
+            "errors/error.html",
+            code=409,
+            title=_("Please try again"),
+            message=translate(race.message),
         )
         return page, 409
     except quiz.QuizRefused as refused:
         session.rollback()
-        flash(str(refused), "error")
+        flash(translate(refused.message), "error")
         return redirect(url_for("quiz.overview", slug=slug))
     session.commit()
     return redirect(url_for("quiz.attempt", slug=slug, number=attempt.number))
@@ -65,12 +71,16 @@ def attempt(slug: str, number: int) -> ResponseReturnValue:
             return render_template(
                 "errors/error.html",
                 code=400,
-                title="Your answers were not recorded",
-                message=f"{refused} Open the quiz again and answer on its page.",
+                title=_("Your answers were not recorded"),
+                message=f"{translate(refused.message)} "
+                + _("Open the quiz again and answer on its page."),
             ), 400
         session.commit()
         if submitted.passed:
-            flash(f"You passed with {submitted.score}%.", "success")
+            flash(
+                _("You passed with %(score)s.", score=percent(submitted.score, current_language())),
+                "success",
+            )
         return redirect(url_for("quiz.attempt", slug=slug, number=number))
     try:
         view = quiz.attempt_view(session, current_user.id, slug, number)

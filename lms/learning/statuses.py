@@ -13,6 +13,7 @@ from sqlalchemy import ColumnElement, FromClause, bindparam, case, literal
 
 from lms import clock
 from lms.db import UTCDateTime
+from lms.messages import N_, Message
 
 NOT_STARTED, IN_PROGRESS, COMPLETED, OVERDUE = "not started", "in progress", "completed", "overdue"
 # Set by HR, never by taking the course: shown as such, never as an ordinary completion.
@@ -20,6 +21,19 @@ EXEMPTED, COMPLETED_ELSEWHERE = "exempted", "completed elsewhere"
 # Most urgent first: the order lists and reports show them in.
 STATUSES = (OVERDUE, IN_PROGRESS, NOT_STARTED, COMPLETED, COMPLETED_ELSEWHERE, EXEMPTED)
 DONE = (COMPLETED, COMPLETED_ELSEWHERE)
+# Not a learning status: an assignment HR or a rule took back (lms.assignments.individual).
+WITHDRAWN = "withdrawn"
+
+# What people read for each code; the codes themselves stay in URLs, CSV files and the API.
+LABELS: dict[str, Message] = {
+    NOT_STARTED: N_("Not started"),
+    IN_PROGRESS: N_("In progress"),
+    COMPLETED: N_("Completed"),
+    OVERDUE: N_("Overdue"),
+    EXEMPTED: N_("Exempted"),
+    COMPLETED_ELSEWHERE: N_("Completed elsewhere"),
+    WITHDRAWN: N_("Withdrawn"),
+}
 
 
 class _Dates:

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
 from lms.dbsession import db_session
 from lms.errors import render_error
+from lms.i18n import translate
 from lms.learning import guideline, quiz, services
 from lms.learning.services import NotAvailable
+from lms.learning.statuses import LABELS
 from lms.web_security import safe_next_url
 
 bp = Blueprint("learning", __name__)
@@ -18,6 +21,12 @@ bp = Blueprint("learning", __name__)
 
 class ButtonForm(FlaskForm):
     """A form that is only a button: CSRF token and nothing else."""
+
+
+@bp.app_template_global()
+def status_label(status: str) -> str:
+    """A course status as people read it, in their language ("overdue" → "Overdue")."""
+    return translate(LABELS[status])
 
 
 def submitted_answers() -> dict[str, list[str]]:
@@ -77,8 +86,9 @@ def _lesson_page(
         except quiz.QuizRefused as refused:
             return render_error(
                 400,
-                "Your answers were not checked",
-                f"{refused} Open the lesson again and answer on its page.",
+                _("Your answers were not checked"),
+                f"{translate(refused.message)} "
+                + _("Open the lesson again and answer on its page."),
             )
     return render_template(
         "learning/lesson.html",
@@ -104,19 +114,19 @@ def mark_done(slug: str, lesson_slug: str) -> ResponseReturnValue:
     session.commit()
     following = view.next_lesson
     if view.enrollment.completed_at is not None:
-        flash(f"Well done: you have completed {view.version.title}.", "success")
+        flash(_("Well done: you have completed %(course)s.", course=view.version.title), "success")
         return redirect(url_for("learning.course", slug=slug))
     if following is not None:
-        flash("Lesson marked as done.", "success")
+        flash(_("Lesson marked as done."), "success")
         return redirect(url_for("learning.lesson", slug=slug, lesson_slug=following.slug))
     if services.QUIZ in view.remaining:
-        flash("Every lesson is done. Take the final quiz to complete the course.", "info")
+        flash(_("Every lesson is done. Take the final quiz to complete the course."), "info")
         return redirect(url_for("quiz.overview", slug=slug))
     if services.GUIDELINE in view.remaining:
-        flash("Every lesson is done. Acknowledge the guideline to complete the course.", "info")
+        flash(_("Every lesson is done. Acknowledge the guideline to complete the course."), "info")
         course = url_for("learning.course", slug=slug)
         return redirect(url_for("learning.guideline_page", next=course))
-    flash("Lesson marked as done.", "success")
+    flash(_("Lesson marked as done."), "success")
     return redirect(url_for("learning.course", slug=slug))
 
 
@@ -174,6 +184,10 @@ def acknowledge() -> ResponseReturnValue:
     services.acknowledge_guideline(session, current_user.id, status.current, request.remote_addr)
     session.commit()
     flash(
-        f"Thank you: you acknowledged version {status.current.number} of the guideline.", "success"
+        _(
+            "Thank you: you acknowledged version %(number)s of the guideline.",
+            number=status.current.number,
+        ),
+        "success",
     )
     return redirect(safe_next_url(request.form.get("next")) or url_for("home.index"))

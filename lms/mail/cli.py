@@ -25,7 +25,11 @@ def queue_command() -> None:
     sessions = database().sessions
     with sessions() as reading:
         summary = queue_reminders(
-            reading, sessions, link_builder(current_app), sender=current_app.config["MAIL_FROM"]
+            reading,
+            sessions,
+            link_builder(current_app),
+            sender=current_app.config["MAIL_FROM"],
+            default_language=current_app.config["DEFAULT_LANGUAGE"],
         )
     click.echo(f"Reminders: {summary}.")
 

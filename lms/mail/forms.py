@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, SelectField
 from wtforms.fields.choices import SelectChoice
@@ -12,8 +13,8 @@ from lms.mail.models import STATES
 
 class EmailSettingsForm(FlaskForm):
     weekly_digest = BooleanField(
-        "Send me a weekly digest of the overdue people in my team",
-        description="Every week, one email listing who in your reporting line is overdue.",
+        _("Send me a weekly digest of the overdue people in my team"),
+        description=_("Every week, one email listing who in your reporting line is overdue."),
     )
 
 

@@ -12,7 +12,8 @@ from lms.learning.models import Enrollment
 from lms.learning.statuses import OVERDUE, status_of
 from lms.mail.outbox import Draft, enqueue, queued_keys
 from lms.mail.reminders import Link, footer_links
-from lms.mail.render import render
+from lms.mail.render import recipient_language, render
+from lms.messages import N_, Message
 from lms.people.models import Employee
 from lms.people.org import Scope
 
@@ -20,7 +21,11 @@ NUDGE = "nudge"
 
 
 class NudgeRefused(Exception):
-    """The nudge was not sent; the message says why, in words for the manager."""
+    """The nudge was not sent; `message` says why, in words for the manager."""
+
+    def __init__(self, message: Message) -> None:
+        super().__init__(str(message))
+        self.message = message
 
 
 def nudge(
@@ -31,8 +36,10 @@ def nudge(
     link: Link,
     *,
     mail_from: str,
+    default_language: str,
 ) -> Employee:
-    """Queue a reminder from `sender` about one overdue enrollment in their scope; the
+    """Queue a reminder from `sender` about one overdue enrollment in their scope, in the
+    person's language (else `default_language`, the company's, never the manager's); the
     person reminded. Raises LookupError outside the scope, NudgeRefused when not allowed."""
     row = session.execute(
         select(Enrollment, Employee)
@@ -45,12 +52,21 @@ def nudge(
     now = clock.now()
     version = current_versions(session, with_content=False).get(enrollment.course_id)
     if not person.is_active or version is None:
-        raise NudgeRefused(f"{person.name} cannot be reminded about this course any more.")
+        raise NudgeRefused(
+            N_("%(name)s cannot be reminded about this course any more.", name=person.name)
+        )
     if enrollment.withdrawn_at is not None or status_of(enrollment, now) != OVERDUE:
-        raise NudgeRefused(f"{person.name} is not overdue with {version.title}, so no nudge.")
+        raise NudgeRefused(
+            N_(
+                "%(name)s is not overdue with %(course)s, so no nudge.",
+                name=person.name,
+                course=version.title,
+            )
+        )
     key = f"{NUDGE}:{person.id}:{now:%Y-%m-%d}"
     content = render(
         NUDGE,
+        recipient_language(person.language, default_language),
         person=person,
         manager=sender,
         course=version,
@@ -61,7 +77,10 @@ def nudge(
     draft = Draft(key, NUDGE, person.email, person.id, content)
     if queued_keys(session, [key]) or not enqueue(session, [draft], sender=mail_from):
         raise NudgeRefused(
-            f"{person.name} has already been reminded today. You can nudge them again tomorrow."
+            N_(
+                "%(name)s has already been reminded today. You can nudge them again tomorrow.",
+                name=person.name,
+            )
         )
     audit.record(session, "mail.nudged", f"{person.name} about {version.title}", actor_id=sender.id)
     return person

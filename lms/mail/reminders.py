@@ -24,7 +24,7 @@ from lms.learning.guideline import published_guideline_versions, still_valid
 from lms.learning.models import Attestation, Certificate, Enrollment
 from lms.mail import schedule
 from lms.mail.outbox import Draft, enqueue, queued_keys
-from lms.mail.render import render
+from lms.mail.render import recipient_language, render
 from lms.people.models import Employee
 
 Link = Callable[..., str]  # endpoint and values to an absolute URL (see lms.mail.links)
@@ -39,6 +39,7 @@ class _Candidate:
     due: schedule.Due
     employee_id: int
     to_address: str
+    language: str | None  # the person's own choice; None: the company's (LMS_DEFAULT_LANGUAGE)
     context: dict[str, Any]
 
 
@@ -64,13 +65,19 @@ class QueueSummary(Counter[str]):
 
 
 def queue_reminders(
-    reading: Session, writing: sessionmaker[Session], link: Link, *, sender: str
+    reading: Session,
+    writing: sessionmaker[Session],
+    link: Link,
+    *,
+    sender: str,
+    default_language: str,
 ) -> QueueSummary:
     """Queue every reminder due now that is not queued yet (idempotent).
 
     It reads with `reading` and writes each chunk in a short transaction of its own from
     `writing`, so on SQLite the app's own writes never wait behind a whole run (the outbox
-    refuses a key twice, so two runs at once still queue each reminder once).
+    refuses a key twice, so two runs at once still queue each reminder once). Each message
+    is written in its recipient's language, or `default_language` if they chose none.
     """
     now = clock.now()
     versions = current_versions(reading, with_content=False)
@@ -81,7 +88,9 @@ def queue_reminders(
         _guideline_reminders(reading, link),
         _digests(reading, versions, link, now),
     ):
-        summary.update(_queue(reading, writing, candidates, sender=sender))
+        summary.update(
+            _queue(reading, writing, candidates, sender=sender, default_language=default_language)
+        )
     return summary
 
 
@@ -91,6 +100,7 @@ def _queue(
     candidates: Iterable[_Candidate],
     *,
     sender: str,
+    default_language: str,
 ) -> Counter[str]:
     counted: Counter[str] = Counter()
     iterator = iter(candidates)
@@ -102,7 +112,11 @@ def _queue(
                 kind=candidate.due.kind,
                 to_address=candidate.to_address,
                 employee_id=candidate.employee_id,
-                content=render(candidate.due.kind, **candidate.context),
+                content=render(
+                    candidate.due.kind,
+                    recipient_language(candidate.language, default_language),
+                    **candidate.context,
+                ),
             )
             for candidate in chunk
             if candidate.due.key not in known
@@ -130,6 +144,7 @@ def _course_reminders(
             Employee.id,
             Employee.email,
             Employee.first_name,
+            Employee.language,
         )
         .join(Employee, Employee.id == Enrollment.employee_id)
         .where(
@@ -155,6 +170,7 @@ def _course_reminders(
                 due,
                 row.id,
                 row.email,
+                row.language,
                 {
                     "person": row,
                     "course": version,
@@ -200,6 +216,7 @@ def _expiry_reminders(
             due,
             employee.id,
             employee.email,
+            employee.language,
             {
                 "person": employee,
                 "course": version,
@@ -242,6 +259,7 @@ def _guideline_reminders(session: Session, link: Link) -> Iterator[_Candidate]:
             schedule.Due(GUIDELINE, f"{GUIDELINE}:{employee.id}:{current.id}"),
             employee.id,
             employee.email,
+            employee.language,
             {
                 "person": employee,
                 "guideline": current,
@@ -255,7 +273,7 @@ def _guideline_reminders(session: Session, link: Link) -> Iterator[_Candidate]:
 class OverdueRow:
     name: str
     department: str | None
-    course: str
+    course: str | None  # None: a retired course (the template says so in the manager's words)
     due_at: datetime
 
 
@@ -280,13 +298,14 @@ def _digests(
             people.add(row.person_id)
             if len(shown) < DIGEST_ROWS:
                 version = versions.get(row.course_id)
-                title = version.title if version is not None else "a retired course"
+                title = version.title if version is not None else None
                 name = f"{row.first_name} {row.last_name}"
                 shown.append(OverdueRow(name, row.department, title, row.due_at))
         yield _Candidate(
             schedule.Due(DIGEST, f"{DIGEST}:{manager_id}:{week}"),
             manager_id,
             manager.manager_email,
+            manager.manager_language,
             {
                 "person": {"first_name": manager.manager_first_name},
                 "rows": shown,
@@ -325,6 +344,7 @@ def _overdue_by_manager(now: datetime) -> Select[Any]:
             manager.id.label("manager_id"),
             manager.email.label("manager_email"),
             manager.first_name.label("manager_first_name"),
+            manager.language.label("manager_language"),
             person.id.label("person_id"),
             person.first_name,
             person.last_name,

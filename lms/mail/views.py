@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from lms.access import hr_required, manager_or_hr_required, report_scope
 from lms.dbsession import db_session
+from lms.i18n import translate
 from lms.mail import outbox
 from lms.mail.forms import EmailSettingsForm, OutboxFilterForm
 from lms.mail.links import link_builder
@@ -101,9 +103,9 @@ def settings() -> ResponseReturnValue:
         set_weekly_digest(session, employee, wanted=bool(form.weekly_digest.data))
         session.commit()
         flash(
-            "Saved. You will get the weekly digest."
+            _("Saved. You will get the weekly digest.")
             if form.weekly_digest.data
-            else "Saved. You will not get the weekly digest any more.",
+            else _("Saved. You will not get the weekly digest any more."),
             "success",
         )
         return redirect(url_for("mail.settings"))
@@ -124,12 +126,13 @@ def send_nudge(enrollment_id: int) -> ResponseReturnValue:
             report_scope(current_user),
             link_builder(current_app),
             mail_from=current_app.config["MAIL_FROM"],
+            default_language=current_app.config["DEFAULT_LANGUAGE"],
         )
     except LookupError:
         abort(404)
     except NudgeRefused as refused:
-        flash(str(refused), "error")
+        flash(translate(refused.message), "error")
         return redirect(back)
     session.commit()
-    flash(f"A reminder from you is on its way to {person.name}.", "success")
+    flash(_("A reminder from you is on its way to %(name)s.", name=person.name), "success")
     return redirect(back)

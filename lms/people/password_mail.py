@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from lms import clock
 from lms.mail.outbox import Draft, enqueue, queued_keys
-from lms.mail.render import render
+from lms.mail.render import recipient_language, render
 from lms.people.accounts import find_by_email
 from lms.people.invites import issue_invite
 from lms.people.models import Employee
@@ -31,6 +31,7 @@ class LinkMail:
     hours: int  # how long the link works
     sender: str
     link: Callable[..., str]  # endpoint and values to an absolute URL on LMS_BASE_URL
+    default_language: str  # for people who chose none (LMS_DEFAULT_LANGUAGE)
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any], link: Callable[..., str]) -> LinkMail:
@@ -39,6 +40,7 @@ class LinkMail:
             hours=config["INVITE_MAX_AGE_HOURS"],
             sender=config["MAIL_FROM"],
             link=link,
+            default_language=config["DEFAULT_LANGUAGE"],
         )
 
 
@@ -75,6 +77,7 @@ def queue_password_links(
         token = issue_invite(session, settings.secret_key, employee, actor_id=actor_id)
         content = render(
             kind,
+            recipient_language(employee.language, settings.default_language),
             person=employee,
             link_url=settings.link("auth.accept_invite", token=token),
             hours=settings.hours,

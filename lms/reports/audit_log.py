@@ -11,23 +11,35 @@ from sqlalchemy.orm import Session
 
 from lms.audit.models import AuditEvent
 from lms.audit.services import action_label
+from lms.languages import SOURCE_LANGUAGE
+from lms.messages import N_, Message
 from lms.paging import page_within
 from lms.people.models import Employee
 from lms.precheck.profile import setting_changes
+from lms.reports.words import spoken, spoken_all
 
 PAGE_SIZE = 50
 # The first six columns are as recorded (for scripts); the last three say it in words.
-CSV_HEADER = [
-    "time_utc",
-    "actor",
-    "action",
-    "target",
-    "before",
-    "after",
-    "what_happened",
-    "before_in_words",
-    "after_in_words",
-]
+# Headed in the downloading person's language; in English the names scripts have read.
+HEADER = (
+    N_("time_utc"),
+    N_("actor"),
+    N_("action"),
+    N_("target"),
+    N_("before"),
+    N_("after"),
+    N_("what_happened"),
+    N_("before_in_words"),
+    N_("after_in_words"),
+)
+CSV_HEADER = [str(name) for name in HEADER]
+COMMAND_LINE = N_("the command line")  # who acted when no person did
+NO_SETTING_CHANGED = N_("no setting changed")
+
+
+def csv_header(language: str = SOURCE_LANGUAGE) -> list[str]:
+    """The CSV file's header row in `language`."""
+    return spoken_all(HEADER, language)
 
 
 @dataclass(frozen=True)
@@ -43,16 +55,21 @@ class Detail:
     """One line of a before or after: a setting's name and value, or words alone."""
 
     name: str  # "" when the value says it all
-    value: str
+    value: str | Message
 
     def __str__(self) -> str:
-        return f"{self.name}: {self.value}" if self.name else self.value
+        return self.spoken(SOURCE_LANGUAGE)
+
+    def spoken(self, language: str) -> str:
+        """The line in `language` (a setting's name and value are as the settings say)."""
+        value = spoken(self.value, language)
+        return f"{self.name}: {value}" if self.name else value
 
 
 @dataclass(frozen=True)
 class AuditRow:
     event: AuditEvent
-    actor: str  # "the command line" when no person acted
+    actor: str | Message  # COMMAND_LINE when no person acted
     before: list[Detail]
     after: list[Detail]
 
@@ -69,7 +86,7 @@ def readable(event: AuditEvent) -> tuple[list[Detail], list[Detail]]:
         changes = setting_changes(event.before or "", event.after or "")
         if changes is not None:
             if not changes:
-                return [Detail("", "no setting changed")], [Detail("", "no setting changed")]
+                return [Detail("", NO_SETTING_CHANGED)], [Detail("", NO_SETTING_CHANGED)]
             return (
                 [Detail(change.name, change.before) for change in changes],
                 [Detail(change.name, change.after) for change in changes],
@@ -81,8 +98,8 @@ def _words(text: str | None) -> list[Detail]:
     return [Detail("", text)] if text else []
 
 
-def _in_one_line(details: list[Detail]) -> str:
-    return "; ".join(str(detail) for detail in details)
+def _in_one_line(details: list[Detail], language: str) -> str:
+    return "; ".join(detail.spoken(language) for detail in details)
 
 
 @dataclass(frozen=True)
@@ -120,15 +137,19 @@ def audit_page(session: Session, filters: AuditFilter, page: int = 1) -> AuditPa
         .offset((page - 1) * PAGE_SIZE)
     )
     return AuditPage(
-        [AuditRow(event, email or "the command line", *readable(event)) for event, email in rows],
+        [AuditRow(event, email or COMMAND_LINE, *readable(event)) for event, email in rows],
         total,
         page,
         pages,
     )
 
 
-def audit_rows(session: Session, filters: AuditFilter) -> Iterator[list[object]]:
-    """Every matching event as a CSV row, oldest first, read in batches (constant memory)."""
+def audit_rows(
+    session: Session, filters: AuditFilter, language: str = SOURCE_LANGUAGE
+) -> Iterator[list[object]]:
+    """Every matching event as a CSV row, oldest first, read in batches (constant memory);
+    the words of the last three columns in `language`."""
+    command_line = spoken(N_("command line"), language)
     rows = session.execute(
         _query(filters).order_by(AuditEvent.at, AuditEvent.id).execution_options(yield_per=1000)
     )
@@ -137,12 +158,12 @@ def audit_rows(session: Session, filters: AuditFilter) -> Iterator[list[object]]
             before, after = readable(event)
             yield [
                 event.at.strftime("%Y-%m-%d %H:%M:%S"),
-                email or "command line",
+                email or command_line,
                 event.action,
                 event.target,
                 event.before or "",
                 event.after or "",
                 action_label(event.action),
-                _in_one_line(before),
-                _in_one_line(after),
+                _in_one_line(before, language),
+                _in_one_line(after, language),
             ]

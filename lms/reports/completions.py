@@ -21,13 +21,16 @@ from sqlalchemy.sql import Subquery
 
 from lms.courses.models import PUBLISHED, Course, CourseVersion
 from lms.db import iso_day
+from lms.languages import SOURCE_LANGUAGE
 from lms.learning.models import Enrollment, QuizAttempt
 from lms.learning.statuses import DONE, EXEMPTED, STATUSES, status_sql
+from lms.messages import N_, Message
 from lms.paging import page_within
 from lms.people.models import Employee
 from lms.people.org import Scope
 from lms.percentages import share, shares
 from lms.reports.exports import FileLayout
+from lms.reports.words import STATUS_WORDS, spoken, spoken_all, spoken_map
 
 PAGE_SIZE = 50
 EXPORT_BATCH = 1_000  # rows per fetch: larger batches only cost memory, not time
@@ -46,15 +49,40 @@ COLUMNS = (
     "score",
     "attempts",
 )
-LAYOUT = FileLayout(
-    header=COLUMNS,
-    # What people typed (in the HRIS file or a course pack): the cells a spreadsheet could
-    # mistake for a formula. The rest are made by Postwise.
-    text_columns=(0, 1, 2, 3, 4, 5),
-    date_columns=(8, 9, 10),
-    widths=(12, 24, 30, 16, 24, 26, 8, 18, 12, 12, 12, 7, 9),
-    sheet="Completions",
+# The columns as the downloading person reads them, in COLUMNS' order; in English they
+# are COLUMNS themselves, so scripts reading English files see the same header as ever.
+HEADER: tuple[Message, ...] = (
+    N_("employee_id"),
+    N_("name"),
+    N_("email"),
+    N_("department"),
+    N_("manager"),
+    N_("course"),
+    N_("version"),
+    N_("status"),
+    N_("assigned_at"),
+    N_("due_at"),
+    N_("completed_at"),
+    N_("score"),
+    N_("attempts"),
 )
+SHEET = N_("Completions")
+
+
+def layout(language: str = SOURCE_LANGUAGE) -> FileLayout:
+    """The download's columns, headed in `language`."""
+    return FileLayout(
+        header=tuple(spoken_all(HEADER, language)),
+        # What people typed (in the HRIS file or a course pack): the cells a spreadsheet
+        # could mistake for a formula. The rest are made by Postwise.
+        text_columns=(0, 1, 2, 3, 4, 5),
+        date_columns=(8, 9, 10),
+        widths=(12, 24, 30, 16, 24, 26, 8, 18, 12, 12, 12, 7, 9),
+        sheet=spoken(SHEET, language),
+    )
+
+
+LAYOUT = layout()
 
 _enrollment = Enrollment.__table__
 _manager = aliased(Employee, name="manager")
@@ -355,9 +383,11 @@ def summary(
     return Summary(status_counts(session, scope, people, "course", "department"))
 
 
-def export_statement(scope: Scope, filters: CompletionFilter) -> Select[tuple[object, ...]]:
+def export_statement(
+    scope: Scope, filters: CompletionFilter, language: str = SOURCE_LANGUAGE
+) -> Select[tuple[object, ...]]:
     """Every row of the report with the download's columns, as text and numbers only
-    (dates as 'YYYY-MM-DD'), in name order.
+    (dates as 'YYYY-MM-DD'), in name order, the status in words of `language`.
 
     Attempts are counted once for all enrollments and joined, rather than per row as on the
     page: for 500,000 rows PostgreSQL then hashes once instead of looking up each row.
@@ -372,7 +402,7 @@ def export_statement(scope: Scope, filters: CompletionFilter) -> Select[tuple[ob
         *_WHO,
         func.coalesce(titles.c.title, CourseVersion.title, Course.slug),
         CourseVersion.number,
-        _status,
+        _status_in(language),
         iso_day(Enrollment.assigned_at),
         iso_day(Enrollment.due_at),
         iso_day(Enrollment.completed_at),
@@ -385,6 +415,14 @@ def export_statement(scope: Scope, filters: CompletionFilter) -> Select[tuple[ob
         .outerjoin(attempts, attempts.c.enrollment_id == Enrollment.id)
         .order_by(Employee.last_name, Employee.first_name, Employee.id, Course.slug)
     )
+
+
+def _status_in(language: str) -> ColumnElement[str]:
+    """The status column in words of `language`, worded by the database (no cost per row)."""
+    if language == SOURCE_LANGUAGE:
+        return _status
+    words = spoken_map(STATUS_WORDS, language)
+    return case(*((_status == code, literal(word)) for code, word in words.items()), else_=_status)
 
 
 def feed_statement(scope: Scope, filters: CompletionFilter) -> Select[tuple[object, ...]]:
@@ -431,9 +469,10 @@ def _course_titles() -> Subquery:
 
 
 def export_rows(
-    session: Session, scope: Scope, filters: CompletionFilter
+    session: Session, scope: Scope, filters: CompletionFilter, language: str = SOURCE_LANGUAGE
 ) -> Iterator[Sequence[Sequence[object]]]:
-    """The report's rows in batches, read as the database sends them (constant memory).
+    """The report's rows in batches, read as the database sends them (constant memory),
+    statuses in words of `language`.
 
     Read through Core rather than the ORM: plain rows, half the cost per row.
     """
@@ -442,7 +481,7 @@ def export_rows(
         # A cursor is planned to return its first rows fast; an export reads all of them.
         connection.exec_driver_sql("SET LOCAL cursor_tuple_fraction = 1.0")
     result = connection.execute(
-        export_statement(scope, filters), execution_options={"yield_per": EXPORT_BATCH}
+        export_statement(scope, filters, language), execution_options={"yield_per": EXPORT_BATCH}
     )
     with result:  # a download stopped half way (the browser went away) closes its cursor
         yield from result.partitions()

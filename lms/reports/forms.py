@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, EmailField, IntegerField, SelectField
 from wtforms.fields.choices import SelectChoice
@@ -9,24 +10,30 @@ from wtforms.validators import Optional
 
 from lms.audit.services import ACTIONS, action_label
 from lms.learning.statuses import STATUSES
+from lms.messages import N_
 from lms.reports.completions import SORTS
 from lms.reports.guideline_report import ACKNOWLEDGED, PENDING
+from lms.reports.words import STATUS_LABELS
+
+# The completion filters by name, as the sentence for a filter Postwise does not know
+# says them ("the course 'nope'").
+FIELD_WORDS = {"course": N_("course"), "status": N_("status"), "department": N_("department")}
 
 
 class AuditFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    actor = EmailField("Done by (email)", validators=[Optional()])
+    actor = EmailField(_("Done by (email)"), validators=[Optional()])
     action = SelectField(
-        "Action",
-        choices=[SelectChoice("", "All actions")]
+        _("Action"),
+        choices=[SelectChoice("", _("All actions"))]
         + [SelectChoice(a, action_label(a)) for a in ACTIONS],
         validators=[Optional()],
     )
-    since = DateField("From", validators=[Optional()])
-    until = DateField("Until", validators=[Optional()])
-    page = IntegerField("Page", default=1, validators=[Optional()])
+    since = DateField(_("From"), validators=[Optional()])
+    until = DateField(_("Until"), validators=[Optional()])
+    page = IntegerField(_("Page"), default=1, validators=[Optional()])
 
 
 class CompletionFilterForm(FlaskForm):
@@ -35,31 +42,31 @@ class CompletionFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    course = SelectField("Course", validators=[Optional()])
+    course = SelectField(_("Course"), validators=[Optional()])
     status = SelectField(
-        "Status",
-        choices=[SelectChoice("", "All statuses")]
-        + [SelectChoice(status, status.capitalize()) for status in STATUSES],
+        _("Status"),
+        choices=[SelectChoice("", _("All statuses"))]
+        + [SelectChoice(status, _(STATUS_LABELS[status].text)) for status in STATUSES],
         validators=[Optional()],
     )
-    department = SelectField("Department", validators=[Optional()])
-    direct = BooleanField("Only my direct reports")
-    inactive = BooleanField("Include people who have left")
+    department = SelectField(_("Department"), validators=[Optional()])
+    direct = BooleanField(_("Only my direct reports"))
+    inactive = BooleanField(_("Include people who have left"))
     sort = SelectField(
-        "Sort by",
+        _("Sort by"),
         choices=[SelectChoice(key, key) for key in SORTS]
         + [SelectChoice(f"-{key}", key) for key in SORTS],
         default="name",
         validators=[Optional()],
     )
-    page = IntegerField("Page", default=1, validators=[Optional()])
+    page = IntegerField(_("Page"), default=1, validators=[Optional()])
 
     def set_choices(self, courses: list[tuple[str, str]], departments: list[str]) -> None:
         """The courses and departments there are to choose from, before validating."""
-        self.course.choices = [SelectChoice("", "All courses")] + [
+        self.course.choices = [SelectChoice("", _("All courses"))] + [
             SelectChoice(slug, title) for slug, title in courses
         ]
-        self.department.choices = [SelectChoice("", "All departments")] + [
+        self.department.choices = [SelectChoice("", _("All departments"))] + [
             SelectChoice(name, name) for name in departments
         ]
 
@@ -70,8 +77,8 @@ class OrganisationFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    course = SelectField("Course", validators=[Optional()])
-    inactive = BooleanField("Include people who have left")
+    course = SelectField(_("Course"), validators=[Optional()])
+    inactive = BooleanField(_("Include people who have left"))
 
 
 class GuidelineFilterForm(FlaskForm):
@@ -81,14 +88,14 @@ class GuidelineFilterForm(FlaskForm):
         csrf = False
 
     status = SelectField(
-        "Acknowledged",
+        _("Acknowledged"),
         choices=[
-            SelectChoice("", "Everyone"),
-            SelectChoice(ACKNOWLEDGED, "Has acknowledged"),
-            SelectChoice(PENDING, "Has not acknowledged"),
+            SelectChoice("", _("Everyone")),
+            SelectChoice(ACKNOWLEDGED, _("Has acknowledged")),
+            SelectChoice(PENDING, _("Has not acknowledged")),
         ],
         validators=[Optional()],
     )
-    department = SelectField("Department", validators=[Optional()])
-    inactive = BooleanField("Include people who have left")
-    page = IntegerField("Page", default=1, validators=[Optional()])
+    department = SelectField(_("Department"), validators=[Optional()])
+    inactive = BooleanField(_("Include people who have left"))
+    page = IntegerField(_("Page"), default=1, validators=[Optional()])

@@ -15,15 +15,34 @@ from sqlalchemy import Select, case, func, literal, select
 from sqlalchemy.orm import Session
 
 from lms.courses.models import CourseVersion
+from lms.languages import SOURCE_LANGUAGE
 from lms.learning.guideline import published_guideline_versions, still_valid
 from lms.learning.models import Attestation
+from lms.messages import N_
 from lms.paging import page_within
 from lms.people.models import Employee
 from lms.percentages import share
+from lms.reports.words import spoken_all, spoken_map
 
 PAGE_SIZE = 50
 ACKNOWLEDGED, PENDING = "acknowledged", "not acknowledged"
-CSV_HEADER = ["employee_id", "name", "email", "department", "status", "version", "acknowledged_at"]
+# Headed in the downloading person's language; in English the names scripts have read.
+HEADER = (
+    N_("employee_id"),
+    N_("name"),
+    N_("email"),
+    N_("department"),
+    N_("status"),
+    N_("version"),
+    N_("acknowledged_at"),
+)
+CSV_HEADER = [str(name) for name in HEADER]
+STATUS_WORDS = {ACKNOWLEDGED: N_("acknowledged"), PENDING: N_("not acknowledged")}
+
+
+def csv_header(language: str = SOURCE_LANGUAGE) -> list[str]:
+    """The CSV file's header row in `language`."""
+    return spoken_all(HEADER, language)
 
 
 @dataclass(frozen=True)
@@ -144,8 +163,12 @@ def guideline_report(session: Session, filters: GuidelineFilter, page: int = 1) 
     return GuidelineReport(versions[-1], departments, people, total, page, pages)
 
 
-def guideline_rows(session: Session, filters: GuidelineFilter) -> Iterator[list[object]]:
-    """Every person in the report as a CSV row, in name order, read in batches."""
+def guideline_rows(
+    session: Session, filters: GuidelineFilter, language: str = SOURCE_LANGUAGE
+) -> Iterator[list[object]]:
+    """Every person in the report as a CSV row, in name order, read in batches; the
+    status in words of `language`."""
+    words = spoken_map(STATUS_WORDS, language)
     versions = published_guideline_versions(session, with_content=False)
     valid_ids = [version.id for version in still_valid(versions)]
     rows = session.execute(
@@ -160,7 +183,7 @@ def guideline_rows(session: Session, filters: GuidelineFilter) -> Iterator[list[
                 employee.name,
                 employee.email,
                 employee.department or "",
-                ACKNOWLEDGED if version is not None else PENDING,
+                words[ACKNOWLEDGED if version is not None else PENDING],
                 version or "",
                 acknowledged_at.strftime("%Y-%m-%d %H:%M") if acknowledged_at else "",
             ]

@@ -6,6 +6,7 @@ import logging
 
 from flask import Blueprint, render_template, request
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
@@ -13,23 +14,31 @@ from lms import clock
 from lms.access import hr_required
 from lms.assignments.individual import course_choices
 from lms.dbsession import db_session
+from lms.i18n import current_language
 from lms.people.models import Employee
 from lms.people.services import departments
 from lms.reports import charts
 from lms.reports.completions import CompletionFilter
 from lms.reports.forms import GuidelineFilterForm, OrganisationFilterForm
 from lms.reports.guideline_report import (
-    CSV_HEADER,
     GuidelineFilter,
+    csv_header,
     guideline_report,
     guideline_rows,
 )
-from lms.reports.organisation import overview
+from lms.reports.organisation import NO_DEPARTMENT, overview
 from lms.reports.web import CSV, download, with_own_session
+from lms.reports.words import STATUS_LABELS, STATUS_WORDS
 from lms.spreadsheet import csv_lines
 
 bp = Blueprint("organisation", __name__, url_prefix="/reports")
 security_log = logging.getLogger("lms.security")
+
+
+@bp.context_processor
+def _status_labels() -> dict[str, object]:
+    """Statuses show by their labels on these pages, never by their codes."""
+    return {"status_labels": STATUS_LABELS, "status_words": STATUS_WORDS}
 
 
 def _valid(field_data: str | None, errors: list[str]) -> str:
@@ -44,7 +53,7 @@ def index() -> ResponseReturnValue:
     session = db_session()
     form = OrganisationFilterForm(request.args)
     courses = course_choices(session)
-    form.course.choices = [SelectChoice("", "All courses")] + [
+    form.course.choices = [SelectChoice("", _("All courses"))] + [
         SelectChoice(slug, title) for slug, title in courses
     ]
     form.validate()
@@ -54,22 +63,25 @@ def index() -> ResponseReturnValue:
     )
     picture = overview(session, filters)
     titles = dict(courses)
+    no_department = {NO_DEPARTMENT: _("No department")}
     return render_template(
         "reports/organisation.html",
         form=form,
         filters=filters,
         picture=picture,
         titles=titles,
-        by_department=charts.stacked(picture.by_department),
+        by_department=charts.stacked(picture.by_department, no_department),
         by_course=charts.stacked(picture.by_course, titles),
-        overdue=charts.horizontal(picture.overdue_by_department),
+        overdue=charts.horizontal(
+            [(no_department.get(label, label), n) for label, n in picture.overdue_by_department]
+        ),
         weeks=charts.columns([(week.starts, week.completions) for week in picture.weeks]),
     )
 
 
 def _guideline_filters() -> tuple[GuidelineFilterForm, GuidelineFilter]:
     form = GuidelineFilterForm(request.args)
-    form.department.choices = [SelectChoice("", "All departments")] + [
+    form.department.choices = [SelectChoice("", _("All departments"))] + [
         SelectChoice(name, name) for name in departments(db_session(), select(Employee))
     ]
     form.validate()
@@ -107,8 +119,13 @@ def guideline_csv() -> ResponseReturnValue:
     security_log.info("export: guideline report as CSV")
     status = f"-{filters.status.replace(' ', '-')}" if filters.status else ""
     name = f"postwise-guideline{status}-{clock.now():%Y-%m-%d}.csv"
+    language = current_language()  # read now: the stream runs after the request
     return download(
         name,
         CSV,
-        with_own_session(lambda session: csv_lines(CSV_HEADER, guideline_rows(session, filters))),
+        with_own_session(
+            lambda session: csv_lines(
+                csv_header(language), guideline_rows(session, filters, language)
+            )
+        ),
     )

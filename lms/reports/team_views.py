@@ -11,6 +11,7 @@ from functools import partial
 
 from flask import Blueprint, render_template, request
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -19,17 +20,25 @@ from lms.access import manager_or_hr_required, report_scope
 from lms.assignments.individual import course_choices
 from lms.dbsession import db_session
 from lms.errors import render_error
+from lms.i18n import current_language, translate
 from lms.people.models import Employee
 from lms.people.org import Scope
 from lms.people.services import departments
 from lms.reports import completions
-from lms.reports.completions import LAYOUT, CompletionFilter
+from lms.reports.completions import CompletionFilter
 from lms.reports.exports import csv_chunks, write_xlsx
-from lms.reports.forms import CompletionFilterForm
+from lms.reports.forms import FIELD_WORDS, CompletionFilterForm
 from lms.reports.web import CSV, XLSX, download, file_chunks, with_own_session
+from lms.reports.words import STATUS_LABELS, STATUS_WORDS
 
 bp = Blueprint("team", __name__, url_prefix="/reports")
 security_log = logging.getLogger("lms.security")
+
+
+@bp.context_processor
+def _status_labels() -> dict[str, object]:
+    """Statuses show by their labels on these pages, never by their codes."""
+    return {"status_labels": STATUS_LABELS, "status_words": STATUS_WORDS}
 
 
 def _checked(
@@ -103,6 +112,18 @@ def index() -> ResponseReturnValue:
     )
 
 
+def _unknown_filters(form: CompletionFilterForm) -> str:
+    """The filters that are not one of their choices, in words: "the course 'nope'"."""
+    unknown = ""
+    for field in form:
+        if not field.errors:
+            continue
+        name = translate(FIELD_WORDS.get(field.name, str(field.label.text)))
+        one = _("the %(field)s '%(value)s'", field=name, value=field.data)
+        unknown = _("%(first)s and %(second)s", first=unknown, second=one) if unknown else one
+    return unknown
+
+
 def _download_or_error(extension: str) -> ResponseReturnValue:
     session = db_session()
     scope = report_scope(current_user)
@@ -110,30 +131,33 @@ def _download_or_error(extension: str) -> ResponseReturnValue:
     in_scope = departments(session, select(Employee).where(scope.covers(Employee.id)))
     filters = _checked(form, scope, course_choices(session), in_scope)
     if form.errors:
-        unknown = " and ".join(
-            f"the {field.label.text.lower()} '{field.data}'" for field in form if field.errors
-        )
         return render_error(
             400,
-            "This download's filters are not right",
-            f"Postwise does not know {unknown}. Choose the filters on the report page, "
-            "then download again.",
+            _("This download's filters are not right"),
+            _(
+                "Postwise does not know %(unknown)s. Choose the filters on the report page, "
+                "then download again.",
+                unknown=_unknown_filters(form),
+            ),
         )
     label = "everyone" if scope.is_everyone else f"team of {current_user.employee.name}"
     name = completions.file_name(label, filters, clock.now().date(), extension)
     security_log.info("export: completion report as %s (%s)", extension.upper(), name)
-    rows = partial(completions.export_rows, scope=scope, filters=filters)
+    # The downloading person's language, read now: the stream runs after the request.
+    language = current_language()
+    layout = completions.layout(language)
+    rows = partial(completions.export_rows, scope=scope, filters=filters, language=language)
     if extension == "csv":
         bom = request.args.get("bom") == "1"
         return download(
             name,
             CSV,
-            with_own_session(lambda own: csv_chunks(LAYOUT, rows(own), bom=bom)),
+            with_own_session(lambda own: csv_chunks(layout, rows(own), bom=bom)),
         )
     return download(
         name,
         XLSX,
-        with_own_session(lambda own: file_chunks(lambda out: write_xlsx(out, LAYOUT, rows(own)))),
+        with_own_session(lambda own: file_chunks(lambda out: write_xlsx(out, layout, rows(own)))),
     )
 
 

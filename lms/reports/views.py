@@ -10,7 +10,8 @@ from flask.typing import ResponseReturnValue
 from lms import clock
 from lms.access import hr_required
 from lms.dbsession import db_session
-from lms.reports.audit_log import CSV_HEADER, AuditFilter, audit_page, audit_rows
+from lms.i18n import current_language
+from lms.reports.audit_log import AuditFilter, audit_page, audit_rows, csv_header
 from lms.reports.forms import AuditFilterForm
 from lms.reports.web import CSV, download, with_own_session
 from lms.spreadsheet import csv_lines
@@ -47,8 +48,11 @@ def audit_csv() -> ResponseReturnValue:
     filters = _filters(form)
     security_log.info("export: audit log as CSV")
     filename = f"postwise-audit-log-{clock.now():%Y-%m-%d}.csv"
+    language = current_language()  # read now: the stream runs after the request
     return download(
         filename,
         CSV,
-        with_own_session(lambda session: csv_lines(CSV_HEADER, audit_rows(session, filters))),
+        with_own_session(
+            lambda session: csv_lines(csv_header(language), audit_rows(session, filters, language))
+        ),
     )

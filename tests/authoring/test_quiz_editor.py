@@ -86,7 +86,7 @@ def test_a_question_breaking_a_pack_rule_is_refused_by_field(
         questions.update_question(
             db, SLUG, "q-one", single(**{"key": "q-one", "lesson": "first", **change}), token=token
         )
-    assert message in " ".join(refused.value.problems[field])
+    assert message in " ".join(map(str, refused.value.problems[field]))
     assert (draft_course.fingerprint, question_token(question)) == (before, token)
 
 

@@ -111,7 +111,7 @@ def test_the_diff_names_settings_lessons_and_questions_that_changed():
         questions=(question, *old.questions[2:]),
     )
     diff = compare(old, new)
-    assert [(c.label, c.old, c.new) for c in diff.settings] == [
+    assert [(str(c.label), str(c.old), str(c.new)) for c in diff.settings] == [
         ("Title", old.title, "Essentials, revised"),
         ("Pass mark (%)", "80", "90"),
     ]
@@ -120,7 +120,7 @@ def test_the_diff_names_settings_lessons_and_questions_that_changed():
         (old.lessons[1].slug, "changed"),
     ]
     changed = diff.lessons[1]
-    assert [f.label for f in changed.fields] == ["Title"]
+    assert [str(f.label) for f in changed.fields] == ["Title"]
     assert ("added", "A new line.") in [
         (line.kind, line.text) for group in changed.text for line in group
     ]
@@ -128,5 +128,5 @@ def test_the_diff_names_settings_lessons_and_questions_that_changed():
         (old.questions[1].key, "removed"),
         (old.questions[0].key, "changed"),
     ]
-    assert diff.questions[1].fields[0].label == "Choices"
+    assert str(diff.questions[1].fields[0].label) == "Choices"
     assert compare(old, old).unchanged

@@ -106,7 +106,7 @@ def test_a_language_postwise_does_not_offer_is_refused(copy):
 def test_import_checks_translations_and_refuses_a_broken_one(copy, runner, db):
     good = runner.invoke(args=["courses", "import", str(copy)])
     assert good.exit_code == 0, good.output
-    assert "Translation de checked; learners see the English source" in good.output
+    assert "Translation de stored." in good.output
     _edit(copy, "course.yaml", "language: de", "language: es")
     _edit(copy, "lessons/01-about-this-guideline.md", "Example Co.", "Example Co. (neu)")
     bad = runner.invoke(args=["courses", "import", str(copy)])
