@@ -34,6 +34,7 @@ from lms.people.importer import import_people
 from lms.people.models import Employee
 from lms.scim.models import ScimPreferredLanguage, ScimRemovedUser, ScimUserName
 from lms.scim.schema import ATTRIBUTE_OF_COLUMN, GENERATED_ID_PREFIX, ScimUser, to_user
+from lms.textcheck import first_unstorable
 
 log = logging.getLogger(__name__)
 MAX_RECORD_BYTES = 64 * 1024  # one person; the HRIS reader's limit for this "file"
@@ -381,10 +382,15 @@ def _spoken(preferred: str | None) -> str | None:
 
 
 def _directory_language(preferred: str | None) -> str | None:
+    """The code to store; ScimRefused for a value that could not be kept as sent."""
     if preferred is not None and len(preferred) > MAX_PREFERRED_LANGUAGE:
         raise ScimRefused(
             detail=f"preferredLanguage: {len(preferred)} characters; the most Postwise keeps "
             f"is {MAX_PREFERRED_LANGUAGE} (it speaks {', '.join(LANGUAGES)})"
+        )
+    if preferred is not None and (bad := first_unstorable(preferred)) is not None:
+        raise ScimRefused(
+            detail=f"preferredLanguage: holds {bad.name}, which cannot be stored; remove it"
         )
     return _spoken(preferred)
 

@@ -105,3 +105,12 @@ def test_a_value_too_long_to_keep_is_an_invalid_value_and_changes_nothing(scim, 
 def test_the_published_user_schema_lists_it(scim, org):
     schema = scim("GET", "/Schemas/urn:ietf:params:scim:schemas:core:2.0:User").get_json()
     assert "preferredLanguage" in {attribute["name"] for attribute in schema["attributes"]}
+
+
+def test_a_nul_in_it_is_refused_before_anything_is_stored(scim, db, org):
+    response = scim("POST", "/Users", json=new_user(preferredLanguage="de\x00"))
+    assert response.status_code == 400
+    assert response.get_json()["scimType"] == "invalidValue"
+    assert response.get_json()["detail"].startswith("preferredLanguage: holds ")
+    db.rollback()
+    assert db.scalar(select(Employee).where(Employee.hris_id == "E100")) is None
