@@ -7,6 +7,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
 from lms.dbsession import db_session
+from lms.learning.course_language import titles_in_this_language
 from lms.learning.guideline import guideline_status
 from lms.learning.services import my_learning
 from lms.people.org import reporting_line_size
@@ -20,9 +21,11 @@ def index() -> ResponseReturnValue:
     """Each role sees its own starting points: training, the team, the organisation."""
     session = db_session()
     team_size = reporting_line_size(session, current_user.id) if current_user.is_manager else None
+    courses = my_learning(session, current_user.id)
     return render_template(
         "home/index.html",
-        courses=my_learning(session, current_user.id),
+        courses=courses,
+        translated=titles_in_this_language(item.version for item in courses),
         guideline=guideline_status(session, current_user.id, with_content=False),
         team_size=team_size,
     )

@@ -59,8 +59,9 @@ def current_language() -> str:
 
 def translate(words: Message | str) -> str:
     """A service's Message in this request's language; a plain string as it is."""
-    if isinstance(words, Message):
-        return gettext(words.text, **words.values)
+    if isinstance(words, Message):  # its values may be Messages too ("from %(before)s ...")
+        values = {k: translate(v) if isinstance(v, Message) else v for k, v in words.values.items()}
+        return gettext(words.text, **values)
     return words
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from lms import confirm
@@ -12,6 +13,7 @@ from lms.access import hr_required
 from lms.api import clients
 from lms.api.forms import ClientForm, RevokeForm
 from lms.dbsession import db_session
+from lms.i18n import translate
 
 bp = Blueprint("api_admin", __name__, url_prefix="/admin/api-clients")
 
@@ -40,7 +42,7 @@ def create() -> ResponseReturnValue:
         )
     except clients.ClientProblem as problem:
         session.rollback()
-        getattr(form, problem.field).errors = [str(problem)]
+        getattr(form, problem.field).errors = [translate(problem.message)]
         return _page(form), 400
     session.commit()
     return _page(ClientForm(formdata=None), new_client=new)
@@ -52,20 +54,25 @@ def revoke(client_id: int) -> ResponseReturnValue:
     session = db_session()
     client = next((c for c in clients.clients(session) if c.id == client_id), None)
     if client is None or not RevokeForm().validate_on_submit():
-        return _page(ClientForm(), problem="That client does not exist, or the form expired."), 404
+        return _page(
+            ClientForm(), problem=_("That client does not exist, or the form expired.")
+        ), 404
     if not confirm.is_confirmed():
         return confirm.ask(
-            f"Revoke the API client “{client.name}”?",
+            _("Revoke the API client “%(name)s”?", name=client.name),
             [
-                "Its tokens stop working at once, and it cannot get new ones.",
-                "This cannot be undone: to connect the system again, create a new client.",
+                _("Its tokens stop working at once, and it cannot get new ones."),
+                _("This cannot be undone: to connect the system again, create a new client."),
             ],
-            "Revoke the client",
+            _("Revoke the client"),
             url_for("api_admin.page"),
         )
     clients.revoke_client(session, client, actor_id=current_user.id)
     session.commit()
-    flash(f"The API client “{client.name}” is revoked. Calls that use it are refused.", "success")
+    flash(
+        _("The API client “%(name)s” is revoked. Calls that use it are refused.", name=client.name),
+        "success",
+    )
     return redirect(url_for("api_admin.page"))
 
 

@@ -80,7 +80,12 @@ def init_app(app: Flask) -> None:
         "oauth2",
         {
             "type": "oauth2",
-            "flows": {"clientCredentials": {"tokenUrl": f"{PREFIX}/token", "scopes": SCOPES}},
+            "flows": {
+                "clientCredentials": {
+                    "tokenUrl": f"{PREFIX}/token",
+                    "scopes": {scope: str(label) for scope, label in SCOPES.items()},
+                }
+            },
         },
     )
     api.register_blueprint(bp)  # with the routes of completion_views and people_views

@@ -15,6 +15,7 @@ from lms.api.models import ApiCall, ApiClient, ApiToken, digest
 from lms.api.scopes import SCOPES
 from lms.audit import services as audit
 from lms.call_log import add_call
+from lms.messages import N_, Message
 from lms.people.models import Employee
 
 # Recognisable starts (as GitHub's ghp_): secret scanners and our log check can spot a leak.
@@ -35,9 +36,10 @@ class NewClient:
 class ClientProblem(Exception):
     """A client cannot be made as asked; `field` names the form field at fault."""
 
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
+    def __init__(self, field: str, message: Message) -> None:
+        super().__init__(str(message))
         self.field = field
+        self.message = message
 
 
 def create_client(
@@ -52,17 +54,20 @@ def create_client(
     by name and scopes, never by its secret."""
     name = name.strip()
     if not name:
-        raise ClientProblem("name", "Give the client a name, such as the system that uses it.")
+        raise ClientProblem("name", N_("Give the client a name, such as the system that uses it."))
     unknown = [scope for scope in scopes if scope not in SCOPES]
     if unknown or not scopes:
-        raise ClientProblem("scopes", "Choose at least one of the listed permissions.")
+        raise ClientProblem("scopes", N_("Choose at least one of the listed permissions."))
     manager_id = None
     if manager_email.strip():
         manager_id = session.scalar(
             select(Employee.id).where(Employee.email == manager_email.strip().lower())
         )
         if manager_id is None:
-            raise ClientProblem("manager_email", f"Nobody has the address {manager_email.strip()}.")
+            raise ClientProblem(
+                "manager_email",
+                N_("Nobody has the address %(address)s.", address=manager_email.strip()),
+            )
     secret = SECRET_PREFIX + secrets.token_urlsafe(32)
     client = ApiClient(
         client_id="pwapi_client_" + secrets.token_hex(8),

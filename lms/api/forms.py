@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _
 from flask_wtf import FlaskForm
 from wtforms import EmailField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
@@ -16,24 +17,26 @@ class ClientForm(FlaskForm):
     """Name a new client, choose what it may do and, if it is a team's tool, whose line."""
 
     name = StringField(
-        "Name",
-        description="Which system uses it, such as “Workday sync” or “Power BI”.",
+        _("Name"),
+        description=_("Which system uses it, such as “Workday sync” or “Power BI”."),
         validators=[
-            DataRequired("Give the client a name, such as the system that uses it."),
+            DataRequired(_("Give the client a name, such as the system that uses it.")),
             FitsColumn(ApiClient.name),
         ],
     )
     scopes = SelectMultipleField(
-        "Permissions",
-        choices=[SelectChoice(scope, label) for scope, label in SCOPES.items()],
-        validators=[DataRequired("Choose at least one permission.")],
-        description="What the client may do. Hold Ctrl (or ⌘) to choose several.",
+        _("Permissions"),
+        choices=[SelectChoice(scope, _(label.text)) for scope, label in SCOPES.items()],
+        validators=[DataRequired(_("Choose at least one permission."))],
+        description=_("What the client may do. Hold Ctrl (or ⌘) to choose several."),
     )
     manager_email = EmailField(
-        "Only this manager's line",
+        _("Only this manager's line"),
         validators=[Optional()],
-        description="A manager's email: the client then sees only the people below them, "
-        "direct and indirect. Leave empty for everyone.",
+        description=_(
+            "A manager's email: the client then sees only the people below them, "
+            "direct and indirect. Leave empty for everyone."
+        ),
     )
 
 

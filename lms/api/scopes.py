@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from lms.messages import N_, Message
+
 READ_COMPLETIONS = "read:completions"
 READ_PEOPLE = "read:people"
 WRITE_PEOPLE = "write:people"
@@ -12,13 +14,13 @@ WRITE_ASSIGNMENTS = "write:assignments"
 WRITE_WEBHOOKS = "write:webhooks"
 
 # Scope → what HR reads on the form.
-SCOPES: dict[str, str] = {
-    READ_COMPLETIONS: "Read enrollments and completions",
-    READ_PEOPLE: "Read people",
-    WRITE_PEOPLE: "Add and change people",
-    READ_AUDIT: "Read the audit log",
-    READ_COURSES: "Read courses and their published versions",
-    READ_ASSIGNMENTS: "Read assignment rules",
-    WRITE_ASSIGNMENTS: "Add and remove assignment rules (clients that see everyone only)",
-    WRITE_WEBHOOKS: "Add and remove webhook subscriptions",
+SCOPES: dict[str, Message] = {
+    READ_COMPLETIONS: N_("Read enrollments and completions"),
+    READ_PEOPLE: N_("Read people"),
+    WRITE_PEOPLE: N_("Add and change people"),
+    READ_AUDIT: N_("Read the audit log"),
+    READ_COURSES: N_("Read courses and their published versions"),
+    READ_ASSIGNMENTS: N_("Read assignment rules"),
+    WRITE_ASSIGNMENTS: N_("Add and remove assignment rules (clients that see everyone only)"),
+    WRITE_WEBHOOKS: N_("Add and remove webhook subscriptions"),
 }

@@ -350,16 +350,16 @@ def languages_of(session: Session, version: CourseVersion) -> list[str]:
     return [SOURCE_LANGUAGE, *translated]
 
 
-def translated_titles(
+def translated_versions(
     session: Session, version_ids: Iterable[int], language: str
-) -> dict[int, str]:
-    """Version id → its title in `language`, for the versions translated (one query)."""
+) -> dict[int, VersionTranslation]:
+    """Version id → its title and summary in `language`, for those translated (one query)."""
     ids = list(version_ids)
     if language == SOURCE_LANGUAGE or not ids:
         return {}
-    rows = session.execute(
-        select(VersionTranslation.version_id, VersionTranslation.title).where(
+    rows = session.scalars(
+        select(VersionTranslation).where(
             VersionTranslation.version_id.in_(ids), VersionTranslation.language == language
         )
     )
-    return {version_id: title for version_id, title in rows}
+    return {row.version_id: row for row in rows}

@@ -7,11 +7,16 @@ language, so switching mid-course carries on where the learner was.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from flask import Blueprint, abort, flash, redirect, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import login_required
 
+from lms.courses.models import CourseVersion, VersionTranslation
+from lms.courses.translations import languages_of, translated_versions, version_words
+from lms.dbsession import db_session
 from lms.i18n import current_language
 from lms.languages import LANGUAGES
 from lms.web_security import safe_next_url
@@ -24,6 +29,21 @@ KEPT = 20  # choices remembered per browser session; the oldest give way
 def content_language(slug: str) -> str:
     chosen = session.get(CHOSEN, {}).get(slug)
     return str(chosen) if chosen in LANGUAGES else current_language()
+
+
+def reading(version: CourseVersion) -> dict[str, object]:
+    """What a course page needs to show the version in the learner's reading language:
+    `words` (lms.courses.translations.VersionWords) and the languages it can switch to."""
+    db = db_session()
+    return {
+        "words": version_words(db, version, content_language(version.course.slug)),
+        "reading_languages": languages_of(db, version),
+    }
+
+
+def titles_in_this_language(versions: Iterable[CourseVersion]) -> dict[int, VersionTranslation]:
+    """For lists of courses (My learning, the catalogue): each version's translated title."""
+    return translated_versions(db_session(), (v.id for v in versions), current_language())
 
 
 @bp.post("/courses/<slug>/language")

@@ -11,6 +11,7 @@ from lms.catalogues import percent
 from lms.dbsession import db_session
 from lms.i18n import current_language, translate
 from lms.learning import quiz
+from lms.learning.course_language import reading
 from lms.learning.services import NotAvailable
 from lms.learning.views import ButtonForm, submitted_answers
 
@@ -25,7 +26,9 @@ def overview(slug: str) -> ResponseReturnValue:
         state = quiz.quiz_state(db_session(), current_user.id, slug)
     except NotAvailable:
         abort(404)
-    return render_template("learning/quiz.html", state=state, slug=slug, form=ButtonForm())
+    return render_template(
+        "learning/quiz.html", state=state, slug=slug, form=ButtonForm(), **reading(state.version)
+    )
 
 
 @bp.post("/attempts")
@@ -86,4 +89,10 @@ def attempt(slug: str, number: int) -> ResponseReturnValue:
         view = quiz.attempt_view(session, current_user.id, slug, number)
     except NotAvailable:
         abort(404)
-    return render_template("learning/attempt.html", view=view, slug=slug, form=ButtonForm())
+    return render_template(
+        "learning/attempt.html",
+        view=view,
+        slug=slug,
+        form=ButtonForm(),
+        **reading(view.state.version),
+    )

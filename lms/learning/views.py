@@ -12,6 +12,7 @@ from lms.dbsession import db_session
 from lms.errors import render_error
 from lms.i18n import translate
 from lms.learning import guideline, quiz, services
+from lms.learning.course_language import reading, titles_in_this_language
 from lms.learning.services import NotAvailable
 from lms.learning.statuses import LABELS
 from lms.web_security import safe_next_url
@@ -49,7 +50,9 @@ def course(slug: str) -> ResponseReturnValue:
         view = services.course_view(db_session(), current_user.id, slug)
     except NotAvailable:
         abort(404)
-    return render_template("learning/course.html", view=view, form=ButtonForm())
+    return render_template(
+        "learning/course.html", view=view, form=ButtonForm(), **reading(view.version)
+    )
 
 
 @bp.get("/courses/<slug>/lessons/<lesson_slug>")
@@ -99,6 +102,7 @@ def _lesson_page(
         questions=questions,
         result=result,
         form=ButtonForm(),
+        **reading(view.version),
     )
 
 
@@ -135,7 +139,12 @@ def mark_done(slug: str, lesson_slug: str) -> ResponseReturnValue:
 def catalogue() -> ResponseReturnValue:
     """Optional courses anyone may take."""
     courses = services.catalogue(db_session(), current_user.id)
-    return render_template("learning/catalogue.html", courses=courses, form=ButtonForm())
+    return render_template(
+        "learning/catalogue.html",
+        courses=courses,
+        translated=titles_in_this_language(courses),
+        form=ButtonForm(),
+    )
 
 
 @bp.post("/courses/<slug>/enrol")
@@ -170,6 +179,7 @@ def guideline_page() -> ResponseReturnValue:
         changes=changes,
         form=ButtonForm(),
         next_url=request.args.get("next", ""),
+        **reading(status.current),
     )
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext as _
+from flask_babel import gettext, ngettext
+from flask_babel import lazy_gettext as _
 from flask_login import current_user, login_required
 
 from lms.access import hr_required, manager_or_hr_required, report_scope
@@ -13,6 +14,7 @@ from lms.i18n import translate
 from lms.mail import outbox
 from lms.mail.forms import EmailSettingsForm, OutboxFilterForm
 from lms.mail.links import link_builder
+from lms.mail.models import FAILED, QUEUED, SENDING, SENT
 from lms.mail.nudges import NudgeRefused, nudge
 from lms.paging import page_within
 from lms.people.services import set_weekly_digest
@@ -21,16 +23,29 @@ from lms.web_security import safe_next_url
 bp = Blueprint("mail", __name__)
 PER_PAGE = 50
 KINDS = {
-    "assigned": "Course assigned",
-    "due_soon": "Due in 7 days",
-    "due_tomorrow": "Due tomorrow",
-    "overdue": "Overdue",
-    "certificate_expiring": "Certificate expiring",
-    "guideline_again": "Guideline to acknowledge again",
-    "manager_digest": "Weekly team digest",
-    "nudge": "Nudge from a manager",
-    "invite": "Invite",
-    "password_reset": "Password reset",
+    "assigned": _("Course assigned"),
+    "due_soon": _("Due in 7 days"),
+    "due_tomorrow": _("Due tomorrow"),
+    "overdue": _("Overdue"),
+    "certificate_expiring": _("Certificate expiring"),
+    "guideline_again": _("Guideline to acknowledge again"),
+    "manager_digest": _("Weekly team digest"),
+    "nudge": _("Nudge from a manager"),
+    "invite": _("Invite"),
+    "password_reset": _("Password reset"),
+}
+# An outbox message's status → the word HR reads, and what an empty list of that status says.
+STATUS_LABELS = {
+    QUEUED: _("Queued"),
+    SENDING: _("Sending"),
+    SENT: _("Sent"),
+    FAILED: _("Failed"),
+}
+EMPTY_LABELS = {
+    QUEUED: _("No queued messages."),
+    SENDING: _("No messages being sent."),
+    SENT: _("No sent messages."),
+    FAILED: _("No failed messages."),
 }
 
 
@@ -54,6 +69,8 @@ def outbox_page() -> ResponseReturnValue:
         page=page,
         pages=pages,
         kinds=KINDS,
+        status_labels=STATUS_LABELS,
+        empty_labels=EMPTY_LABELS,
         smtp_host=current_app.config["SMTP_HOST"],
     )
 
@@ -69,8 +86,11 @@ def retry(message_id: int) -> ResponseReturnValue:
         abort(404)
     session.commit()
     flash(
-        f"“{message.subject}” to {message.to_address} is queued again; "
-        "the next send run will try it.",
+        gettext(
+            "“%(subject)s” to %(address)s is queued again; the next send run will try it.",
+            subject=message.subject,
+            address=message.to_address,
+        ),
         "success",
     )
     return redirect(url_for("mail.outbox_page", status="failed"))
@@ -84,9 +104,13 @@ def retry_failed() -> ResponseReturnValue:
     count = outbox.retry_all_failed(session, actor_id=current_user.id)
     session.commit()
     flash(
-        f"{count} failed {'message is' if count == 1 else 'messages are'} queued again."
+        ngettext(
+            "%(num)d failed message is queued again.",
+            "%(num)d failed messages are queued again.",
+            count,
+        )
         if count
-        else "There were no failed messages to retry.",
+        else gettext("There were no failed messages to retry."),
         "success" if count else "info",
     )
     return redirect(url_for("mail.outbox_page"))
@@ -103,9 +127,9 @@ def settings() -> ResponseReturnValue:
         set_weekly_digest(session, employee, wanted=bool(form.weekly_digest.data))
         session.commit()
         flash(
-            _("Saved. You will get the weekly digest.")
+            gettext("Saved. You will get the weekly digest.")
             if form.weekly_digest.data
-            else _("Saved. You will not get the weekly digest any more."),
+            else gettext("Saved. You will not get the weekly digest any more."),
             "success",
         )
         return redirect(url_for("mail.settings"))
@@ -134,5 +158,5 @@ def send_nudge(enrollment_id: int) -> ResponseReturnValue:
         flash(translate(refused.message), "error")
         return redirect(back)
     session.commit()
-    flash(_("A reminder from you is on its way to %(name)s.", name=person.name), "success")
+    flash(gettext("A reminder from you is on its way to %(name)s.", name=person.name), "success")
     return redirect(back)

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lms.audit import services as audit
+from lms.messages import Message
 from lms.people.models import Employee
 from lms.people.passwords import hash_password, password_problems, verify_password
 
@@ -17,10 +18,10 @@ security_log = logging.getLogger("lms.security")
 
 
 class PasswordRejected(ValueError):
-    """The new password breaks a rule; `reasons` says which, in plain words."""
+    """The new password breaks a rule; `reasons` says which, in plain words (Messages)."""
 
-    def __init__(self, reasons: list[str]) -> None:
-        super().__init__(" ".join(reasons))
+    def __init__(self, reasons: list[Message]) -> None:
+        super().__init__(" ".join(str(reason) for reason in reasons))
         self.reasons = reasons
 
 

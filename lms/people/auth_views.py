@@ -15,12 +15,13 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext, ngettext
 from flask_babel import lazy_gettext as _
-from flask_babel import ngettext
 from flask_login import current_user, login_required, logout_user
 
 from lms.dbsession import db_session
 from lms.extensions import limiter, sign_in_throttle
+from lms.i18n import translate
 from lms.mail.links import link_builder
 from lms.people.accounts import PasswordRejected, end_sessions, set_password
 from lms.people.forms import ForgotPasswordForm, SetPasswordForm, SignInForm
@@ -123,7 +124,7 @@ def sign_in() -> ResponseReturnValue:
                 sign_in_as(outcome.employee, response)
                 return response
         if refusal is not None:
-            form.password.errors.append(refusal)
+            form.password.errors.append(translate(refusal))
         elif outcome is not None and outcome.wait is not None:
             wait_message = _wait_message(outcome.wait)
         else:
@@ -144,7 +145,7 @@ def sign_out() -> ResponseReturnValue:
     id_token = session.get("oidc_id_token")
     logout_user()
     session.clear()
-    flash("You are signed out.", "success")
+    flash(gettext("You are signed out."), "success")
     settings = oidc.OidcSettings.from_config(current_app.config)
     after = current_app.config["BASE_URL"].rstrip("/") + url_for("auth.sign_in")
     if settings and id_token and (provider_logout := oidc.logout_url(settings, id_token, after)):
@@ -176,12 +177,12 @@ def accept_invite(token: str) -> ResponseReturnValue:
         try:
             set_password(session_db, employee, form.password.data or "")
         except PasswordRejected as rejected:
-            form.password.errors.extend(rejected.reasons)
+            form.password.errors.extend(translate(reason) for reason in rejected.reasons)
         else:
             session_db.commit()
             response = redirect(url_for("home.index"))
             sign_in_as(employee, response)
-            flash("Your password is set and you are signed in.", "success")
+            flash(gettext("Your password is set and you are signed in."), "success")
             return response
     return render_template("auth/set_password.html", form=form, employee=employee)
 
@@ -199,9 +200,13 @@ def forgot_password() -> ResponseReturnValue:
         session_db.commit()
         hours = config["INVITE_MAX_AGE_HOURS"]
         flash(
-            f"If {form.email.data} belongs to an account that can sign in, a link to set a "
-            f"password is on its way there. It works once, for {hours} hours. Nothing "
-            "arrived within a few minutes? Check your spam folder, or ask your HR admin.",
+            gettext(
+                "If %(email)s belongs to an account that can sign in, a link to set a password "
+                "is on its way there. It works once, for %(hours)d hours. Nothing arrived within "
+                "a few minutes? Check your spam folder, or ask your HR admin.",
+                email=form.email.data,
+                hours=hours,
+            ),
             "success",
         )
         return redirect(url_for("auth.sign_in"))

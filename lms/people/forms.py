@@ -30,7 +30,7 @@ MAX_ID = 2**31 - 1  # the largest id either database stores
 
 def _ids_in_range(_form: FlaskForm, field: SelectMultipleField) -> None:
     if any(not 0 < value <= MAX_ID for value in field.data or ()):
-        raise ValidationError("One of the people ticked does not exist; tick them again.")
+        raise ValidationError(_("One of the people ticked does not exist; tick them again."))
 
 
 class SignInForm(FlaskForm):
@@ -39,34 +39,36 @@ class SignInForm(FlaskForm):
 
 
 class ForgotPasswordForm(FlaskForm):
-    email = EmailField("Email", validators=[DataRequired("Enter your work email address.")])
+    email = EmailField(_("Email"), validators=[DataRequired(_("Enter your work email address."))])
 
 
 class SetPasswordForm(FlaskForm):
     password = PasswordField(
-        "New password",
-        validators=[DataRequired("Choose a password.")],
-        description="At least 12 characters. A few unrelated words make a strong password.",
+        _("New password"),
+        validators=[DataRequired(_("Choose a password."))],
+        description=_("At least 12 characters. A few unrelated words make a strong password."),
     )
     confirm = PasswordField(
-        "Type it again",
+        _("Type it again"),
         validators=[
-            DataRequired("Type the password a second time."),
-            EqualTo("password", "The two passwords are not the same."),
+            DataRequired(_("Type the password a second time.")),
+            EqualTo("password", _("The two passwords are not the same.")),
         ],
     )
 
 
 class ImportPeopleForm(FlaskForm):
     file = FileField(
-        "HRIS export (CSV)",
-        validators=[FileRequired("Choose the CSV file exported from your HRIS.")],
-        description="Columns: employee_id, email, first_name, last_name, and optionally "
-        "department, title, location, manager_id, hire_date (YYYY-MM-DD), status.",
+        _("HRIS export (CSV)"),
+        validators=[FileRequired(_("Choose the CSV file exported from your HRIS."))],
+        description=_(
+            "Columns: employee_id, email, first_name, last_name, and optionally "
+            "department, title, location, manager_id, hire_date (YYYY-MM-DD), status."
+        ),
     )
     deactivate_missing = BooleanField(
-        "Deactivate people who are not in this file",
-        description="Use this with a complete export, so leavers can no longer sign in.",
+        _("Deactivate people who are not in this file"),
+        description=_("Use this with a complete export, so leavers can no longer sign in."),
     )
 
 
@@ -75,9 +77,9 @@ class ConfirmImportForm(FlaskForm):
 
     key = HiddenField(validators=[DataRequired(), Length(max=64), Regexp(r"^[A-Za-z0-9_-]+$")])
     deactivations = IntegerField(
-        "Type the number of people this import deactivates",
+        _("Type the number of people this import deactivates"),
         validators=[Optional()],
-        description="A check that this many people really are leaving.",
+        description=_("A check that this many people really are leaving."),
     )
 
 
@@ -87,16 +89,18 @@ class PeopleFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    q = SearchField("Search", validators=[Optional()], description="Name, email or employee id")
-    department = SelectField("Department", validate_choice=False)
-    page = IntegerField("Page", default=1, validators=[Optional()])
+    q = SearchField(
+        _("Search"), validators=[Optional()], description=_("Name, email or employee id")
+    )
+    department = SelectField(_("Department"), validate_choice=False)
+    page = IntegerField(_("Page"), default=1, validators=[Optional()])
 
 
 class InviteManyForm(FlaskForm):
     """Invite the people ticked on the list, or everyone who has no password yet."""
 
     person = SelectMultipleField(
-        "People to invite", coerce=int, validate_choice=False, validators=[_ids_in_range]
+        _("People to invite"), coerce=int, validate_choice=False, validators=[_ids_in_range]
     )
     scope = HiddenField(validators=[Optional(), AnyOf(["ticked", "everyone"])])
 

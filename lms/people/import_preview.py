@@ -10,8 +10,10 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable
-from dataclasses import astuple, dataclass, fields
+from dataclasses import astuple, dataclass
+from dataclasses import fields as dataclass_fields
 
+from lms.messages import N_, Message
 from lms.people.hris import HrisFile, PersonRecord, Problem
 from lms.people.import_plan import ImportPlan, StoredPerson
 
@@ -28,7 +30,8 @@ class Change:
     """One person on the preview: who, and what changes for them."""
 
     name: str
-    detail: str = ""
+    detail: Message | str = ""
+    fields: tuple[Message, ...] = ()  # what changed, for a page to list in its language
 
 
 @dataclass(frozen=True)
@@ -94,33 +97,35 @@ def preview_plan(
         if change is not None and len(kinds[kind]) < NAMES_SHOWN:
             kinds[kind].append(change)
 
-    def manager_name(hris_id: str | None) -> str:
+    def manager_name(hris_id: str | None) -> Message | str:
         if hris_id is None:
-            return "no manager"
+            return N_("no manager")
         person = in_file.get(hris_id) or existing[hris_id].record
         return _name(person)
 
     for current, record in plan.updates:
         before = current.record
         if before.is_active and not record.is_active:
-            note("off", Change(_name(record), "inactive in the file"))
+            note("off", Change(_name(record), N_("inactive in the file")))
         elif record.is_active and not before.is_active:
             note("on", Change(_name(record)))
         elif before.manager_hris_id != record.manager_hris_id:
-            detail = (
-                f"from {manager_name(before.manager_hris_id)} "
-                f"to {manager_name(record.manager_hris_id)}"
+            detail = N_(
+                "from %(before)s to %(after)s",
+                before=manager_name(before.manager_hris_id),
+                after=manager_name(record.manager_hris_id),
             )
             note("moved", Change(_name(record), detail))
         else:
-            note("changed", Change(_name(record), ", ".join(_changed_fields(before, record))))
+            fields = tuple(_changed_fields(before, record))
+            note("changed", Change(_name(record), ", ".join(map(str, fields)), fields))
     missing = set(plan.deactivations)
     counts["off"] += len(missing)
     for person in existing.values():
         if len(kinds["off"]) >= NAMES_SHOWN:
             break
         if person.id in missing:
-            kinds["off"].append(Change(_name(person.record), "not in the file"))
+            kinds["off"].append(Change(_name(person.record), N_("not in the file")))
     return PlanPreview(
         added=ChangeList(
             len(plan.creates), tuple(Change(_name(r)) for r in plan.creates[:NAMES_SHOWN])
@@ -204,18 +209,18 @@ def _name(record: PersonRecord) -> str:
 
 
 FIELD_NAMES = {
-    "email": "email",
-    "first_name": "first name",
-    "last_name": "last name",
-    "department": "department",
-    "title": "title",
-    "location": "location",
-    "hire_date": "hire date",
-    "language": "language",
+    "email": N_("email"),
+    "first_name": N_("first name"),
+    "last_name": N_("last name"),
+    "department": N_("department"),
+    "title": N_("title"),
+    "location": N_("location"),
+    "hire_date": N_("hire date"),
+    "language": N_("language"),
 }
 
 
-def _changed_fields(before: PersonRecord, after: PersonRecord) -> Iterable[str]:
+def _changed_fields(before: PersonRecord, after: PersonRecord) -> Iterable[Message]:
     return (
         label
         for attribute, label in FIELD_NAMES.items()
@@ -223,7 +228,7 @@ def _changed_fields(before: PersonRecord, after: PersonRecord) -> Iterable[str]:
     )
 
 
-_ROW = [f.name for f in fields(PersonRecord)].index("row")
+_ROW = [f.name for f in dataclass_fields(PersonRecord)].index("row")
 
 
 def _facts(record: PersonRecord) -> tuple[object, ...]:
@@ -237,11 +242,11 @@ def _encoded(values: list[object]) -> bytes:
 
 
 KINDS = (
-    ("added", "Added"),
-    ("changed", "Changed"),
-    ("moved", "Moved to another manager"),
-    ("deactivated", "Deactivated"),
-    ("reactivated", "Reactivated"),
+    ("added", N_("Added")),
+    ("changed", N_("Changed")),
+    ("moved", N_("Moved to another manager")),
+    ("deactivated", N_("Deactivated")),
+    ("reactivated", N_("Reactivated")),
 )
 
 
@@ -260,9 +265,11 @@ def describe_preview(preview: PlanPreview) -> list[str]:
     return lines
 
 
-def share_warning(preview: PlanPreview) -> str:
+def share_warning(preview: PlanPreview) -> Message:
     """Why this plan needs its number of deactivations confirmed."""
-    return (
-        f"This import deactivates {preview.deactivated.count} of the {preview.active_before} "
-        f"active people ({preview.deactivated_share}%)."
+    return N_(
+        "This import deactivates %(count)d of the %(active)d active people (%(share)d%%).",
+        count=preview.deactivated.count,
+        active=preview.active_before,
+        share=preview.deactivated_share,
     )

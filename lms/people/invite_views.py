@@ -8,6 +8,8 @@ from datetime import timedelta
 
 from flask import Blueprint, current_app, flash, make_response, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from lms import clock
@@ -40,12 +42,15 @@ def create_link(employee_id: int) -> ResponseReturnValue:
     employee = get_visible_employee(session, current_user, employee_id)
     back = redirect(url_for("people.detail", employee_id=employee.id))
     if not employee.is_active:
-        flash(f"{employee.name} has left, so they cannot be invited.", "error")
+        flash(_("%(name)s has left, so they cannot be invited.", name=employee.name), "error")
         return back
     if employee.password_hash:
         flash(
-            f"{employee.name} has a password already. If they forgot it, “Forgot your "
-            "password?” on the sign-in page gives them a new link.",
+            _(
+                "%(name)s has a password already. If they forgot it, “Forgot your password?” "
+                "on the sign-in page gives them a new link.",
+                name=employee.name,
+            ),
             "error",
         )
         return back
@@ -64,12 +69,15 @@ def invite_many() -> ResponseReturnValue:
     form = InviteManyForm()
     back = redirect(url_for("people.index"))
     if not form.validate_on_submit():
-        flash("One of the people ticked does not exist; tick them again.", "error")
+        flash(_("One of the people ticked does not exist; tick them again."), "error")
         return back
     everyone = form.scope.data == "everyone"
     if not everyone and not form.person.data:
         flash(
-            "Tick the people you want to invite, or choose “Invite everyone without a password”.",
+            _(
+                "Tick the people you want to invite, or choose “Invite everyone without a "
+                "password”."
+            ),
             "error",
         )
         return back
@@ -79,9 +87,9 @@ def invite_many() -> ResponseReturnValue:
     )
     if not choice.invite:
         flash(
-            "Nobody to invite: everyone ticked has a password already or has left."
+            _("Nobody to invite: everyone ticked has a password already or has left.")
             if choice.skipped
-            else "Nobody to invite: everyone has a password already.",
+            else _("Nobody to invite: everyone has a password already."),
             "info",
         )
         return back
@@ -99,22 +107,22 @@ def invite_many() -> ResponseReturnValue:
     )
     session.commit()
     recent = len(choice.invite) - queued
-    flash(
-        " ".join(
-            part
-            for part in (
-                f"Invites are on their way to {queued} {_people(queued)}; each link works "
-                f"once, for {config['INVITE_MAX_AGE_HOURS']} hours.",
-                f"{recent} {_people(recent)} got an email with a link less than 15 minutes "
-                "ago, so nothing new went to them."
-                if recent
-                else "",
-                _skipped(choice),
-            )
-            if part
-        ),
-        "success",
+    hours = config["INVITE_MAX_AGE_HOURS"]
+    on_their_way = ngettext(
+        "Invites are on their way to %(num)d person; each link works once, for %(hours)d hours.",
+        "Invites are on their way to %(num)d people; each link works once, for %(hours)d hours.",
+        queued,
+        hours=hours,
     )
+    sent_lately = ngettext(
+        "%(num)d person got an email with a link less than 15 minutes ago, so nothing new "
+        "went to them.",
+        "%(num)d people got an email with a link less than 15 minutes ago, so nothing new "
+        "went to them.",
+        recent,
+    )
+    parts = (on_their_way, sent_lately if recent else "", _skipped(choice))
+    flash(" ".join(part for part in parts if part), "success")
     return back
 
 
@@ -125,7 +133,7 @@ def links_file() -> ResponseReturnValue:
     form = InviteLinksFileForm()
     back = redirect(url_for("people.index"))
     if not form.validate_on_submit():
-        flash("Create the invite links first: then they can be downloaded.", "error")
+        flash(_("Create the invite links first: then they can be downloaded."), "error")
         return back
     hours = current_app.config["INVITE_MAX_AGE_HOURS"]
     try:
@@ -133,13 +141,16 @@ def links_file() -> ResponseReturnValue:
             db_session(), current_app.config["SECRET_KEY"], form.batch.data, timedelta(hours=hours)
         )
     except InviteExpired:
-        flash(f"These links are more than {hours} hours old and no longer work.", "error")
+        flash(
+            _("These links are more than %(hours)d hours old and no longer work.", hours=hours),
+            "error",
+        )
         return back
     except InviteInvalid:
-        flash("That list of links is damaged; create the invite links again.", "error")
+        flash(_("That list of links is damaged; create the invite links again."), "error")
         return back
     if not batch.links:
-        flash("None of these links works any more: everyone in the list has set a password.")
+        flash(_("None of these links works any more: everyone in the list has set a password."))
         return back
     link = link_builder(current_app)
     until = (batch.issued_at + timedelta(hours=hours)).strftime("%Y-%m-%d %H:%M")
@@ -175,16 +186,31 @@ def _links_page(batch: InviteBatch, choice: InviteChoice) -> ResponseReturnValue
     return response
 
 
-def _people(count: int) -> str:
-    return "person" if count == 1 else "people"
-
-
 def _skipped(choice: InviteChoice) -> str:
-    parts = []
-    if choice.has_password:
-        n = len(choice.has_password)
-        parts.append(f"{n} {_people(n)} ticked already {'has' if n == 1 else 'have'} a password")
-    if choice.inactive:
-        n = len(choice.inactive)
-        parts.append(f"{n} {_people(n)} ticked {'has' if n == 1 else 'have'} left")
-    return f"Not invited: {' and '.join(parts)}." if parts else ""
+    """Who was ticked but not invited, and why."""
+    passwords, left = len(choice.has_password), len(choice.inactive)
+    if passwords and left:
+        return _(
+            "Not invited: %(has_password)s and %(left)s.",
+            has_password=ngettext(
+                "%(num)d person ticked already has a password",
+                "%(num)d people ticked already have a password",
+                passwords,
+            ),
+            left=ngettext(
+                "%(num)d person ticked has left", "%(num)d people ticked have left", left
+            ),
+        )
+    if passwords:
+        return ngettext(
+            "Not invited: %(num)d person ticked already has a password.",
+            "Not invited: %(num)d people ticked already have a password.",
+            passwords,
+        )
+    if left:
+        return ngettext(
+            "Not invited: %(num)d person ticked has left.",
+            "Not invited: %(num)d people ticked have left.",
+            left,
+        )
+    return ""

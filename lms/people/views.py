@@ -7,13 +7,17 @@ from typing import Any
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy.orm import Session
 from wtforms.fields.choices import SelectChoice
 
 from lms.access import get_visible_employee, hr_required, listed_employees, manager_or_hr_required
 from lms.dbsession import db_session
+from lms.i18n import translate
 from lms.mail.links import link_builder
+from lms.messages import Message
 from lms.people import services
 from lms.people.forms import ConfirmImportForm, ImportPeopleForm, PeopleFilterForm
 from lms.people.hooks import after_people_import, person_sections
@@ -35,7 +39,7 @@ def index() -> ResponseReturnValue:
     session = db_session()
     scope = listed_employees(current_user)
     form = PeopleFilterForm(request.args)
-    form.department.choices = [SelectChoice("", "All departments")] + [
+    form.department.choices = [SelectChoice("", _("All departments"))] + [
         SelectChoice(name, name) for name in services.departments(session, scope)
     ]
     page = services.list_people(
@@ -76,9 +80,9 @@ def email_invite(employee_id: int) -> ResponseReturnValue:
     session = db_session()
     employee = get_visible_employee(session, current_user, employee_id)
     if not current_app.config["SMTP_HOST"]:
-        flash("Email is not set up here: use “Create an invite link” instead.", "error")
+        flash(_("Email is not set up here: use “Create an invite link” instead."), "error")
     elif not employee.is_active:
-        flash(f"{employee.name} has left, so they cannot be invited.", "error")
+        flash(_("%(name)s has left, so they cannot be invited.", name=employee.name), "error")
     elif queue_password_link(
         session,
         employee,
@@ -88,14 +92,23 @@ def email_invite(employee_id: int) -> ResponseReturnValue:
     ):
         session.commit()
         flash(
-            f"An invite is on its way to {employee.email}. The link in it works once, for "
-            f"{current_app.config['INVITE_MAX_AGE_HOURS']} hours.",
+            ngettext(
+                "An invite is on its way to %(email)s. The link in it works once, for %(num)d "
+                "hour.",
+                "An invite is on its way to %(email)s. The link in it works once, for %(num)d "
+                "hours.",
+                current_app.config["INVITE_MAX_AGE_HOURS"],
+                email=employee.email,
+            ),
             "success",
         )
     else:
         flash(
-            f"An email with a link went to {employee.email} less than 15 minutes ago; "
-            "give it a few minutes to arrive before sending another.",
+            _(
+                "An email with a link went to %(email)s less than 15 minutes ago; give it a few "
+                "minutes to arrive before sending another.",
+                email=employee.email,
+            ),
             "info",
         )
     return redirect(url_for("people.detail", employee_id=employee.id))
@@ -123,7 +136,7 @@ def import_file() -> ResponseReturnValue:
             )
         except HrisFileError as error:
             session.rollback()
-            problems = [str(problem) for problem in error.problems]
+            problems = _problem_words(error)
         else:
             key = stage_upload(
                 session,
@@ -150,8 +163,13 @@ def confirm_import() -> ResponseReturnValue:
     )
     if pending is None:
         flash(
-            "That preview is no longer available: it was imported already, or is more than "
-            f"{MAX_AGE.seconds // 3600} hours old. Upload the file again to see what it would do.",
+            ngettext(
+                "That preview is no longer available: it was imported already, or is more than "
+                "%(num)d hour old. Upload the file again to see what it would do.",
+                "That preview is no longer available: it was imported already, or is more than "
+                "%(num)d hours old. Upload the file again to see what it would do.",
+                MAX_AGE.seconds // 3600,
+            ),
             "error",
         )
         return redirect(url_for(".import_file"))
@@ -174,8 +192,10 @@ def confirm_import() -> ResponseReturnValue:
     except ConfirmationNeeded as needed:
         session.rollback()
         form.deactivations.errors = [
-            f"Type {needed.preview.deactivated.count}, the number of people this import "
-            "deactivates, to confirm it."
+            _(
+                "Type %(count)d, the number of people this import deactivates, to confirm it.",
+                count=needed.preview.deactivated.count,
+            )
         ]
         return _preview_page(
             needed.preview, form.key.data, deactivate_missing=pending.deactivate_missing, form=form
@@ -184,12 +204,28 @@ def confirm_import() -> ResponseReturnValue:
         session.rollback()
         discard(session, pending)
         session.commit()
-        return _import_page(ImportPeopleForm(formdata=None), [str(p) for p in error.problems])
+        return _import_page(ImportPeopleForm(formdata=None), _problem_words(error))
     discard(session, pending)
     follow_ups = [follow_up(session) for follow_up in after_people_import(current_app)]
     session.commit()
-    flash(" ".join([f"Import finished: {summary}.", *follow_ups]), "success")
+    finished = _(
+        "Import finished: created %(created)d, updated %(updated)d, deactivated "
+        "%(deactivated)d, unchanged %(unchanged)d.",
+        created=summary.created,
+        updated=summary.updated,
+        deactivated=summary.deactivated,
+        unchanged=summary.unchanged,
+    )
+    flash(" ".join([finished, *(translate(words) for words in follow_ups)]), "success")
     return redirect(url_for(".index"))
+
+
+def _problem_words(error: HrisFileError) -> list[str]:
+    """Each problem of the file in this request's language (a Message), or as it reads."""
+    return [
+        translate(problem) if isinstance(problem, Message) else str(problem)
+        for problem in error.problems
+    ]
 
 
 def _max_bytes() -> int:

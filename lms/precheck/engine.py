@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
 
+from lms.messages import Message
 from lms.precheck import wordlists
 from lms.precheck.detect import DETECTORS, Draft
 from lms.precheck.profile import CompanyProfile
@@ -34,8 +35,8 @@ class Finding:
     start: int
     end: int
     quote: str
-    title: str
-    explanation: str
+    title: Message  # in English until the page translates it
+    explanation: Message
     lesson: str  # "course-slug/lesson-slug"
 
     def as_json(self) -> dict[str, object]:
@@ -45,7 +46,7 @@ class Finding:
             "start": self.start,
             "end": self.end,
             "quote": self.quote,
-            "explanation": self.explanation,
+            "explanation": str(self.explanation),
             "lesson": self.lesson,
         }
 

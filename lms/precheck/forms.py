@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, SelectField, StringField, SubmitField, TextAreaField
@@ -11,81 +13,103 @@ from wtforms.validators import DataRequired, Length
 from lms.precheck.engine import MAX_LENGTH
 from lms.precheck.profile import INDUSTRIES, LIST_KEYS, SETTING_NAMES, CompanyProfile
 
+# Each list setting's label and help on the settings page (labels shared with the audit log).
 LIST_LABELS = {
     "employer_names": (
         SETTING_NAMES["employer_names"],
-        "The company's names as people write them.",
+        _("The company's names as people write them. One per line."),
     ),
-    "handles": (SETTING_NAMES["handles"], "For example @exampleco."),
-    "products": (SETTING_NAMES["products"], "Posts promoting these need a clear disclosure."),
+    "handles": (SETTING_NAMES["handles"], _("For example @exampleco. One per line.")),
+    "products": (
+        SETTING_NAMES["products"],
+        _("Posts promoting these need a clear disclosure. One per line."),
+    ),
     "competitors": (
         SETTING_NAMES["competitors"],
-        "Running these down, or comparing without a source.",
+        _("Running these down, or comparing without a source. One per line."),
     ),
-    "codenames": (SETTING_NAMES["codenames"], "Any mention is flagged as confidential."),
-    "email_domains": (SETTING_NAMES["email_domains"], "For example example.com."),
+    "codenames": (
+        SETTING_NAMES["codenames"],
+        _("Any mention is flagged as confidential. One per line."),
+    ),
+    "email_domains": (SETTING_NAMES["email_domains"], _("For example example.com. One per line.")),
     "role_mailboxes": (
         SETTING_NAMES["role_mailboxes"],
-        "The part before the @, such as careers or press, at the domains above.",
+        _("The part before the @, such as careers or press, at the domains above. One per line."),
     ),
-    "disclosure_hashtags": (SETTING_NAMES["disclosure_hashtags"], "For example #employee."),
+    "disclosure_hashtags": (
+        SETTING_NAMES["disclosure_hashtags"],
+        _("For example #employee. One per line."),
+    ),
     "approved_clients": (
         SETTING_NAMES["approved_clients"],
-        "These may be named together with the work done for them.",
+        _("These may be named together with the work done for them. One per line."),
     ),
 }
+INDUSTRY_LABELS = {"general": _("General"), "finance": _("Finance"), "health": _("Health")}
+
+
+def _label(key: str) -> LazyString:
+    """A setting's name on the settings page, in the reader's language."""
+    return _(SETTING_NAMES[key].text)
 
 
 class PrecheckForm(FlaskForm):
     text = TextAreaField(
-        "Your draft post",
+        _("Your draft post"),
         validators=[
-            DataRequired("Paste or type a draft to check."),
+            DataRequired(_("Paste or type a draft to check.")),
             Length(
                 max=MAX_LENGTH,
-                message=f"A post can be at most {MAX_LENGTH:,} characters; shorten it and "
-                "check again.",
+                message=_(
+                    "A post can be at most %(max)s characters; shorten it and check again.",
+                    max=format(MAX_LENGTH, ","),
+                ),
             ),
         ],
-        description="Nothing you type here is stored or sent, unless you choose to save it "
-        "to your own practice history.",
+        description=_(
+            "Nothing you type here is stored or sent, unless you choose to save it "
+            "to your own practice history."
+        ),
     )
-    check = SubmitField("Check my draft")
-    save = SubmitField("Check and save to my practice history")
+    check = SubmitField(_("Check my draft"))
+    save = SubmitField(_("Check and save to my practice history"))
 
 
 class SettingsForm(FlaskForm):
     """Every setting of the company profile; each list one entry per line."""
 
-    employer_names = TextAreaField(LIST_LABELS["employer_names"][0])
-    handles = TextAreaField(LIST_LABELS["handles"][0])
+    employer_names = TextAreaField(_label("employer_names"))
+    handles = TextAreaField(_label("handles"))
     ticker = StringField(
-        SETTING_NAMES["ticker"], description="Leave empty if the company is not listed."
+        _label("ticker"), description=_("Leave empty if the company is not listed.")
     )
-    products = TextAreaField(LIST_LABELS["products"][0])
-    competitors = TextAreaField(LIST_LABELS["competitors"][0])
-    codenames = TextAreaField(LIST_LABELS["codenames"][0])
-    email_domains = TextAreaField(LIST_LABELS["email_domains"][0])
-    role_mailboxes = TextAreaField(LIST_LABELS["role_mailboxes"][0])
-    disclosure_hashtags = TextAreaField(LIST_LABELS["disclosure_hashtags"][0])
-    approved_clients = TextAreaField(LIST_LABELS["approved_clients"][0])
+    products = TextAreaField(_label("products"))
+    competitors = TextAreaField(_label("competitors"))
+    codenames = TextAreaField(_label("codenames"))
+    email_domains = TextAreaField(_label("email_domains"))
+    role_mailboxes = TextAreaField(_label("role_mailboxes"))
+    disclosure_hashtags = TextAreaField(_label("disclosure_hashtags"))
+    approved_clients = TextAreaField(_label("approved_clients"))
     phone_region = StringField(
-        SETTING_NAMES["phone_region"], description="Two letters, such as GB, US or DE."
+        _label("phone_region"), description=_("Two letters, such as GB, US or DE.")
     )
     industry = SelectField(
-        SETTING_NAMES["industry"],
-        choices=[SelectChoice(name, name.capitalize()) for name in INDUSTRIES],
-        description="Finance makes promised returns a 'do not post'; health does the same for "
-        "someone else's health.",
+        _label("industry"),
+        choices=[SelectChoice(name, INDUSTRY_LABELS[name]) for name in INDUSTRIES],
+        description=_(
+            "Finance makes promised returns a 'do not post'; health does the same for "
+            "someone else's health."
+        ),
     )
     require_disclaimer = BooleanField(
-        "Ask for \u201cviews are my own\u201d when someone gives an opinion about the company"
+        _("Ask for “views are my own” when someone gives an opinion about the company")
     )
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        for key, (_label, description) in LIST_LABELS.items():
-            getattr(self, key).description = f"{description} One per line."
+        for key, (_name, description) in LIST_LABELS.items():
+            getattr(self, key).description = description
 
     def fill(self, profile: CompanyProfile) -> None:
         for key in LIST_KEYS:
@@ -110,4 +134,4 @@ class SettingsForm(FlaskForm):
 
 
 class SettingsUploadForm(FlaskForm):
-    file = FileField("Settings file (YAML)", validators=[FileRequired("Choose a YAML file.")])
+    file = FileField(_("Settings file (YAML)"), validators=[FileRequired(_("Choose a YAML file."))])

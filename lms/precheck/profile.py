@@ -16,6 +16,7 @@ import phonenumbers
 
 from lms.courses import yaml_lines
 from lms.courses.yaml_lines import Located, YamlProblem
+from lms.messages import N_, Message
 
 INDUSTRIES = ("general", "finance", "health")
 LIST_KEYS = (
@@ -33,20 +34,20 @@ TEXT_KEYS = ("ticker", "phone_region", "industry")
 KEYS = (*LIST_KEYS, *TEXT_KEYS, "require_disclaimer")
 MAX_ITEMS, MAX_LENGTH = 200, 100
 # Each setting as HR knows it from the settings page, for the form and the audit log.
-SETTING_NAMES = {
-    "employer_names": "Employer names",
-    "handles": "Social handles",
-    "products": "Product names",
-    "competitors": "Competitor names",
-    "codenames": "Internal codenames",
-    "email_domains": "Employer email domains",
-    "role_mailboxes": "Role mailboxes that may be shared",
-    "disclosure_hashtags": "Accepted disclosure hashtags",
-    "approved_clients": "Clients approved for public reference",
-    "ticker": "Stock ticker",
-    "phone_region": "Default phone region",
-    "industry": "Industry",
-    "require_disclaimer": "Ask for \u201cviews are my own\u201d",
+SETTING_NAMES: dict[str, Message] = {
+    "employer_names": N_("Employer names"),
+    "handles": N_("Social handles"),
+    "products": N_("Product names"),
+    "competitors": N_("Competitor names"),
+    "codenames": N_("Internal codenames"),
+    "email_domains": N_("Employer email domains"),
+    "role_mailboxes": N_("Role mailboxes that may be shared"),
+    "disclosure_hashtags": N_("Accepted disclosure hashtags"),
+    "approved_clients": N_("Clients approved for public reference"),
+    "ticker": N_("Stock ticker"),
+    "phone_region": N_("Default phone region"),
+    "industry": N_("Industry"),
+    "require_disclaimer": N_("Ask for \u201cviews are my own\u201d"),
 }
 
 
@@ -78,18 +79,34 @@ class CompanyProfile:
 DEFAULT_PROFILE = CompanyProfile()
 
 
-class ProfileProblems(ValueError):
-    """Every problem with a profile, each saying where (`file:line: key: …` or the field)."""
+@dataclass(frozen=True)
+class ProfileProblem:
+    """One problem: where (`file:line: ` or nothing), the setting (or ""), and what is wrong."""
 
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("\n".join(problems))
-        self.problems = problems
+    where: str
+    key: str
+    message: Message | str  # a str only for the YAML parser's own words
+
+    def __str__(self) -> str:
+        return (
+            f"{self.where}{self.key}: {self.message}" if self.key else f"{self.where}{self.message}"
+        )
+
+
+class ProfileProblems(ValueError):
+    """Every problem with a profile, each saying where (`file:line: key: …` or the field);
+    `problems` is the English, `found` the parts a page shows in the reader's language."""
+
+    def __init__(self, found: list[ProfileProblem]) -> None:
+        self.found = found
+        self.problems = [str(problem) for problem in found]
+        super().__init__("\n".join(self.problems))
 
 
 @dataclass
 class _Checked:
     values: dict[str, Any] = field(default_factory=dict)
-    problems: list[str] = field(default_factory=list)
+    problems: list[ProfileProblem] = field(default_factory=list)
 
 
 def profile_from_mapping(
@@ -102,21 +119,21 @@ def profile_from_mapping(
     """
     checked = _Checked()
 
-    def problem(key: str, message: str) -> None:
+    def problem(key: str, message: Message) -> None:
         line = f"{data.line_of(key)}:" if isinstance(data, Located) else ""
         prefix = f"{where}:{line} " if where else ""
-        checked.problems.append(f"{prefix}{key}: {message}")
+        checked.problems.append(ProfileProblem(prefix, key, message))
 
     for key, value in data.items():
         if key not in KEYS:
-            problem(key, f"is not a setting (the settings are {', '.join(KEYS)})")
+            problem(key, N_("is not a setting (the settings are %(keys)s)", keys=", ".join(KEYS)))
         elif key in LIST_KEYS:
             _check_list(key, value, checked, problem)
         elif key == "require_disclaimer":
             if isinstance(value, bool):
                 checked.values[key] = value
             else:
-                problem(key, "must be true or false")
+                problem(key, N_("must be true or false"))
         else:
             _check_text(key, value, checked, problem)
     if checked.problems:
@@ -127,13 +144,27 @@ def profile_from_mapping(
 def _check_list(key: str, value: Any, checked: _Checked, problem: Any) -> None:
     items = [] if value is None else value
     if not isinstance(items, list) or not all(isinstance(item, str) for item in items):
-        problem(key, "must be a list of words or phrases, for example [Example Co, ExampleCo]")
+        problem(key, N_("must be a list of words or phrases, for example [Example Co, ExampleCo]"))
         return
     cleaned = tuple(dict.fromkeys(item.strip() for item in items if item.strip()))
     if len(cleaned) > MAX_ITEMS:
-        problem(key, f"has {len(cleaned)} entries; at most {MAX_ITEMS} are allowed")
+        problem(
+            key,
+            N_(
+                "has %(count)s entries; at most %(max)s are allowed",
+                count=len(cleaned),
+                max=MAX_ITEMS,
+            ),
+        )
     elif too_long := [item for item in cleaned if len(item) > MAX_LENGTH]:
-        problem(key, f"'{too_long[0][:30]}…' is longer than {MAX_LENGTH} characters")
+        problem(
+            key,
+            N_(
+                "'%(start)s…' is longer than %(max)s characters",
+                start=too_long[0][:30],
+                max=MAX_LENGTH,
+            ),
+        )
     else:
         checked.values[key] = _normalised(key, cleaned)
 
@@ -152,20 +183,30 @@ def _normalised(key: str, items: tuple[str, ...]) -> tuple[str, ...]:
 def _check_text(key: str, value: Any, checked: _Checked, problem: Any) -> None:
     text = "" if value is None else value
     if not isinstance(text, str):
-        problem(key, "must be a single word or phrase")
+        problem(key, N_("must be a single word or phrase"))
         return
     text = text.strip()
     if key == "industry":
         if text not in INDUSTRIES:
-            problem(key, f"'{text}' is not one of {', '.join(INDUSTRIES)}")
+            problem(
+                key,
+                N_(
+                    "'%(value)s' is not one of %(choices)s",
+                    value=text,
+                    choices=", ".join(INDUSTRIES),
+                ),
+            )
             return
     elif key == "phone_region":
         text = text.upper()
         if text not in phonenumbers.SUPPORTED_REGIONS:
-            problem(key, f"'{text}' is not a two-letter country code such as GB, US or DE")
+            problem(
+                key,
+                N_("'%(value)s' is not a two-letter country code such as GB, US or DE", value=text),
+            )
             return
     elif len(text) > MAX_LENGTH:
-        problem(key, f"is longer than {MAX_LENGTH} characters")
+        problem(key, N_("is longer than %(max)s characters", max=MAX_LENGTH))
         return
     checked.values[key] = text.upper() if key == "ticker" else text
 
@@ -175,11 +216,19 @@ def load_profile(text: str, *, where: str) -> CompanyProfile:
     try:
         data = yaml_lines.load(text)
     except YamlProblem as broken:
-        raise ProfileProblems([f"{where}:{broken.line}: {broken}"]) from None
+        raise ProfileProblems(
+            [ProfileProblem(f"{where}:{broken.line}: ", "", str(broken))]
+        ) from None
     if data is None:
         return DEFAULT_PROFILE
     if not isinstance(data, Located):
-        raise ProfileProblems([f"{where}:1: the file must be a mapping of settings to values"])
+        raise ProfileProblems(
+            [
+                ProfileProblem(
+                    f"{where}:1: ", "", N_("the file must be a mapping of settings to values")
+                )
+            ]
+        )
     return profile_from_mapping(data, where=where)
 
 
@@ -204,7 +253,7 @@ def setting_changes(before: str, after: str) -> list[SettingChange] | None:
         return None
     return [
         SettingChange(
-            SETTING_NAMES[key], _in_words(getattr(old, key)), _in_words(getattr(new, key))
+            str(SETTING_NAMES[key]), _in_words(getattr(old, key)), _in_words(getattr(new, key))
         )
         for key in SETTING_NAMES
         if getattr(old, key) != getattr(new, key)

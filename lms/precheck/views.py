@@ -12,18 +12,26 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from lms import confirm
+from lms import catalogues, confirm
 from lms.access import hr_required
 from lms.courses.services import lesson_titles
 from lms.db import write_transaction
 from lms.dbsession import database, db_session, reads_only
 from lms.downloads import attachment
+from lms.i18n import current_language, translate
 from lms.precheck import services, wordlists
 from lms.precheck.engine import by_rule, check, highlighted
 from lms.precheck.forms import LIST_LABELS, PrecheckForm, SettingsForm, SettingsUploadForm
-from lms.precheck.profile import ProfileProblems, dump_profile, load_profile, profile_from_mapping
+from lms.precheck.profile import (
+    ProfileProblem,
+    ProfileProblems,
+    dump_profile,
+    load_profile,
+    profile_from_mapping,
+)
 from lms.precheck.rules import RULES, SEVERITY_LABELS
 
 bp = Blueprint("precheck", __name__)
@@ -48,7 +56,7 @@ def page() -> ResponseReturnValue:
         if form.save.data:
             with write_transaction(database().sessions) as writer:
                 services.save_draft(writer, current_user.id, text, findings)
-            flash("Saved to your practice history. Only you can see it.", "success")
+            flash(_("Saved to your practice history. Only you can see it."), "success")
     return render_template(
         "precheck/page.html",
         form=form,
@@ -80,22 +88,25 @@ def delete_draft(draft_id: int) -> ResponseReturnValue:
         draft = services.draft_of(session, current_user.id, draft_id)
         if draft is None:
             abort(404)
-        saved = draft.created_at.strftime("%-d %B %Y, %H:%M")
+        saved = catalogues.date_time(draft.created_at, current_language())
         start = draft.text if len(draft.text) <= 80 else draft.text[:79].rstrip() + "…"
         return confirm.ask(
-            f"Delete the draft you saved on {saved}?",
+            _("Delete the draft you saved on %(moment)s?", moment=saved),
             [
-                f"The draft “{start}” and what the check found in it are deleted "
-                "from your practice history.",
-                "It cannot be brought back. Nobody else ever saw it.",
+                _(
+                    "The draft “%(start)s” and what the check found in it are deleted "
+                    "from your practice history.",
+                    start=start,
+                ),
+                _("It cannot be brought back. Nobody else ever saw it."),
             ],
-            "Delete the draft",
+            _("Delete the draft"),
             url_for("precheck.drafts"),
         )
     if not services.delete_draft(session, current_user.id, draft_id):
         abort(404)  # someone else's draft does not exist for this person
     session.commit()
-    flash("The draft is deleted from your practice history.", "success")
+    flash(_("The draft is deleted from your practice history."), "success")
     return redirect(url_for("precheck.drafts"))
 
 
@@ -114,9 +125,9 @@ def settings() -> ResponseReturnValue:
             changed = services.save_profile(session, profile, actor_id=current_user.id)
             session.commit()
             flash(
-                "Saved: every check from now on uses these settings."
+                _("Saved: every check from now on uses these settings.")
                 if changed
-                else "Nothing changed.",
+                else _("Nothing changed."),
                 "success" if changed else "info",
             )
             return redirect(url_for("precheck.settings"))
@@ -138,13 +149,18 @@ def upload() -> ResponseReturnValue:
             text = upload_form.file.data.read().decode("utf-8")
             profile = load_profile(text, where=name)
         except UnicodeDecodeError:
-            problems = [f"{name}: the file is not UTF-8 text; save it as UTF-8 and upload again"]
+            problems = [
+                _(
+                    "%(name)s: the file is not UTF-8 text; save it as UTF-8 and upload again",
+                    name=name,
+                )
+            ]
         except ProfileProblems as error:
-            problems = error.problems
+            problems = [_in_words(problem) for problem in error.found]
         else:
             services.save_profile(session, profile, actor_id=current_user.id)
             session.commit()
-            flash(f"Loaded the settings from {name}.", "success")
+            flash(_("Loaded the settings from %(name)s.", name=name), "success")
             return redirect(url_for("precheck.settings"))
     form.fill(services.company_profile(session))
     return _settings_page(form, upload_form, problems), 400
@@ -174,9 +190,15 @@ def _settings_page(
 
 
 def _show_on_fields(form: SettingsForm, problems: ProfileProblems) -> None:
-    """Each problem ("key: message") under the field it is about."""
-    for problem in problems.problems:
-        key, _, message = problem.partition(": ")
-        field = getattr(form, key, None)
+    """Each problem under the field it is about."""
+    for problem in problems.found:
+        field = getattr(form, problem.key, None)
         if field is not None:
+            message = translate(problem.message)
             field.errors = [*field.errors, message[0].upper() + message[1:]]
+
+
+def _in_words(problem: ProfileProblem) -> str:
+    """A file's problem as `file:line: key: message`, the message in the reader's language."""
+    message = translate(problem.message)
+    return f"{problem.where}{problem.key}: {message}" if problem.key else problem.where + message

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _
 from flask_wtf import FlaskForm
 from wtforms import IntegerField
 from wtforms.validators import InputRequired, NumberRange
@@ -10,12 +11,13 @@ from lms.purpose.profiles import BY_KEY, KEYS, POINTS
 
 
 def _points(key: str) -> IntegerField:
+    name = _(BY_KEY[key].name.text)  # marked in lms.purpose.profiles
     return IntegerField(
-        BY_KEY[key].name,
+        name,
         default=0,
         validators=[
-            InputRequired(f"Give {BY_KEY[key].name.lower()} a number of points, 0 if none."),
-            NumberRange(0, POINTS, f"Use a whole number from 0 to {POINTS}."),
+            InputRequired(_("Give “%(purpose)s” a number of points, 0 if none.", purpose=name)),
+            NumberRange(0, POINTS, _("Use a whole number from 0 to %(most)d.", most=POINTS)),
         ],
     )
 

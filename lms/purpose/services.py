@@ -6,22 +6,37 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lms import clock
+from lms.messages import N_, Message
 from lms.purpose.models import PurposeAssessment
 from lms.purpose.profiles import KEYS, POINTS
 
 
 class SplitRefused(ValueError):
-    """The points do not add up to 10 (or one is out of range); the message says how."""
+    """The points do not add up to 10 (or one is out of range); `message` says how."""
+
+    def __init__(self, message: Message) -> None:
+        super().__init__(str(message))
+        self.message = message
 
 
 def check_split(split: dict[str, int]) -> None:
     if set(split) != set(KEYS) or any(not 0 <= split[key] <= POINTS for key in KEYS):
-        raise SplitRefused(f"Give each purpose between 0 and {POINTS} points.")
+        raise SplitRefused(N_("Give each purpose between 0 and %(most)d points.", most=POINTS))
     total = sum(split.values())
     if total != POINTS:
+        values = {"total": total, "points": POINTS, "difference": abs(total - POINTS)}
         raise SplitRefused(
-            f"Your points add up to {total}: share exactly {POINTS} between the five purposes "
-            f"({'take away' if total > POINTS else 'add'} {abs(total - POINTS)})."
+            N_(
+                "Your points add up to %(total)d: share exactly %(points)d between the five "
+                "purposes (take away %(difference)d).",
+                **values,
+            )
+            if total > POINTS
+            else N_(
+                "Your points add up to %(total)d: share exactly %(points)d between the five "
+                "purposes (add %(difference)d).",
+                **values,
+            )
         )
 
 

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from babel.dates import format_date
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from lms import catalogues, clock
 from lms.access import hr_required
 from lms.courses.services import lesson_titles
 from lms.dbsession import db_session
+from lms.i18n import current_language, translate
+from lms.messages import N_
 from lms.purpose import services, snapshots
 from lms.purpose.forms import PublishForm, PurposeForm
 from lms.purpose.profiles import (
@@ -20,6 +25,12 @@ from lms.purpose.profiles import (
 )
 
 bp = Blueprint("purpose", __name__)
+# The three groups that are not a department, as snapshots stores their labels (English).
+GROUP_LABELS = {
+    snapshots.NO_DEPARTMENT: N_("No department"),
+    snapshots.SMALL_TOGETHER: N_("Other departments together"),
+    snapshots.EVERYONE: N_("Everyone"),
+}
 
 
 @bp.route("/practice/purpose", methods=["GET", "POST"])
@@ -33,10 +44,10 @@ def page() -> ResponseReturnValue:
         try:
             services.record(session, current_user.id, form.split())
         except services.SplitRefused as refused:
-            problem = str(refused)
+            problem = translate(refused.message)
         else:
             session.commit()
-            flash("Your purposes are saved. Here is what they say.", "success")
+            flash(_("Your purposes are saved. Here is what they say."), "success")
             return redirect(url_for("purpose.page") + "#profile")
     taken = services.history(session, current_user.id)
     splits = [services.split_of(assessment) for assessment in taken]
@@ -71,6 +82,8 @@ def report() -> ResponseReturnValue:
         form=PublishForm(),
         purposes=PURPOSES,
         smallest=snapshots.SMALLEST_GROUP,
+        group_labels=GROUP_LABELS,
+        quarter_name=quarter_name,
     )
 
 
@@ -83,7 +96,26 @@ def publish() -> ResponseReturnValue:
     period = snapshots.publish(session, quarter) if quarter is not None else None
     session.commit()
     if period is None:
-        flash("There was nothing new to publish: the latest closed quarter is already out.", "info")
+        flash(
+            _("There was nothing new to publish: the latest closed quarter is already out."), "info"
+        )
     else:
-        flash(f"The figures for {quarter.name} are published. They never change now.", "success")
+        flash(
+            _(
+                "The figures for %(quarter)s are published. They never change now.",
+                quarter=quarter_name(quarter),
+            ),
+            "success",
+        )
     return redirect(url_for("purpose.report"))
+
+
+def quarter_name(quarter: snapshots.Quarter) -> str:
+    """The quarter in words in this request's language: "January to March 2026"."""
+    locale = catalogues.format_locale(current_language())
+    last = clock.add_months(quarter.starts_at, 2)
+    return _(
+        "%(first)s to %(last)s",
+        first=format_date(quarter.starts_at, "LLLL", locale=locale),
+        last=format_date(last, "LLLL y", locale=locale),
+    )

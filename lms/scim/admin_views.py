@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from lms import confirm
@@ -41,20 +42,23 @@ def revoke(token_id: int) -> ResponseReturnValue:
     session = db_session()
     token = next((t for t in tokens.tokens(session) if t.id == token_id), None)
     if token is None or not RevokeForm().validate_on_submit():
-        return _page(TokenForm(), problem="That token does not exist, or the form expired."), 404
+        return _page(TokenForm(), problem=_("That token does not exist, or the form expired.")), 404
     if not confirm.is_confirmed():
         return confirm.ask(
-            f"Revoke the token “{token.name}”?",
+            _("Revoke the token “%(name)s”?", name=token.name),
             [
-                "The identity provider that uses it can no longer add or change people.",
-                "This cannot be undone: to provision again, create a new token.",
+                _("The identity provider that uses it can no longer add or change people."),
+                _("This cannot be undone: to provision again, create a new token."),
             ],
-            "Revoke the token",
+            _("Revoke the token"),
             url_for("scim_admin.page"),
         )
     tokens.revoke_token(session, token_id, actor_id=current_user.id)
     session.commit()
-    flash(f"The token “{token.name}” is revoked. Calls that use it are refused.", "success")
+    flash(
+        _("The token “%(name)s” is revoked. Calls that use it are refused.", name=token.name),
+        "success",
+    )
     return redirect(url_for("scim_admin.page"))
 
 

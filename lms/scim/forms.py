@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _
 from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import DataRequired
@@ -14,10 +15,10 @@ class TokenForm(FlaskForm):
     """Name a new bearer token, so HR knows which provider uses it."""
 
     name = StringField(
-        "Name",
-        description="Which identity provider it is for, such as “Entra ID production”.",
+        _("Name"),
+        description=_("Which identity provider it is for, such as “Entra ID production”."),
         validators=[
-            DataRequired("Give the token a name, such as the identity provider it is for."),
+            DataRequired(_("Give the token a name, such as the identity provider it is for.")),
             FitsColumn(ScimToken.name),
         ],
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template, request
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 
 from lms.access import hr_required
 from lms.dbsession import db_session
@@ -22,9 +23,10 @@ def page() -> ResponseReturnValue:
     show = request.args.get("show", "all")
     problem = None
     if show not in SHOW:
-        problem = (
-            f"The calls filter “show={show[:40]}” is not one Postwise knows, so all calls are "
-            "shown. Choose “All calls” or “Errors only” above the table."
+        problem = _(
+            "The calls filter “show=%(value)s” is not one Postwise knows, so all calls are "
+            "shown. Choose “All calls” or “Errors only” above the table.",
+            value=show[:40],
         )
         show = "all"
     session = db_session()

@@ -22,10 +22,10 @@ from joserfc.jwk import KeySet
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from lms.messages import N_, Message
 from lms.people.accounts import find_by_email
 from lms.people.models import Employee
 from lms.sso.provisioning import (
-    ASK_HR,
     CreationRefused,
     CreationSettings,
     NewPerson,
@@ -45,7 +45,7 @@ CALLBACK_PATH = "/sso/oidc/callback"  # the redirect URI registered at the provi
 class OidcRefused(Exception):
     """The sign-in cannot go on; `reason` is for the person, `event` for the security log."""
 
-    def __init__(self, reason: str, event: str, status: int = 400) -> None:
+    def __init__(self, reason: Message, event: str, status: int = 400) -> None:
         super().__init__(event)
         self.reason = reason
         self.event = event
@@ -105,8 +105,10 @@ def provider_metadata(discovery_url: str) -> dict[str, Any]:
     except (requests.RequestException, ValueError) as problem:
         provider_metadata.cache_clear()
         raise OidcRefused(
-            "The company sign-in service did not answer. Try again in a minute, or ask your "
-            "IT team whether it is down.",
+            N_(
+                "The company sign-in service did not answer. Try again in a minute, or ask "
+                "your IT team whether it is down."
+            ),
             f"oidc discovery failed: {type(problem).__name__}",
             status=502,
         ) from None
@@ -144,13 +146,15 @@ def finish(
     """Check the callback's state, trade the code for tokens, and verify the ID token."""
     if pending is None or not hmac.compare_digest(args.get("state", ""), pending.state):
         raise OidcRefused(
-            "This sign-in link was already used or did not start in this browser. "
-            "Start again with the sign-in button.",
+            N_(
+                "This sign-in link was already used or did not start in this browser. "
+                "Start again with the sign-in button."
+            ),
             "oidc sign-in refused: unknown or reused state",
         )
     if args.get("error"):
         raise OidcRefused(
-            "The company sign-in service did not sign you in. Try again, or ask your IT team.",
+            N_("The company sign-in service did not sign you in. Try again, or ask your IT team."),
             f"oidc sign-in refused by the provider: {args['error'][:40]}",
         )
     metadata = provider_metadata(settings.discovery_url)
@@ -164,8 +168,10 @@ def finish(
         )
     except Exception as problem:  # Authlib raises OAuthError; requests its own errors
         raise OidcRefused(
-            "The company sign-in service did not confirm this sign-in. Start again with the "
-            "sign-in button.",
+            N_(
+                "The company sign-in service did not confirm this sign-in. Start again with "
+                "the sign-in button."
+            ),
             f"oidc code exchange failed: {type(problem).__name__}",
         ) from None
     id_token = token.get("id_token")
@@ -175,7 +181,7 @@ def finish(
     return Identity(claims=claims, id_token=id_token)
 
 
-UNTRUSTED_ANSWER = (
+UNTRUSTED_ANSWER = N_(
     "The sign-in answer from the company sign-in service could not be trusted (it was meant "
     "for another app, has expired, or is not signed correctly). Start again with the sign-in "
     "button; if it keeps happening, ask your IT team to check the Postwise settings."
@@ -224,17 +230,27 @@ def person_for(
     if employee is not None:
         if not employee.is_active:  # never reactivated, whatever the creation setting
             raise OidcRefused(
-                "Your Postwise account is switched off, so you cannot sign in. If you think "
-                "that is wrong, ask your HR admin.",
+                N_(
+                    "Your Postwise account is switched off, so you cannot sign in. If you think "
+                    "that is wrong, ask your HR admin."
+                ),
                 f"oidc sign-in refused: account {employee.id} is inactive",
                 status=403,
             )
         return SignInPerson(employee)
     if not creation.enabled:
         raise OidcRefused(
-            "You signed in with the company sign-in service, but Postwise has no person with "
-            "your details. Ask your HR admin to add you (or to check your "
-            f"{'email address' if claim == 'email' else 'employee ID'} in Postwise).",
+            N_(
+                "You signed in with the company sign-in service, but Postwise has no person "
+                "with your details. Ask your HR admin to add you (or to check your email "
+                "address in Postwise)."
+            )
+            if claim == "email"
+            else N_(
+                "You signed in with the company sign-in service, but Postwise has no person "
+                "with your details. Ask your HR admin to add you (or to check your employee ID "
+                "in Postwise)."
+            ),
             f"oidc sign-in refused: no person matches the {claim} claim",
             status=403,
         )
@@ -269,8 +285,11 @@ def _new_person(settings: OidcSettings, claims: Mapping[str, Any]) -> NewPerson:
     if not isinstance(email, str) or not email.strip() or not verified:
         raise CreationRefused(
             "not created: no verified email claim",
-            "Your company sign-in did not confirm your email address (it is missing or not "
-            f"verified), so Postwise cannot create your account. {ASK_HR}",
+            N_(
+                "Your company sign-in did not confirm your email address (it is missing or not "
+                "verified), so Postwise cannot create your account. Ask your HR admin to add "
+                "you to Postwise."
+            ),
         )
     first, last = claims.get("given_name"), claims.get("family_name")
     if not (isinstance(first, str) and isinstance(last, str) and first.strip() and last.strip()):
@@ -279,8 +298,10 @@ def _new_person(settings: OidcSettings, claims: Mapping[str, Any]) -> NewPerson:
     if settings.match_claim == "employee_id" and hris_id in (None, ""):
         raise CreationRefused(
             f"not created: no {settings.employee_id_claim} claim",
-            "Your company sign-in did not send your employee ID, so Postwise cannot create "
-            f"your account. {ASK_HR}",
+            N_(
+                "Your company sign-in did not send your employee ID, so Postwise cannot create "
+                "your account. Ask your HR admin to add you to Postwise."
+            ),
         )
     return NewPerson(email, first, last, None if hris_id in (None, "") else str(hris_id))
 

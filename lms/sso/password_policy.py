@@ -5,17 +5,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from lms.messages import N_, Message
 from lms.people.models import Employee
 
 BREAK_GLASS = "break_glass"
-BREAK_GLASS_ONLY = (
-    "Postwise uses your company sign-in: use the {buttons} instead of a password. Only a "
-    "break-glass HR admin can sign in with a password."
-)
-SAML_LABEL = "Sign in with your company account"  # the SAML button's text on the sign-in page
+# The SAML button's text on the sign-in page (the OIDC one is the company's, OIDC_LABEL).
+SAML_LABEL = N_("Sign in with your company account")
 
 
-def sign_in_buttons(config: Mapping[str, Any]) -> list[str]:
+def sign_in_buttons(config: Mapping[str, Any]) -> list[Message | str]:
     """The single sign-on buttons the sign-in page shows, in its order: OIDC, then SAML."""
     buttons = [config["OIDC_LABEL"]] if config.get("OIDC_DISCOVERY_URL") else []
     if config.get("SAML_IDP_METADATA_FILE") or config.get("SAML_IDP_METADATA_URL"):
@@ -31,7 +29,7 @@ def break_glass_only(config: Mapping[str, Any]) -> bool:
 
 def password_refusal(
     config: Mapping[str, Any], email: str, employee: Employee | None = None
-) -> str | None:
+) -> Message | None:
     """The message for a refused password sign-in, or None when it may go on.
 
     Checked before the password (an address not on the break-glass list is refused without
@@ -44,6 +42,19 @@ def password_refusal(
         allowed = allowed and employee.is_hr_admin
     if allowed:
         return None
-    buttons = sign_in_buttons(config)
-    named = " or ".join(f"\u201c{label}\u201d" for label in dict.fromkeys(buttons))
-    return BREAK_GLASS_ONLY.format(buttons=f"{named} button")
+    buttons: list[Message | str] = []
+    for label in sign_in_buttons(config):  # each once (a Message does not hash)
+        if label not in buttons:
+            buttons.append(label)
+    if len(buttons) == 1:
+        return N_(
+            "Postwise uses your company sign-in: use the “%(button)s” button instead of a "
+            "password. Only a break-glass HR admin can sign in with a password.",
+            button=buttons[0],
+        )
+    return N_(
+        "Postwise uses your company sign-in: use the “%(first)s” or “%(second)s” button "
+        "instead of a password. Only a break-glass HR admin can sign in with a password.",
+        first=buttons[0],
+        second=buttons[1],
+    )

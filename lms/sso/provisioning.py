@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from lms.audit import services as audit
 from lms.db import serialize
+from lms.messages import N_, Message
 from lms.people.accounts import find_by_email
 from lms.people.hris import HrisFileError, one_person_csv
 from lms.people.importer import import_people
@@ -27,14 +28,13 @@ from lms.people.models import Employee
 
 log = logging.getLogger(__name__)
 MAX_RECORD_BYTES = 64 * 1024  # one person's HRIS row
-ASK_HR = "Ask your HR admin to add you to Postwise."
 
 
 class CreationRefused(Exception):
     """No person can be created for this sign-in; `message` is for the person, `reason` for
     the security log."""
 
-    def __init__(self, reason: str, message: str) -> None:
+    def __init__(self, reason: str, message: Message) -> None:
         super().__init__(reason)
         self.reason = reason
         self.message = message
@@ -86,15 +86,27 @@ def create_person(
     if "@" not in email or domain not in settings.domains:
         raise CreationRefused(
             f"not created: the domain of {email or 'the (missing) address'} is not allowed",
-            f"Postwise creates accounts at first sign-in only for your company's own email "
-            f"addresses, and {email or 'your address'} is not one of them. {ASK_HR}",
+            N_(
+                "Postwise creates accounts at first sign-in only for your company's own email "
+                "addresses, and %(address)s is not one of them. Ask your HR admin to add you "
+                "to Postwise.",
+                address=email,
+            )
+            if email
+            else N_(
+                "Postwise creates accounts at first sign-in only for your company's own email "
+                "addresses, and your address is not one of them. Ask your HR admin to add you "
+                "to Postwise."
+            ),
         )
     first_name, last_name = person.first_name.strip(), person.last_name.strip()
     if not first_name or not last_name:
         raise CreationRefused(
             "not created: the identity provider sent no first and last name",
-            "Your company sign-in did not say your first and last name, which Postwise needs "
-            f"to create your account. {ASK_HR}",
+            N_(
+                "Your company sign-in did not say your first and last name, which Postwise "
+                "needs to create your account. Ask your HR admin to add you to Postwise."
+            ),
         )
     serialize(session, "people import")  # as the import does: two first sign-ins wait in turn
     hris_id = (person.hris_id or "").strip() or f"sso-{uuid.uuid4().hex[:16]}"
@@ -112,8 +124,11 @@ def create_person(
     except HrisFileError as problem:
         raise CreationRefused(
             f"not created: {problem}",
-            "Postwise could not create your account from what your company sign-in sent "
-            f"({'; '.join(p.message for p in problem.problems)}). {ASK_HR}",
+            N_(
+                "Postwise could not create your account from what your company sign-in sent "
+                "(%(problems)s). Ask your HR admin to add you to Postwise.",
+                problems="; ".join(str(p.message) for p in problem.problems),
+            ),
         ) from None
     created = session.scalar(select(Employee).where(Employee.hris_id == hris_id))
     if created is None:  # the import wrote it; not finding it is a bug

@@ -19,10 +19,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from lms import clock
+from lms.messages import N_, Message
 from lms.people.models import Employee
 from lms.sso.models import SamlAssertionSeen
 from lms.sso.provisioning import (
-    ASK_HR,
     CreationRefused,
     CreationSettings,
     NewPerson,
@@ -45,20 +45,24 @@ class SamlRefused(Exception):
     """A posted response that signs nobody in. `reason` is for the security log (never the
     assertion itself); `message` is for the person."""
 
-    def __init__(self, reason: str, message: str) -> None:
+    def __init__(self, reason: str, message: Message) -> None:
         super().__init__(reason)
         self.reason = reason
         self.message = message
 
 
-NOT_ACCEPTED = (
+NOT_ACCEPTED = N_(
     "Your company's sign-in service sent a response Postwise cannot accept (it was not "
     "signed, not meant for Postwise, too old, or already used). Start again from the "
     "sign-in page; if it keeps happening, tell your IT team."
 )
-NOT_FOUND = (
+NOT_FOUND_BY_EMAIL = N_(
     "You signed in with your company account, but Postwise has no active person for it. "
-    "Ask your HR admin to check that you are in the people list with the same {what}."
+    "Ask your HR admin to check that you are in the people list with the same email address."
+)
+NOT_FOUND_BY_ID = N_(
+    "You signed in with your company account, but Postwise has no active person for it. "
+    "Ask your HR admin to check that you are in the people list with the same employee id."
 )
 
 
@@ -215,10 +219,10 @@ def sign_in_from_response(
     if employee is not None and employee.is_active:
         return SignInPerson(employee)
     if employee is not None:  # never reactivated, whatever the creation setting
-        raise SamlRefused("inactive person", NOT_FOUND.format(what=_what(settings)))
+        raise SamlRefused("inactive person", _not_found(settings))
     if not creation.enabled:
         state = "unknown person" if value else f"assertion lacks {_attribute_name(settings)}"
-        raise SamlRefused(state, NOT_FOUND.format(what=_what(settings)))
+        raise SamlRefused(state, _not_found(settings))
     try:
         created = create_person(session, creation, _new_person(response, settings), via="SAML")
     except CreationRefused as refused:
@@ -232,8 +236,10 @@ def _new_person(response: AuthnResponse, settings: SamlSettings) -> NewPerson:
     if settings.match == "employee_id" and hris_id is None:
         raise CreationRefused(
             f"not created: assertion lacks {settings.employee_id_attribute}",
-            "Your company sign-in did not send your employee ID, so Postwise cannot create "
-            f"your account. {ASK_HR}",
+            N_(
+                "Your company sign-in did not send your employee ID, so Postwise cannot create "
+                "your account. Ask your HR admin to add you to Postwise."
+            ),
         )
     return NewPerson(
         email=_attribute(response, settings.email_attribute),
@@ -278,8 +284,8 @@ def _attribute_name(settings: SamlSettings) -> str:
     return settings.email_attribute if settings.match == "email" else settings.employee_id_attribute
 
 
-def _what(settings: SamlSettings) -> str:
-    return "email address" if settings.match == "email" else "employee id"
+def _not_found(settings: SamlSettings) -> Message:
+    return NOT_FOUND_BY_EMAIL if settings.match == "email" else NOT_FOUND_BY_ID
 
 
 def _attribute(response: AuthnResponse, name: str) -> str:

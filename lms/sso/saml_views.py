@@ -19,6 +19,7 @@ from saml2.config import SPConfig
 
 from lms.dbsession import db_session
 from lms.extensions import csrf
+from lms.i18n import translate
 from lms.people.hooks import run_after_people_import
 from lms.people.org import person_and_line
 from lms.people.web_sign_in import sign_in_as
@@ -91,7 +92,7 @@ def acs() -> ResponseReturnValue:
     except SamlRefused as refused:
         session_db.commit()  # the purge and the id of an accepted-then-refused assertion
         security_log.warning("SAML sign-in refused: %s", refused.reason)
-        return render_template("auth/sso_refused.html", message=refused.message), 403
+        return render_template("auth/sso_refused.html", message=translate(refused.message)), 403
     if found.created:  # as after an HRIS import: their assigned courses are there at once
         run_after_people_import(current_app, session_db, person_and_line(found.employee.id))
     session_db.commit()

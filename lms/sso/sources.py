@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from lms import clock
 from lms.audit.models import AuditEvent
+from lms.messages import N_, Message
 from lms.people.importer import FROM_FILE
 from lms.people.models import Employee
 from lms.scim import tokens
@@ -43,7 +44,7 @@ class Passwords:
 class Oidc:
     discovery_url: str
     client_id: str
-    match: str
+    match: Message
     redirect_uri: str
     label: str
 
@@ -54,7 +55,7 @@ class Saml:
     sp_entity_id: str
     acs_url: str
     metadata_url: str
-    match: str
+    match: Message
 
 
 @dataclass(frozen=True)
@@ -134,9 +135,9 @@ def _oidc(config: Mapping[str, Any], base_url: str) -> Oidc | None:
     if settings is None:
         return None
     if settings.match_claim == "email":
-        match = "email address (the email claim, when verified)"
+        match = N_("email address (the email claim, when verified)")
     else:
-        match = f"employee ID (the {settings.employee_id_claim} claim)"
+        match = N_("employee ID (the %(claim)s claim)", claim=settings.employee_id_claim)
     return Oidc(
         discovery_url=settings.discovery_url,
         client_id=settings.client_id,
@@ -150,18 +151,21 @@ def _saml(config: Mapping[str, Any], saml_config: SPConfig | None) -> Saml | Non
     settings = SamlSettings.from_config(config)
     if settings is None:
         return None
-    if settings.match == "email":
-        what, attribute = "email address", settings.email_attribute
+    by_email = settings.match == "email"
+    attribute = settings.email_attribute if by_email else settings.employee_id_attribute
+    if attribute == NAME_ID:
+        match = N_("email address (the NameID)") if by_email else N_("employee ID (the NameID)")
+    elif by_email:
+        match = N_("email address (the attribute %(attribute)s)", attribute=attribute)
     else:
-        what, attribute = "employee ID", settings.employee_id_attribute
-    where = "the NameID" if attribute == NAME_ID else f"the attribute {attribute}"
+        match = N_("employee ID (the attribute %(attribute)s)", attribute=attribute)
     idps = list(saml_config.metadata.identity_providers()) if saml_config is not None else []
     return Saml(
         idp_entity_ids=sorted(idps),
         sp_entity_id=settings.entity_id,
         acs_url=settings.acs_url,
         metadata_url=settings.base_url + METADATA_PATH,
-        match=f"{what} ({where})",
+        match=match,
     )
 
 

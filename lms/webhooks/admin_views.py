@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from lms import confirm
 from lms.access import hr_required
 from lms.dbsession import db_session
+from lms.i18n import translate
 from lms.webhooks import overview, subscriptions
 from lms.webhooks.forms import EVENT_LABELS, SubscriptionForm
 from lms.webhooks.models import WebhookSubscription
@@ -41,7 +43,7 @@ def add() -> ResponseReturnValue:
         )
     except subscriptions.SubscriptionError as problem:
         session.rollback()
-        form.url.errors = [f"{problem} Nothing was added."]
+        form.url.errors = [_("%(problem)s Nothing was added.", problem=translate(problem.message))]
         return _page(form), 400
     session.commit()
     return _page(SubscriptionForm(formdata=None), added=added)
@@ -79,18 +81,21 @@ def delete(subscription_id: int) -> ResponseReturnValue:
     subscription = _subscription(subscription_id)
     if not confirm.is_confirmed():
         return confirm.ask(
-            f"Remove the webhook to {subscription.url}?",
+            _("Remove the webhook to %(url)s?", url=subscription.url),
             [
-                "Postwise stops posting events to this URL at once.",
-                "Deliveries still waiting are dropped, and the delivery log is deleted.",
-                "To send events there again, add the URL again: it gets a new secret.",
+                _("Postwise stops posting events to this URL at once."),
+                _("Deliveries still waiting are dropped, and the delivery log is deleted."),
+                _("To send events there again, add the URL again: it gets a new secret."),
             ],
-            "Remove the webhook",
+            _("Remove the webhook"),
             url_for("webhooks_admin.detail", subscription_id=subscription.id),
         )
     subscriptions.delete_subscription(db_session(), subscription, actor_id=current_user.id)
     db_session().commit()
-    flash(f"The webhook to {subscription.url} is removed. Nothing more is sent there.", "success")
+    flash(
+        _("The webhook to %(url)s is removed. Nothing more is sent there.", url=subscription.url),
+        "success",
+    )
     return redirect(url_for("webhooks_admin.page"))
 
 
@@ -102,13 +107,19 @@ def send_again(subscription_id: int, delivery_id: int) -> ResponseReturnValue:
     if subscriptions.send_again(session, subscription, delivery_id, actor_id=current_user.id):
         session.commit()
         flash(
-            f"Delivery {delivery_id} is queued again: the next send posts it, within a minute.",
+            _(
+                "Delivery %(id)s is queued again: the next send posts it, within a minute.",
+                id=delivery_id,
+            ),
             "success",
         )
     else:
         flash(
-            f"Delivery {delivery_id} has not failed (it may be queued or sent already), "
-            "so there is nothing to send again.",
+            _(
+                "Delivery %(id)s has not failed (it may be queued or sent already), "
+                "so there is nothing to send again.",
+                id=delivery_id,
+            ),
             "error",
         )
     return redirect(url_for("webhooks_admin.detail", subscription_id=subscription.id))
@@ -121,13 +132,18 @@ def _set_paused(subscription_id: int, *, paused: bool) -> ResponseReturnValue:
     session.commit()
     if paused:
         flash(
-            f"The webhook to {subscription.url} is paused. Events wait until you resume it.",
+            _(
+                "The webhook to %(url)s is paused. Events wait until you resume it.",
+                url=subscription.url,
+            ),
             "success",
         )
     else:
         flash(
-            f"The webhook to {subscription.url} is on again. Waiting events go out "
-            "with the next send.",
+            _(
+                "The webhook to %(url)s is on again. Waiting events go out with the next send.",
+                url=subscription.url,
+            ),
             "success",
         )
     return redirect(url_for("webhooks_admin.detail", subscription_id=subscription.id))

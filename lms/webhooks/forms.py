@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _
 from flask_wtf import FlaskForm
 from wtforms import SelectMultipleField, URLField
 from wtforms.fields.choices import SelectChoice
@@ -13,10 +14,10 @@ from lms.form_limits import FitsColumn
 from lms.webhooks.models import WebhookSubscription
 
 EVENT_LABELS = {
-    "enrollment.completed": "A course is completed",
-    "attestation.recorded": "Someone acknowledges the guideline",
-    "certificate.issued": "A certificate is issued",
-    "person.deactivated": "A person leaves (is deactivated)",
+    "enrollment.completed": _("A course is completed"),
+    "attestation.recorded": _("Someone acknowledges the guideline"),
+    "certificate.issued": _("A certificate is issued"),
+    "person.deactivated": _("A person leaves (is deactivated)"),
 }
 
 
@@ -24,19 +25,23 @@ class SubscriptionForm(FlaskForm):
     """The receiver's URL and the events it wants."""
 
     url = URLField(
-        "Receiver URL",
-        description="Where Postwise posts each event, such as "
-        "https://hris.example.com/hooks/postwise.",
+        _("Receiver URL"),
+        description=_(
+            "Where Postwise posts each event, such as https://hris.example.com/hooks/postwise."
+        ),
         validators=[
-            DataRequired("Give the URL of the system that receives the events."),
+            DataRequired(_("Give the URL of the system that receives the events.")),
             FitsColumn(WebhookSubscription.url),
         ],
     )
     events = SelectMultipleField(
-        "Events",
-        choices=[SelectChoice(kind, f"{EVENT_LABELS[kind]} ({kind})") for kind in KINDS],
+        _("Events"),
+        choices=[
+            SelectChoice(kind, _("%(event)s (%(kind)s)", event=EVENT_LABELS[kind], kind=kind))
+            for kind in KINDS
+        ],
         default=list(KINDS),
-        validators=[DataRequired("Choose at least one event to send.")],
+        validators=[DataRequired(_("Choose at least one event to send."))],
         option_widget=CheckboxInput(),
         widget=ListWidget(prefix_label=False),
     )

@@ -13,13 +13,19 @@ from sqlalchemy.orm import Session
 from lms import clock
 from lms.audit.services import record
 from lms.events import KINDS
+from lms.messages import N_, Message
 from lms.webhooks.models import FAILED, QUEUED, WebhookDelivery, WebhookSubscription
 
 LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
 
 
 class SubscriptionError(ValueError):
-    """What is wrong with a subscription, in words for the person adding it."""
+    """What is wrong with a subscription, in words for the person adding it (str() is the
+    English, for the API and the CLI)."""
+
+    def __init__(self, message: Message) -> None:
+        super().__init__(str(message))
+        self.message = message
 
 
 @dataclass(frozen=True)
@@ -39,21 +45,24 @@ def check_url(url: str, *, production: bool) -> str:
     try:
         parts = urlsplit(url)
     except ValueError:  # e.g. an unclosed [ of an IPv6 address
-        raise SubscriptionError("That is not a URL Postwise can read.") from None
+        raise SubscriptionError(N_("That is not a URL Postwise can read.")) from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise SubscriptionError("The URL must start with https:// and name a host.")
+        raise SubscriptionError(N_("The URL must start with https:// and name a host."))
     if parts.username or parts.password:
-        raise SubscriptionError("Leave the user name and password out of the URL.")
+        raise SubscriptionError(N_("Leave the user name and password out of the URL."))
     host = parts.hostname
     if production:
         if parts.scheme != "https":
-            raise SubscriptionError("Use an https:// URL: deliveries carry personal data.")
+            raise SubscriptionError(N_("Use an https:// URL: deliveries carry personal data."))
         if host in LOOPBACK_NAMES or _internal_address(host):
             raise SubscriptionError(
-                f"{host} is an internal address; Postwise only posts to public hosts."
+                N_(
+                    "%(host)s is an internal address; Postwise only posts to public hosts.",
+                    host=host,
+                )
             )
     elif parts.scheme == "http" and host not in LOOPBACK_NAMES:
-        raise SubscriptionError("Use https://, or http:// only to localhost or 127.0.0.1.")
+        raise SubscriptionError(N_("Use https://, or http:// only to localhost or 127.0.0.1."))
     return url
 
 
@@ -79,7 +88,7 @@ def add_subscription(
     url = check_url(url, production=production)
     unknown = sorted(set(kinds) - set(KINDS))
     if unknown or not kinds:
-        raise SubscriptionError(f"Choose events from: {', '.join(KINDS)}.")
+        raise SubscriptionError(N_("Choose events from: %(kinds)s.", kinds=", ".join(KINDS)))
     secret = "whsec_" + secrets.token_urlsafe(32)
     subscription = WebhookSubscription(
         url=url, events=" ".join(k for k in KINDS if k in kinds), secret=secret

@@ -377,7 +377,7 @@ def test_each_change_is_in_exactly_one_list_with_the_first_ten_named():
     preview = preview_plan(plan, existing, [], deactivate_missing=True)
     assert (preview.added.count, preview.moved.count, preview.reactivated.count) == (1, 1, 1)
     assert preview.changed.count == 0
-    assert preview.moved.first[0].detail == "from Ann Lee (M1) to no manager"
+    assert str(preview.moved.first[0].detail) == "from Ann Lee (M1) to no manager"
     assert preview.deactivated.count == 12 and len(preview.deactivated.first) == 10
     assert preview.deactivated.more == 2
     assert preview.active_before == 14

@@ -38,9 +38,9 @@ def test_protected_speech_silences_tone_and_disclaimer_and_softens_an_insult():
     found = check(protected, COMPANY)
     assert {f.rule: f.severity for f in found} == {"RIGHTS-NOTE": "info", "RESP-TARGETED": "info"}
     insult = next(f for f in found if f.rule == "RESP-TARGETED")
-    assert "a discussion you may have a right to have" in insult.explanation
+    assert "a discussion you may have a right to have" in str(insult.explanation)
     note = next(f for f in found if f.rule == "RIGHTS-NOTE")
-    assert "not legal advice" in note.explanation
+    assert "not legal advice" in str(note.explanation)
 
 
 def test_protected_speech_still_protects_privacy_and_forbids_threats():

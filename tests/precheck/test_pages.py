@@ -88,7 +88,7 @@ def test_saving_to_the_practice_history_and_deleting(client, login, db, org, shi
     asked = client.post(f"/practice/drafts/{draft_id}/delete", data={"csrf_token": token})
     assert asked.status_code == 200  # the first post asks, and deletes nothing
     page = html.unescape(asked.get_data(as_text=True))
-    assert "Delete the draft you saved on 2 March 2026, 09:00?" in page
+    assert "Delete the draft you saved on 2 Mar 2026, 09:00?" in page
     assert "The draft “This is confidential, don't share it.” and what the check found" in page
     assert "It cannot be brought back." in page
     db.rollback()

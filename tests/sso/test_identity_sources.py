@@ -55,7 +55,7 @@ def test_openid_connect_on_shows_what_to_register_and_no_secret(
     assert oidc.discovery_url == OIDC["OIDC_DISCOVERY_URL"]
     assert oidc.client_id == "postwise-client" and oidc.label == "Sign in with Example"
     assert oidc.redirect_uri == "http://postwise.test/sso/oidc/callback"
-    assert oidc.match == "employee ID (the employee_id claim)"
+    assert str(oidc.match) == "employee ID (the employee_id claim)"
     assert "client-secret-never-shown" not in repr(oidc)
 
 
@@ -98,9 +98,9 @@ def test_saml_on_names_the_identity_provider_and_postwise_urls(
     assert saml.idp_entity_ids == [f"{saml_idp.url}/idp"]
     assert saml.sp_entity_id == saml.metadata_url == "http://postwise.test/sso/saml/metadata"
     assert saml.acs_url == "http://postwise.test/sso/saml/acs"
-    assert saml.match == "employee ID (the attribute employeeNumber)"
+    assert str(saml.match) == "employee ID (the attribute employeeNumber)"
     default = _sources(make_app(**saml_settings(tmp_path, saml_idp))).saml
-    assert default is not None and default.match == "email address (the NameID)"
+    assert default is not None and str(default.match) == "email address (the NameID)"
 
 
 def test_create_people_at_first_sign_in_reads_its_domains(

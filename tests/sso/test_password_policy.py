@@ -63,4 +63,4 @@ def test_the_refusal_names_the_buttons_shown(sso: dict[str, str], buttons: str |
     if buttons is None:
         assert refusal is None
     else:
-        assert refusal is not None and f"use the {buttons} instead of a password" in refusal
+        assert refusal is not None and f"use the {buttons} instead of a password" in str(refusal)
