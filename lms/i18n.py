@@ -1,7 +1,8 @@
 """The interface's language, chosen per request, and the template filters that speak it.
 
-A person's language is the one they chose (Employee.language), else the best their browser
-asks for, else the company's (LMS_DEFAULT_LANGUAGE). The words come from lms.catalogues;
+A person's language is the one they chose (Employee.language), else the one the HRIS or SCIM
+names for them (Employee.directory_language), else the best their browser asks for, else the
+company's (LMS_DEFAULT_LANGUAGE). The words come from lms.catalogues;
 with PSEUDO_TRANSLATION on (a development and test aid) every marked string shows in
 accented look-alike letters, so a string nobody marked stands out in plain English.
 """
@@ -34,15 +35,19 @@ class _Babel(Babel):
 
 
 def select_language() -> str:
-    """This request's language: the person's choice, their browser's, the company's.
+    """This request's language: the person's choice, the directory's (HRIS or SCIM), their
+    browser's, the company's.
 
     Outside a request (the CLI, a job) there is only the company's.
     """
     if not has_request_context():
         return str(current_app.config["DEFAULT_LANGUAGE"])
-    chosen = getattr(getattr(current_user, "employee", None), "language", None)
-    if chosen in LANGUAGES:
-        return str(chosen)
+    employee = getattr(current_user, "employee", None)
+    own = getattr(employee, "language", None)
+    directory = getattr(employee, "directory_language", None)
+    for named in (own, directory):
+        if named in LANGUAGES:
+            return str(named)
     return request.accept_languages.best_match(LANGUAGES) or current_app.config["DEFAULT_LANGUAGE"]
 
 

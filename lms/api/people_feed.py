@@ -31,6 +31,7 @@ class PersonRow:
     hire_date: date | None
     active: bool
     updated_at: datetime
+    language: str | None  # the HRIS's or SCIM's (a person's own choice is theirs alone)
 
 
 def _people(scope: Scope) -> Select[tuple[object, ...]]:
@@ -48,6 +49,7 @@ def _people(scope: Scope) -> Select[tuple[object, ...]]:
             Employee.hire_date,
             Employee.is_active,
             Employee.updated_at,
+            Employee.directory_language,
         )
         .outerjoin(_manager, _manager.id == Employee.manager_id)
         .where(scope.covers(Employee.id))

@@ -63,6 +63,7 @@ def change_person(
         "manager_email": manager_email,
         "hire_date": person.hire_date,
         "active": person.is_active,
+        "language": person.directory_language,
     }
     row = {"employee_id": person.hris_id} | _row(session, current | changes)
     _import(session, row, client_name)
@@ -76,6 +77,7 @@ def _row(session: Session, fields: dict[str, Any]) -> dict[str, str | None]:
         "manager_id": _manager_hris_id(session, fields.get("manager_email")),
         "hire_date": hire_date.isoformat() if hire_date else None,
         "status": "inactive" if fields.get("active") is False else "active",
+        "language": fields.get("language"),
     }
 
 

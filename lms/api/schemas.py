@@ -16,6 +16,10 @@ MAX_LIMIT = 500
 NO_NUL = {"pattern": r"^[^\x00]*$"}
 
 
+_LANGUAGE = {
+    "description": "the interface's language the HRIS names (en, de, fr or es; a tag such as "
+    "de-CH is read as de); a person's own choice in Postwise comes first"
+}
 EARLIEST = datetime.min.replace(tzinfo=UTC)
 LATEST = datetime.max.replace(tzinfo=UTC)
 
@@ -110,6 +114,7 @@ class PersonSchema(Schema):
     manager_email = fields.String(allow_none=True, required=True)
     hire_date = fields.Date(allow_none=True, required=True)
     active = fields.Boolean(required=True)
+    language = fields.String(allow_none=True, required=True, metadata=_LANGUAGE)
     updated_at = fields.AwareDateTime(required=True)
 
 
@@ -182,6 +187,7 @@ class PersonChangeSchema(Schema):
     manager_email = _text(allow_none=True, metadata={"description": "the manager's address"})
     hire_date = fields.Date(allow_none=True)
     active = fields.Boolean(metadata={"description": "false deactivates (never deletes)"})
+    language = _text(allow_none=True, metadata=_LANGUAGE)
 
 
 class NewPersonSchema(PersonChangeSchema):

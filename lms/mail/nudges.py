@@ -66,7 +66,7 @@ def nudge(
     key = f"{NUDGE}:{person.id}:{now:%Y-%m-%d}"
     content = render(
         NUDGE,
-        recipient_language(person.language, default_language),
+        recipient_language(person.reading_language, default_language),
         person=person,
         manager=sender,
         course=version,

@@ -25,7 +25,7 @@ from lms.learning.models import Attestation, Certificate, Enrollment
 from lms.mail import schedule
 from lms.mail.outbox import Draft, enqueue, queued_keys
 from lms.mail.render import recipient_language, render
-from lms.people.models import Employee
+from lms.people.models import Employee, reading_language
 
 Link = Callable[..., str]  # endpoint and values to an absolute URL (see lms.mail.links)
 CHUNK = 500  # reminders looked up, drawn and queued at a time
@@ -144,7 +144,7 @@ def _course_reminders(
             Employee.id,
             Employee.email,
             Employee.first_name,
-            Employee.language,
+            reading_language(Employee).label("language"),
         )
         .join(Employee, Employee.id == Enrollment.employee_id)
         .where(
@@ -216,7 +216,7 @@ def _expiry_reminders(
             due,
             employee.id,
             employee.email,
-            employee.language,
+            employee.reading_language,
             {
                 "person": employee,
                 "course": version,
@@ -259,7 +259,7 @@ def _guideline_reminders(session: Session, link: Link) -> Iterator[_Candidate]:
             schedule.Due(GUIDELINE, f"{GUIDELINE}:{employee.id}:{current.id}"),
             employee.id,
             employee.email,
-            employee.language,
+            employee.reading_language,
             {
                 "person": employee,
                 "guideline": current,
@@ -344,7 +344,7 @@ def _overdue_by_manager(now: datetime) -> Select[Any]:
             manager.id.label("manager_id"),
             manager.email.label("manager_email"),
             manager.first_name.label("manager_first_name"),
-            manager.language.label("manager_language"),
+            reading_language(manager).label("manager_language"),
             person.id.label("person_id"),
             person.first_name,
             person.last_name,

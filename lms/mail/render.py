@@ -22,7 +22,8 @@ TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "mail"
 
 
 def recipient_language(chosen: str | None, default: str) -> str:
-    """The language a person reads their email in: their own choice, else the company's."""
+    """The language a person reads their email in: their own choice, else the directory's
+    (Employee.reading_language), else the company's."""
     return chosen if chosen in LANGUAGES else default
 
 

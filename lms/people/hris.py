@@ -15,11 +15,20 @@ from operator import itemgetter
 
 from email_validator import EmailNotValidError, validate_email
 
+from lms.languages import LANGUAGES, NotALanguageTag, spoken_language
 from lms.progress import NoProgress, Progress
 from lms.textcheck import first_unstorable
 
 REQUIRED_COLUMNS = ("employee_id", "email", "first_name", "last_name")
-OPTIONAL_COLUMNS = ("department", "title", "location", "manager_id", "hire_date", "status")
+OPTIONAL_COLUMNS = (
+    "department",
+    "title",
+    "location",
+    "manager_id",
+    "hire_date",
+    "status",
+    "language",
+)
 ALL_COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
 MAX_EMAIL_LENGTH = 254  # RFC 5321's limit on a whole address
 MAX_LENGTH = {"employee_id": 64, "email": 320}
@@ -74,6 +83,8 @@ class PersonRecord:
     hire_date: date | None
     is_active: bool
     row: int = field(compare=False)
+    # The interface's language the HRIS names (lms.languages.LANGUAGES), if any.
+    language: str | None = None
 
 
 @dataclass(frozen=True)
@@ -260,6 +271,7 @@ class _RowChecker:
         self._pick = itemgetter(*(columns.get(name, width) for name in ALL_COLUMNS))
         self._shared: dict[str, str] = {}  # one copy of each repeated value (name, title, …)
         self._dates: dict[str, date] = {}  # one date object per day, parsed once
+        self._languages: dict[str, str | None] = {"": None}  # each spelling read once
 
     def check(self, row: int, values: list[str]) -> None:
         if not "".join(values).strip():
@@ -282,7 +294,7 @@ class _RowChecker:
             for name, value in zip(ALL_COLUMNS, fields, strict=True):
                 self._check_value(row, name, value)
         hris_id, email, first_name, last_name, department, title, location = fields[:7]
-        manager_id, hire_date, status = fields[7:]
+        manager_id, hire_date, status, language = fields[7:]
         email = email.lower()
         if email and (reason := self.emails.check(email)):
             self._problem(row, "email", f"{email!r} is not a valid email address: {reason}")
@@ -292,6 +304,7 @@ class _RowChecker:
         if status not in STATUSES:
             self._problem(row, "status", f"{status!r} is not a status; use active or inactive")
         parsed_date = self._date(row, hire_date)
+        parsed_language = self._language(row, language)
         if len(self.problems) > before:
             return
         shared = self._shared.setdefault  # one copy of each repeated value keeps memory low
@@ -308,6 +321,7 @@ class _RowChecker:
                 hire_date=parsed_date,
                 is_active=STATUSES[status],
                 row=row,
+                language=parsed_language,
             )
         )
 
@@ -341,6 +355,24 @@ class _RowChecker:
             self._problem(row, "hire_date", f"{value!r} is not a date; write it as YYYY-MM-DD")
             return None
         return parsed
+
+    def _language(self, row: int, value: str) -> str | None:
+        if value in self._languages:
+            return self._languages[value]
+        try:
+            language = spoken_language(value)
+        except NotALanguageTag:
+            language = None
+        if language is None:
+            self._problem(
+                row,
+                "language",
+                f"{value!r} is not a language Postwise speaks; use {', '.join(LANGUAGES)} "
+                "(a tag such as de-CH or fr_FR also works), or leave it empty",
+            )
+            return None
+        self._languages[value] = language
+        return language
 
     def _problem(self, row: int, column: str, message: str) -> None:
         self.problems.append(Problem(message, row=row, column=column_label(self.columns, column)))

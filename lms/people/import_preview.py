@@ -11,6 +11,7 @@ import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import astuple, dataclass
+from dataclasses import fields as dataclass_fields
 
 from lms.messages import N_, Message
 from lms.people.hris import HrisFile, PersonRecord, Problem
@@ -144,11 +145,9 @@ def plan_digest(plan: ImportPlan, *, deactivate_missing: bool) -> str:
     the file or to the people in Postwise since a preview gives another digest."""
     digest = hashlib.sha256(json.dumps(["v1", deactivate_missing]).encode())
     for record in plan.creates:
-        digest.update(_encoded(["create", *astuple(record)[:-1]]))
+        digest.update(_encoded(["create", *_facts(record)]))
     for current, record in plan.updates:
-        digest.update(
-            _encoded(["update", current.id, *astuple(current.record)[:-1], *astuple(record)[:-1]])
-        )
+        digest.update(_encoded(["update", current.id, *_facts(current.record), *_facts(record)]))
     digest.update(_encoded(["deactivate", *plan.deactivations]))
     return digest.hexdigest()[:32]
 
@@ -217,6 +216,7 @@ FIELD_NAMES = {
     "title": N_("title"),
     "location": N_("location"),
     "hire_date": N_("hire date"),
+    "language": N_("language"),
 }
 
 
@@ -226,6 +226,15 @@ def _changed_fields(before: PersonRecord, after: PersonRecord) -> Iterable[Messa
         for attribute, label in FIELD_NAMES.items()
         if getattr(before, attribute) != getattr(after, attribute)
     )
+
+
+_ROW = [f.name for f in dataclass_fields(PersonRecord)].index("row")
+
+
+def _facts(record: PersonRecord) -> tuple[object, ...]:
+    """What a record says, without the row it was read from."""
+    values = astuple(record)
+    return values[:_ROW] + values[_ROW + 1 :]
 
 
 def _encoded(values: list[object]) -> bytes:

@@ -13,7 +13,7 @@ from datetime import datetime
 from itertools import islice
 from typing import Any, TypeVar
 
-from sqlalchemy import Table, bindparam, insert, select, update
+from sqlalchemy import ColumnElement, Table, bindparam, insert, null, select, update
 from sqlalchemy.orm import Session
 
 from lms import clock
@@ -123,7 +123,7 @@ def import_people(
     progress.stage(
         "Saving changes", len(plan.creates) + len(plan.updates) + len(plan.deactivations)
     )
-    _apply(session, plan, existing, progress)
+    _apply(session, plan, existing, progress, with_language="language" in hris_file.columns)
     summary = ImportSummary(**plan.counts)
     mode = " with --deactivate-missing" if deactivate_missing else ""
     audit.record(
@@ -154,15 +154,23 @@ def _checked_plan(
     hris_file = read_hris_csv(data, max_bytes=max_bytes, progress=progress)
     if serialized:
         serialize(session, "people import")
-    existing = _existing_people(session, hris_file.records)
+    existing = _existing_people(session, hris_file)
     plan = plan_import(hris_file, existing, deactivate_missing=deactivate_missing)
     if problems := protection_problems(plan, existing, hris_file, actor_id=actor_id):
         raise HrisFileError(problems)
     return hris_file, existing, plan
 
 
-def _existing_people(session: Session, records: list[PersonRecord]) -> dict[str, StoredPerson]:
-    """Everyone stored, in the file's terms, read in batches to keep memory flat."""
+def _existing_people(session: Session, hris_file: HrisFile) -> dict[str, StoredPerson]:
+    """Everyone stored, in the file's terms, read in batches to keep memory flat.
+
+    A file without a language column says nothing about languages: the stored ones read as
+    the file's (none), so they neither count as a change nor get overwritten (see _apply).
+    """
+    records = hris_file.records
+    language: ColumnElement[Any] = employees.c.directory_language
+    if "language" not in hris_file.columns:
+        language = null()
     manager = employees.alias("manager")
     rows = session.connection().execute(
         select(
@@ -177,6 +185,7 @@ def _existing_people(session: Session, records: list[PersonRecord]) -> dict[str,
             manager.c.hris_id,
             employees.c.hire_date,
             employees.c.is_active,
+            language,
             employees.c.is_hr_admin,
         )
         .select_from(employees.outerjoin(manager, employees.c.manager_id == manager.c.id))
@@ -187,19 +196,28 @@ def _existing_people(session: Session, records: list[PersonRecord]) -> dict[str,
     in_file = {record.hris_id: record for record in records}
     share: dict[object, Any] = {}
     people = {}
-    for person_id, hris_id, email, *rest, is_hr_admin in rows:
+    for person_id, hris_id, email, *rest, stored_language, is_hr_admin in rows:
         if (record := in_file.get(hris_id)) is not None:
             hris_id, email = record.hris_id, record.email if record.email == email else email
         values = (share.setdefault(value, value) for value in rest)
         people[hris_id] = StoredPerson(
-            person_id, PersonRecord(hris_id, email, *values, row=0), is_hr_admin
+            person_id,
+            PersonRecord(hris_id, email, *values, row=0, language=stored_language),
+            is_hr_admin,
         )
     return people
 
 
 def _apply(
-    session: Session, plan: ImportPlan, existing: dict[str, StoredPerson], progress: Progress
+    session: Session,
+    plan: ImportPlan,
+    existing: dict[str, StoredPerson],
+    progress: Progress,
+    *,
+    with_language: bool,
 ) -> None:
+    """Write the plan; `with_language`: the file has a language column (else the stored
+    directory languages stay as they are)."""
     now = clock.now()
     # The ids rows need as their manager_id: people already in Postwise are known; a new
     # manager's id is read back once the manager is written.
@@ -229,7 +247,10 @@ def _apply(
     for batch in _batches(plan.updates):
         session.execute(
             update_people,
-            [_values(record, ids) | {"row_id": current.id} for current, record in batch],
+            [
+                _values(record, ids, with_language=with_language) | {"row_id": current.id}
+                for current, record in batch
+            ],
         )
         progress.advance(len(batch))
     for batch in _batches(plan.deactivations):
@@ -272,8 +293,10 @@ def _free_moved_emails(session: Session, plan: ImportPlan) -> None:
         )
 
 
-def _values(record: PersonRecord, ids: dict[str, int]) -> dict[str, Any]:
-    return {
+def _values(
+    record: PersonRecord, ids: dict[str, int], *, with_language: bool = True
+) -> dict[str, Any]:
+    values = {
         "hris_id": record.hris_id,
         "email": record.email,
         "first_name": record.first_name,
@@ -285,6 +308,9 @@ def _values(record: PersonRecord, ids: dict[str, int]) -> dict[str, Any]:
         "hire_date": record.hire_date,
         "is_active": record.is_active,
     }
+    if with_language:
+        values["directory_language"] = record.language
+    return values
 
 
 def _manager_first_levels(

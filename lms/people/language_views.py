@@ -27,9 +27,11 @@ def change() -> ResponseReturnValue:
     except UnknownLanguage:
         abort(400)
     session.commit()
+    # Without a choice of their own, the language the HRIS or SCIM names comes first.
+    named = choice or current_user.employee.directory_language
     with force_locale(select_language()):  # said in the language the next page will speak
-        if choice:
-            flash(gettext("Postwise now speaks %(language)s to you.", language=LANGUAGES[choice]))
+        if named in LANGUAGES:
+            flash(gettext("Postwise now speaks %(language)s to you.", language=LANGUAGES[named]))
         else:
             flash(gettext("Postwise now follows your browser's language."))
     return redirect(safe_next_url(request.form.get("next")) or url_for("home.index"))

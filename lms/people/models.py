@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import ForeignKey, LargeBinary, String, true
+from sqlalchemy import ColumnElement, ForeignKey, LargeBinary, String, func, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lms.db import Base, created_at, email_address, intpk, short_text, updated_at
@@ -34,6 +35,9 @@ class Employee(Base):
     weekly_digest: Mapped[bool] = mapped_column(default=True, server_default=true())
     # The interface's language (lms.i18n.LANGUAGES); None: the browser's, else the company's.
     language: Mapped[str | None] = mapped_column(String(8))
+    # The language the HRIS file or SCIM names for them: used when they chose none themselves,
+    # so a directory sync never overwrites their own choice.
+    directory_language: Mapped[str | None] = mapped_column(String(8))
     failed_sign_ins: Mapped[int] = mapped_column(default=0)
     failed_sign_in_since: Mapped[datetime | None]
     locked_until: Mapped[datetime | None]
@@ -44,8 +48,19 @@ class Employee(Base):
     def name(self) -> str:
         return f"{self.first_name} {self.last_name}"
 
+    @property
+    def reading_language(self) -> str | None:
+        """What to write to them in where no browser asks (email): their own choice, else the
+        directory's; None: the company's."""
+        return self.language or self.directory_language
+
     def __repr__(self) -> str:
         return f"<Employee {self.hris_id} {self.email}>"
+
+
+def reading_language(who: Any) -> ColumnElement[str | None]:
+    """Employee.reading_language in SQL, for `who` (Employee or an alias of it)."""
+    return func.coalesce(who.language, who.directory_language)
 
 
 class PendingImport(Base):

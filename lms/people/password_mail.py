@@ -77,7 +77,7 @@ def queue_password_links(
         token = issue_invite(session, settings.secret_key, employee, actor_id=actor_id)
         content = render(
             kind,
-            recipient_language(employee.language, settings.default_language),
+            recipient_language(employee.reading_language, settings.default_language),
             person=employee,
             link_url=settings.link("auth.accept_invite", token=token),
             hours=settings.hours,

@@ -34,7 +34,7 @@ GROUP_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:Group"
 # The attributes Postwise stores or derives; everything else in RFC 7643's User is left out.
 # (externalId is common to every resource: the employee id. employeeNumber is read as the
 # employee id when a provider sends no externalId, and not echoed, as the two would clash.)
-USER_ATTRIBUTES = {"userName", "name", "title", "active", "emails"}
+USER_ATTRIBUTES = {"userName", "name", "title", "preferredLanguage", "active", "emails"}
 NAME_PARTS = {"givenName", "familyName"}
 EMAIL_PARTS = {"value"}
 ENTERPRISE_ATTRIBUTES = {"department", "manager"}

@@ -59,3 +59,14 @@ class ScimRemovedUser(Base):
 
     employee_id: Mapped[int] = mapped_column(ForeignKey("employees.id"), primary_key=True)
     removed_at: Mapped[created_at]
+
+
+class ScimPreferredLanguage(Base):
+    """A preferredLanguage as the provider sent it, when that is not simply the code Postwise
+    stores ("de-DE", "fr-CA, en;q=0.5", or a language Postwise does not speak): kept so the
+    provider reads back what it sent and sees nothing to correct. Most people have no row."""
+
+    __tablename__ = "scim_preferred_languages"
+
+    employee_id: Mapped[int] = mapped_column(ForeignKey("employees.id"), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200))

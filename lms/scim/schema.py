@@ -37,14 +37,20 @@ ATTRIBUTE_OF_COLUMN = {
     "title": "title",
     "manager_id": f"{ENTERPRISE}:manager",
     "status": "active",
+    "language": "preferredLanguage",
 }
 
 
 def to_user(
-    employee: Employee, manager_id: int | None, location: str, user_name: str | None = None
+    employee: Employee,
+    manager_id: int | None,
+    location: str,
+    user_name: str | None = None,
+    preferred_language: str | None = None,
 ) -> ScimUser:
     """The SCIM User for an employee, with its ETag in meta.version; `user_name` when the
-    provider's userName is not the address (see ScimUserName)."""
+    provider's userName is not the address (see ScimUserName), `preferred_language` when the
+    provider's is not the code stored (see ScimPreferredLanguage)."""
     users = location.rsplit("/", 1)[0]
     user = ScimUser(
         id=str(employee.id),
@@ -52,6 +58,7 @@ def to_user(
         user_name=user_name or employee.email,
         name=Name(given_name=employee.first_name, family_name=employee.last_name),
         title=employee.title,
+        preferred_language=preferred_language or employee.directory_language,
         active=employee.is_active,
         emails=[Email(value=employee.email)],
     )

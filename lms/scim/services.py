@@ -28,16 +28,19 @@ from sqlalchemy.orm import Session
 
 from lms.audit import services as audit
 from lms.db import serialize
+from lms.languages import LANGUAGES, NotALanguageTag, best_spoken
 from lms.people.hris import HrisFileError, Problem, one_person_csv
 from lms.people.importer import import_people
 from lms.people.models import Employee
-from lms.scim.models import ScimRemovedUser, ScimUserName
+from lms.scim.models import ScimPreferredLanguage, ScimRemovedUser, ScimUserName
 from lms.scim.schema import ATTRIBUTE_OF_COLUMN, GENERATED_ID_PREFIX, ScimUser, to_user
+from lms.textcheck import first_unstorable
 
 log = logging.getLogger(__name__)
 MAX_RECORD_BYTES = 64 * 1024  # one person; the HRIS reader's limit for this "file"
 MAX_HRIS_ID = 64  # as the employees table and the HRIS file allow
 MAX_COUNT = 200  # per page of GET /Users
+MAX_PREFERRED_LANGUAGE = 200  # as scim_preferred_languages keeps it
 # The filters identity providers send before creating someone: attribute eq "value".
 _FILTER = re.compile(r'^\s*(userName|externalId|id)\s+eq\s+"((?:[^"\\]|\\.)*)"\s*$', re.I)
 _COLUMN_IN_LABEL = re.compile(r"\((\w+)\)$")
@@ -66,7 +69,8 @@ def get_person(session: Session, scim_id: str) -> Employee:
 
 
 def as_users(session: Session, people: list[Employee], users_url: str) -> list[ScimUser]:
-    """The SCIM Users for some people (one query for their login-style userNames, if any)."""
+    """The SCIM Users for some people (one query each for their login-style userNames and
+    their preferredLanguages as sent, if any)."""
     ids = [person.id for person in people]
     names = dict(
         session.execute(
@@ -75,10 +79,31 @@ def as_users(session: Session, people: list[Employee], users_url: str) -> list[S
             )
         ).all()
     )
+    sent = dict(
+        session.execute(
+            select(ScimPreferredLanguage.employee_id, ScimPreferredLanguage.value).where(
+                ScimPreferredLanguage.employee_id.in_(ids)
+            )
+        ).all()
+    )
     return [
-        to_user(person, person.manager_id, f"{users_url}/{person.id}", names.get(person.id))
+        to_user(
+            person,
+            person.manager_id,
+            f"{users_url}/{person.id}",
+            names.get(person.id),
+            _still_meant(sent.get(person.id), person.directory_language),
+        )
         for person in people
     ]
+
+
+def _still_meant(sent: str | None, stored: str | None) -> str | None:
+    """The preferredLanguage as sent while it still means the language stored (an HRIS file
+    may have changed that since); else None, and the stored code shows."""
+    if sent is None:
+        return None
+    return sent if _spoken(sent) == stored else None
 
 
 def list_people(session: Session, filter_text: str | None, start: int, count: int) -> UsersPage:
@@ -260,6 +285,7 @@ def _save(
         "manager_id": _manager_hris_id(session, enterprise),
         "hire_date": person.hire_date.isoformat() if person and person.hire_date else None,
         "status": "inactive" if user.active is False else "active",
+        "language": _directory_language(user.preferred_language),
     }
     before = _summary(person) if person else None
     try:
@@ -280,6 +306,7 @@ def _save(
         raise RuntimeError(f"SCIM user {hris_id} was not saved")
     session.refresh(saved)
     _keep_user_name(session, saved, user_name)
+    _keep_preferred_language(session, saved, user.preferred_language)
     after = _summary(saved)
     if before != after:
         audit.record(
@@ -341,6 +368,46 @@ def _manager_hris_id(session: Session, enterprise: EnterpriseUser | None) -> str
     )
 
 
+def _spoken(preferred: str | None) -> str | None:
+    """The language Postwise speaks that preferredLanguage prefers (RFC 7643 §4.1.1: an
+    Accept-Language value, "de-DE" or "fr-CA, en;q=0.5"), or None when it names none of
+    them or is no language tag at all: a preference is never a reason to refuse a person,
+    who then sees their browser's language."""
+    if not (preferred or "").strip():
+        return None
+    try:
+        return best_spoken(preferred or "")
+    except NotALanguageTag:
+        return None
+
+
+def _directory_language(preferred: str | None) -> str | None:
+    """The code to store; ScimRefused for a value that could not be kept as sent."""
+    if preferred is not None and len(preferred) > MAX_PREFERRED_LANGUAGE:
+        raise ScimRefused(
+            detail=f"preferredLanguage: {len(preferred)} characters; the most Postwise keeps "
+            f"is {MAX_PREFERRED_LANGUAGE} (it speaks {', '.join(LANGUAGES)})"
+        )
+    if preferred is not None and (bad := first_unstorable(preferred)) is not None:
+        raise ScimRefused(
+            detail=f"preferredLanguage: holds {bad.name}, which cannot be stored; remove it"
+        )
+    return _spoken(preferred)
+
+
+def _keep_preferred_language(session: Session, person: Employee, sent: str | None) -> None:
+    """Remember a preferredLanguage that is not just the code stored; forget it otherwise."""
+    stored = session.get(ScimPreferredLanguage, person.id)
+    if not (sent or "").strip() or sent == person.directory_language:
+        if stored is not None:
+            session.delete(stored)
+    elif stored is None:
+        session.add(ScimPreferredLanguage(employee_id=person.id, value=sent))
+    else:
+        stored.value = sent
+    session.flush()
+
+
 def _in_scim_words(problem: Problem) -> str:
     column = _COLUMN_IN_LABEL.search(problem.column or "")
     if column is None:
@@ -353,5 +420,6 @@ def _summary(person: Employee) -> str:
     state = "active" if person.is_active else "inactive"
     return (
         f"{person.email}, {person.name}, {person.title or 'no title'}, "
-        f"{person.department or 'no department'}, manager {person.manager_id or 'none'}, {state}"
+        f"{person.department or 'no department'}, manager {person.manager_id or 'none'}, "
+        f"language {person.directory_language or 'none'}, {state}"
     )

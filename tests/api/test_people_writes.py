@@ -159,3 +159,35 @@ def test_a_repeated_change_with_its_key_is_replayed(call, db, org):
     )
     assert first.status_code == 200 and other.status_code == 422
     assert list(other.get_json()["errors"]) == ["Idempotency-Key"]
+
+
+def test_the_directory_language_is_written_and_shown_never_the_own_choice(call, db, org):
+    made = call("POST", "/people", json={**NEW, "language": "de-CH"})
+    assert made.status_code == 201, made.get_json()
+    body = made.get_json()
+    assert body["language"] == "de"
+    stored = db.get(Employee, body["id"])
+    stored.language = "es"  # the person's own choice, through the chooser
+    db.commit()
+    changed = call("PATCH", f"/people/{body['id']}", json={"department": "Legal"})
+    assert changed.get_json()["language"] == "de"  # kept when not sent
+    cleared = call("PATCH", f"/people/{body['id']}", json={"language": None})
+    assert cleared.status_code == 200 and cleared.get_json()["language"] is None
+    db.rollback()
+    own = db.execute(
+        select(Employee.language, Employee.directory_language).where(Employee.id == body["id"])
+    ).one()
+    assert tuple(own) == ("es", None)
+
+
+def test_a_language_postwise_does_not_speak_names_the_field(call, db, org):
+    before = _people(db)
+    refused = call("PATCH", f"/people/{org['staff'].id}", json={"language": "nl"})
+    assert refused.status_code == 422
+    assert refused.get_json()["errors"] == {
+        "language": [
+            "'nl' is not a language Postwise speaks; use en, de, fr, es (a tag such as de-CH "
+            "or fr_FR also works), or leave it empty"
+        ]
+    }
+    assert _people(db) == before

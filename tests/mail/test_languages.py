@@ -1,4 +1,5 @@
-"""Every email speaks its recipient's language: their own choice, else the company's.
+"""Every email speaks its recipient's language: their own choice, else the directory's (HRIS
+or SCIM), else the company's.
 
 The German words are the catalogue's (lms/translations/de); the course title is the
 course's own text and stays as written. Dates take the language's form too.
@@ -73,6 +74,21 @@ def test_without_a_choice_a_reminder_takes_the_companys_language(
     db, org, shipped_courses, enrol, mail, mail_server
 ):
     org["staff2"].language = "en"
+    db.commit()
+    enrol(org["staff"], shipped_courses[ESSENTIALS])
+    enrol(org["staff2"], shipped_courses[ESSENTIALS])
+    mail("queue")
+    mail("send")
+    assert_german_assignment(received_by(mail_server, org["staff"]))
+    assert_english_assignment(received_by(mail_server, org["staff2"]), "Tom")
+
+
+def test_without_a_choice_a_reminder_takes_the_directorys_language_before_the_companys(
+    db, org, shipped_courses, enrol, mail, mail_server
+):
+    org["staff"].directory_language = "de"  # from the HRIS file or SCIM
+    org["staff2"].directory_language = "de"
+    org["staff2"].language = "en"  # their own choice comes first
     db.commit()
     enrol(org["staff"], shipped_courses[ESSENTIALS])
     enrol(org["staff2"], shipped_courses[ESSENTIALS])
