@@ -122,18 +122,24 @@ def _unmarked(text: str, data: _Data) -> list[str]:
     return ASCII_WORD.findall(SAME_EVERYWHERE.sub(" ", left))
 
 
-def _visits(app: Flask, org: Org, role: str, **headers: str) -> Iterator[tuple[str, str, str]]:
+def _visits(
+    app: Flask, org: Org, role: str, language: str | None = None
+) -> Iterator[tuple[str, str, str]]:
     """The access table's rows in order, as `role`: (endpoint, path, HTML) of each page.
 
     Its POST rows run too, since some pages exist only after one (a quiz attempt); a POST
-    may sign the client out, so a fresh one follows each.
+    may sign the client out, so a fresh one follows each. With `language`, the browser asks
+    for it, and the language chooser's row chooses it.
     """
+    headers = {"Accept-Language": language} if language else {}
     client = _client_as(app, org, role)
     for row in ACCESS_TABLE:
         path = row.path(org)
         if row.method != "GET":
             data = {"csrf_token": csrf_token(client, "/sign-in" if role == "anonymous" else "/")}
             data.update(row.data(org) if row.data else {})
+            if language and row.endpoint == "language.change":
+                data["language"] = language
             client.open(path, method=row.method, data=data, headers=headers).close()
             client = _client_as(app, org, role)
             continue
@@ -175,7 +181,7 @@ def test_the_pseudo_translation_changes_every_marked_string(make_app, org: Org):
 @pytest.mark.parametrize("language", [code for code in LANGUAGES if code != SOURCE_LANGUAGE])
 def test_every_page_renders_in_every_language(app: Flask, org: Org, language: str, role: str):
     pages = 0
-    for _endpoint, path, html in _visits(app, org, role, **{"Accept-Language": language}):
+    for _endpoint, path, html in _visits(app, org, role, language):
         pages += 1
         assert f'<html lang="{language}"' in html, path
     assert pages >= 2

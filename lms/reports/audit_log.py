@@ -94,8 +94,17 @@ def readable(event: AuditEvent) -> tuple[list[Detail], list[Detail]]:
     return _words(event.before), _words(event.after)
 
 
+# Before and after values that are states, recorded as codes: said in the reader's words.
+_STATES = {
+    "draft": N_("draft"),
+    "published": N_("published"),
+    "HR admin": N_("HR admin"),
+    "employee": N_("employee"),
+}
+
+
 def _words(text: str | None) -> list[Detail]:
-    return [Detail("", text)] if text else []
+    return [Detail("", _STATES.get(text, text))] if text else []
 
 
 def _in_one_line(details: list[Detail], language: str) -> str:
