@@ -8,6 +8,7 @@ import secrets
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Select, select
@@ -157,25 +158,51 @@ def _details() -> Select[
     )
 
 
+FONT_FAMILY = "SourceSans"
+
+
+@cache
+def _font_files() -> dict[str, str]:
+    """The certificate's font, regular and bold (Latin, Greek and Cyrillic)."""
+    from font_source_sans_pro import font_files_ttf
+
+    return {"": font_files_ttf["SourceSansPro"], "B": font_files_ttf["SourceSansProBold"]}
+
+
+@cache
+def _drawable() -> frozenset[int]:
+    """The characters the font has a glyph for."""
+    from fontTools.ttLib import TTFont
+
+    with TTFont(_font_files()[""]) as font:
+        regular = set(font.getBestCmap())
+    with TTFont(_font_files()["B"]) as font:
+        return frozenset(regular & set(font.getBestCmap()))
+
+
 def pdf_safe(text: str) -> str:
-    """Text the PDF core fonts can draw: accents kept where Latin-1 has them, else dropped;
-    letters of other scripts become "?" rather than failing."""
+    """Text the certificate's font can draw: letters it lacks (Chinese, Arabic, …) lose
+    their accents where that helps, else become "?" rather than failing."""
+    drawable = _drawable()
     out = []
-    for char in unicodedata.normalize("NFC", text).translate(_FALLBACKS):
-        if ord(char) < 256:
-            out.append(char if char.isprintable() else " ")
-            continue
-        base = "".join(
-            c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c)
-        )
-        out.append(base if base and all(ord(c) < 256 for c in base) else "?")
+    for char in unicodedata.normalize("NFC", text):
+        if not char.isprintable():
+            out.append(" ")
+        elif ord(char) in drawable:
+            out.append(char)
+        else:
+            fallback = char.translate(_FALLBACKS)
+            base = "".join(
+                c for c in unicodedata.normalize("NFKD", fallback) if not unicodedata.combining(c)
+            )
+            out.append(base if base and all(ord(c) in drawable for c in base) else "?")
     return "".join(out)
 
 
 def certificate_pdf(
     details: CertificateDetails, verify_url: str, language: str = SOURCE_LANGUAGE
 ) -> bytes:
-    """A one-page A4 landscape certificate drawn with the PDF core fonts, in `language`.
+    """A one-page A4 landscape certificate in `language`, its font embedded (subset).
 
     The course title stays as the course wrote it: course content has its own translations.
     """
@@ -186,6 +213,8 @@ def certificate_pdf(
     _ = translations(language).gettext
 
     pdf = FPDF(orientation="landscape", unit="mm", format="A4")
+    for style, path in _font_files().items():
+        pdf.add_font(FONT_FAMILY, style, path)
     pdf.set_auto_page_break(auto=False)
     pdf.set_margins(25, 20, 25)
     pdf.set_creation_date(clock.now())
@@ -201,7 +230,7 @@ def certificate_pdf(
     pdf.rect(14, 14, pdf.w - 28, pdf.h - 28)
 
     def line(text: str, size: float, style: str = "", height: float | None = None) -> None:
-        pdf.set_font("Helvetica", style, size)
+        pdf.set_font(FONT_FAMILY, style, size)
         pdf.multi_cell(width, height or size * 0.5, pdf_safe(text), align="C")
 
     pdf.set_y(30)
@@ -242,7 +271,7 @@ def _fitting_size(pdf: FPDF, text: str, width: float, largest: float, max_lines:
     """The largest bold size, down to 12 pt, at which the text takes at most max_lines lines."""
     size = largest
     while size > 12:
-        pdf.set_font("Helvetica", "B", size)
+        pdf.set_font(FONT_FAMILY, "B", size)
         lines = pdf.multi_cell(width, text=pdf_safe(text), dry_run=True, output="LINES")
         if len(lines) <= max_lines:
             break
