@@ -30,9 +30,11 @@ from lms.courses.packs import (
     read_text,
 )
 from lms.courses.yaml_lines import Located, LocatedList
+from lms.languages import LANGUAGES as SPOKEN
+from lms.languages import SOURCE_LANGUAGE
 
-# Languages a pack may be translated into, by code, named in their own language.
-LANGUAGES = {"de": "Deutsch", "es": "Español", "fr": "Français"}
+# Languages a pack may be translated into: every one Postwise speaks but the source's.
+LANGUAGES = {code: name for code, name in sorted(SPOKEN.items()) if code != SOURCE_LANGUAGE}
 COURSE_KEYS = ("language", "title", "summary")
 TEXT_KEYS = ("id", "post", "prompt", "choices", "explanation")
 CHOICE_TEXT_KEYS = ("text", "feedback")
