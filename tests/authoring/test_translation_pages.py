@@ -1,0 +1,98 @@
+"""HR's Translations page: each language's state, and a lesson translated beside its source."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from lms import PROJECT_ROOT
+from lms.authoring.lessons import LessonInput, lesson_token, update_lesson
+from lms.courses.author_notes import translations_without_notes, without_author_notes
+from lms.courses.models import LessonTranslation
+from lms.courses.pack_translations import read_translations
+from lms.courses.packs import read_pack
+from lms.courses.services import import_pack
+from tests.helpers import csrf_token
+
+SLUG = "social-media-guideline"
+PAGE = f"/admin/courses/{SLUG}/translations/"
+
+
+def _import(db, *, publish: bool):
+    folder = PROJECT_ROOT / "courses" / SLUG
+    pack = without_author_notes(read_pack(folder))
+    translations = translations_without_notes(read_translations(folder, pack))
+    version = import_pack(db, pack, publish=publish, translations=translations).version
+    db.commit()
+    return version
+
+
+@pytest.fixture
+def draft(db):
+    return _import(db, publish=False)
+
+
+def _stored(db, lesson_id: int, language: str) -> LessonTranslation:
+    db.rollback()
+    return db.scalars(
+        select(LessonTranslation).where(
+            LessonTranslation.lesson_id == lesson_id, LessonTranslation.language == language
+        )
+    ).one()
+
+
+def test_the_page_shows_every_language_and_what_has_fallen_behind(db, login, org, draft):
+    client = login(org["hr"])
+    page = client.get(PAGE).text
+    assert page.count("Every lesson and question is translated from the current English.") == 3
+    lesson = draft.lessons[2]
+    update_lesson(
+        db,
+        SLUG,
+        lesson.slug,
+        LessonInput(lesson.slug, lesson.title, lesson.topic, lesson.minutes, "New words.\n"),
+        token=lesson_token(lesson),
+    )
+    db.commit()
+    page = client.get(PAGE).text
+    assert page.count("Behind: the English changed since") == 3
+    assert "1 behind its source" in page
+    course_page = client.get(f"/admin/courses/{SLUG}").text
+    assert f'href="{PAGE}"' in course_page
+
+
+def test_a_lesson_is_translated_beside_its_source(db, login, org, draft):
+    client = login(org["hr"])
+    lesson = draft.lessons[1]
+    path = f"{PAGE}fr/lessons/{lesson.slug}"
+    form = client.get(path)
+    assert form.status_code == 200
+    assert '<section aria-labelledby="source-heading" lang="en">' in form.text
+    assert lesson.title in form.text and 'lang="fr"' in form.text
+    before = _stored(db, lesson.id, "fr").body_markdown
+
+    refused = client.post(
+        path, data={"csrf_token": csrf_token(client, path), "title": "", "body": "<b>x</b>"}
+    )
+    assert refused.status_code == 200
+    assert "This needs some text." in refused.text
+    assert _stored(db, lesson.id, "fr").body_markdown == before
+
+    saved = client.post(
+        path,
+        data={"csrf_token": csrf_token(client, path), "title": "Titre", "body": "Du texte.\r\n"},
+    )
+    assert saved.status_code == 302 and saved.location == PAGE
+    stored = _stored(db, lesson.id, "fr")
+    assert (stored.title, stored.body_markdown) == ("Titre", "Du texte.\n")
+    assert "<p>Du texte.</p>" in stored.body_html
+
+
+def test_a_published_version_is_read_only_here(db, login, org):
+    version = _import(db, publish=True)
+    client = login(org["hr"])
+    page = client.get(PAGE).text
+    assert "is published, so its translations are read only" in page
+    assert "Edit side by side" not in page
+    edit = client.get(f"{PAGE}de/lessons/{version.lessons[0].slug}")
+    assert edit.status_code == 302 and edit.location == PAGE
