@@ -15,13 +15,17 @@ from lms.authoring import services
 from lms.authoring.errors import Gone, Invalid, NoDraft
 from lms.authoring.translations import (
     LessonTranslationInput,
+    QuestionTranslationInput,
     UnknownLanguage,
     lesson_translation,
+    question_translation,
     save_lesson_translation,
+    save_question_translation,
 )
 from lms.authoring.web import put_errors
+from lms.courses.models import Question, QuestionTranslation
 from lms.courses.pack_translations import LANGUAGES
-from lms.courses.translations import lesson_digest, translation_status
+from lms.courses.translations import lesson_digest, question_digest, translation_status
 from lms.dbsession import db_session
 
 bp = Blueprint("translations", __name__)
@@ -47,7 +51,7 @@ def overview(slug: str) -> ResponseReturnValue:
         "authoring/translations.html",
         version=version,
         statuses=translation_status(session, version),
-        titles={lesson.slug: lesson.title for lesson in version.lessons},
+        questions=version.questions,
     )
 
 
@@ -100,4 +104,104 @@ def lesson(slug: str, language: str, lesson_slug: str) -> ResponseReturnValue:
         language_name=LANGUAGES[language],
         behind=translation is not None and translation.source_digest != lesson_digest(source),
         is_new=translation is None,
+    )
+
+
+def _question_form(question: Question, found: QuestionTranslation | None) -> FlaskForm:
+    """A form with one field for each text the source question has."""
+
+    class QuestionTranslationForm(FlaskForm):
+        pass
+
+    form_class = QuestionTranslationForm
+    form_class.prompt = TextAreaField(gettext("Question"), render_kw={"rows": 3})
+    if question.post is not None:
+        form_class.post = TextAreaField(gettext("The post"), render_kw={"rows": 5})
+    for index, choice in enumerate(question.choices):
+        number = index + 1
+        setattr(
+            form_class,
+            f"choice_{index}_text",
+            TextAreaField(gettext("Choice %(number)d", number=number), render_kw={"rows": 2}),
+        )
+        if choice.feedback:
+            setattr(
+                form_class,
+                f"choice_{index}_feedback",
+                TextAreaField(
+                    gettext("Feedback on choice %(number)d", number=number), render_kw={"rows": 2}
+                ),
+            )
+    form_class.explanation = TextAreaField(gettext("Why (shown after answering)"))
+    form_class.save = SubmitField(gettext("Save translation"))
+    data: dict[str, object] | None = None
+    if found is not None and len(found.choices) == len(question.choices):
+        data = {"prompt": found.prompt or "", "post": found.post, "explanation": found.explanation}
+        for index, words in enumerate(found.choices):
+            data[f"choice_{index}_text"] = words["text"]
+            data[f"choice_{index}_feedback"] = words.get("feedback") or ""
+    return form_class(data=data)
+
+
+@bp.route("/<language>/questions/<key>", methods=["GET", "POST"])
+@hr_required
+def question(slug: str, language: str, key: str) -> ResponseReturnValue:
+    """The English question on the left, its translation to edit on the right."""
+    session = db_session()
+    try:
+        version, source, found = question_translation(session, slug, language, key)
+    except (UnknownLanguage, Gone):
+        abort(404)
+    except NoDraft:
+        flash(
+            gettext(
+                "Translations change in a draft, like the rest of a course. "
+                "Edit the course to start one."
+            ),
+            "info",
+        )
+        return redirect(url_for("authoring.translations.overview", slug=slug))
+    form = _question_form(source, found)
+    if form.validate_on_submit():
+        fields = form._fields
+        data = QuestionTranslationInput(
+            prompt=fields["prompt"].data or "",
+            post=fields["post"].data if "post" in fields else None,
+            explanation=fields["explanation"].data or "",
+            choices=tuple(
+                (
+                    fields[f"choice_{index}_text"].data or "",
+                    fields[f"choice_{index}_feedback"].data or ""
+                    if f"choice_{index}_feedback" in fields
+                    else "",
+                )
+                for index in range(len(source.choices))
+            ),
+        )
+        try:
+            save_question_translation(session, slug, language, key, data)
+        except Gone:
+            abort(409)
+        except Invalid as error:
+            put_errors(form, error.problems)
+        else:
+            session.commit()
+            flash(
+                gettext(
+                    "The %(language)s translation of question %(key)s is saved.",
+                    language=LANGUAGES[language],
+                    key=key,
+                ),
+                "success",
+            )
+            return redirect(url_for("authoring.translations.overview", slug=slug))
+    return render_template(
+        "authoring/translation_question.html",
+        form=form,
+        version=version,
+        source=source,
+        language=language,
+        language_name=LANGUAGES[language],
+        behind=found is not None and found.source_digest != question_digest(source),
+        is_new=found is None,
     )

@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-from markupsafe import Markup
 
 from lms import catalogues
 from lms.languages import LANGUAGES
@@ -25,11 +24,6 @@ def recipient_language(chosen: str | None, default: str) -> str:
     """The language a person reads their email in: their own choice, else the directory's
     (Employee.reading_language), else the company's."""
     return chosen if chosen in LANGUAGES else default
-
-
-def _strong(value: Any) -> Markup:
-    """A value stressed in the HTML part, outside the msgid so text and HTML share it."""
-    return Markup("<strong>%s</strong>") % value
 
 
 @cache
@@ -47,7 +41,6 @@ def _environment(language: str) -> Environment:
         catalogues.translations(language), newstyle=True
     )
     environment.filters["long_date"] = lambda moment: catalogues.long_date(moment, language)
-    environment.filters["strong"] = _strong
     environment.globals["language"] = language
     return environment
 
