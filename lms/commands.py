@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
+from flask_babel import gettext as _
 from werkzeug.serving import run_simple
 
 from lms import migrations
@@ -32,7 +33,7 @@ db_cli = AppGroup("db", help="Create and upgrade the database schema.")
 def upgrade_command(revision: str) -> None:
     """Upgrade the database to the newest schema (safe to run on every deploy)."""
     migrations.upgrade(database().engine, revision)
-    click.echo("The database schema is up to date.")
+    click.echo(_("The database schema is up to date."))
 
 
 @db_cli.command("revision")
@@ -58,14 +59,21 @@ def demo_command(no_serve: bool, host: str, port: int) -> None:
             packs=Path(app.root_path).parent / "courses",
             precheck_settings=Path(app.root_path).parent / "examples" / "precheck-settings.yaml",
         )
-    click.echo(f"Demo organisation ready ({result.summary}).")
-    click.echo(f"Courses published: {', '.join(result.courses)}.")
-    click.echo(f"Database: {app.config['DATABASE_URL']}")
-    click.echo(f"\nSign in at http://{host}:{port}/ with password {DEMO_PASSWORD!r} as:")
+    click.echo(_("Demo organisation ready (%(summary)s).", summary=result.summary))
+    click.echo(_("Courses published: %(courses)s.", courses=", ".join(result.courses)))
+    click.echo(_("Database: %(url)s", url=app.config["DATABASE_URL"]))
+    click.echo(
+        "\n"
+        + _(
+            "Sign in at %(url)s with password %(password)s as:",
+            url=f"http://{host}:{port}/",
+            password=repr(DEMO_PASSWORD),
+        )
+    )
     for sign_in in result.sign_ins:
         click.echo(f"  {sign_in.role:<27} {sign_in.name:<18} {sign_in.email}")
     if not no_serve:
-        click.echo("\nPress Ctrl+C to stop.")
+        click.echo("\n" + _("Press Ctrl+C to stop."))
         # app.run() refuses to run inside a `flask`-style CLI command; serve directly.
         run_simple(host, port, app, threaded=True)
 

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import click
 from flask.cli import AppGroup
+from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from lms.assignments.overview import rules_overview
 from lms.assignments.services import RuleRejected, RuleSpec, create_rule, rule_in_words
 from lms.assignments.sync import sync_assignments
 from lms.dbsession import command_session
+from lms.i18n import translate
 
 assignments_cli = AppGroup("assignments", help="Assignment rules and their enrollments.")
 
@@ -37,7 +40,7 @@ class AudienceError(click.UsageError):
 def parse_audience(values: tuple[str, ...]) -> tuple[str, list[str]]:
     """--audience values → (audience kind, names or emails); one kind per rule."""
     if not values:
-        raise AudienceError("Give --audience, for example --audience department:Sales.")
+        raise AudienceError(_("Give --audience, for example --audience department:Sales."))
     kinds: set[str] = set()
     names: list[str] = []
     for value in values:
@@ -48,22 +51,30 @@ def parse_audience(values: tuple[str, ...]) -> tuple[str, list[str]]:
         kind = _KINDS.get(prefix.strip())
         if not colon or kind is None:
             raise AudienceError(
-                f"--audience {value!r} is not one of everyone, department:NAME, location:NAME, "
-                "manager:EMAIL, people:EMAIL[,EMAIL...] or group:NAME."
+                _(
+                    "--audience %(value)s is not one of everyone, department:NAME, "
+                    "location:NAME, manager:EMAIL, people:EMAIL[,EMAIL...] or group:NAME.",
+                    value=repr(value),
+                )
             )
         parts = [part.strip() for part in rest.split(",") if part.strip()]
         if not parts:
-            raise AudienceError(f"--audience {value!r} names no one after the colon.")
+            raise AudienceError(
+                _("--audience %(value)s names no one after the colon.", value=repr(value))
+            )
         kinds.add(kind)
         names.extend(parts)
     if len(kinds) > 1:
         raise AudienceError(
-            "A rule has one kind of audience; make one rule for each kind "
-            f"(you gave {', '.join(sorted(kinds))})."
+            _(
+                "A rule has one kind of audience; make one rule for each kind "
+                "(you gave %(kinds)s).",
+                kinds=", ".join(sorted(kinds)),
+            )
         )
     kind = kinds.pop()
     if kind == "manager" and len(names) > 1:
-        raise AudienceError("Give one manager per rule.")
+        raise AudienceError(_("Give one manager per rule."))
     return kind, names
 
 
@@ -99,10 +110,10 @@ def add_command(
             description = rule_in_words(session, rule)
             summary = sync_assignments(session)
     except RuleRejected as rejected:
-        problems = "\n".join(f"  {reason}" for reason in rejected.reasons.values())
-        raise click.ClickException(f"The rule was not saved:\n{problems}") from None
-    click.echo(f"Rule {rule.id} saved: {description}.")
-    click.echo(f"Assignments synced: {summary}.")
+        problems = "\n".join(f"  {translate(reason)}" for reason in rejected.messages.values())
+        raise click.ClickException(_("The rule was not saved:") + "\n" + problems) from None
+    click.echo(_("Rule %(id)d saved: %(rule)s.", id=rule.id, rule=description))
+    click.echo(_("Assignments synced: %(summary)s.", summary=summary))
 
 
 @assignments_cli.command("list")
@@ -111,19 +122,43 @@ def list_command() -> None:
     with command_session(write=False) as session:
         rows = rules_overview(session)
     if not rows:
-        click.echo("No assignment rules yet. Add one with `lms assignments add`.")
+        click.echo(_("No assignment rules yet. Add one with `lms assignments add`."))
         return
     for row in rows:
         renew = (
-            f"recertify every {row.rule.recertify_months} months"
+            ngettext(
+                "recertify every %(num)d month",
+                "recertify every %(num)d months",
+                row.rule.recertify_months,
+            )
             if row.rule.recertify_months
-            else "no recertification"
+            else _("no recertification")
         )
-        exempt = f", {row.exempted} exempted" if row.exempted else ""
+        due = ngettext("due in %(num)d day", "due in %(num)d days", row.rule.due_days)
+        values = {
+            "id": row.rule.id,
+            "course": row.course_slug,
+            "audience": row.audience,
+            "due": due,
+            "renew": renew,
+            "covered": row.covered,
+            "completed": row.completed,
+            "assigned": row.assigned,
+            "exempted": row.exempted,
+        }
         click.echo(
-            f"rule {row.rule.id}: {row.course_slug} for {row.audience}; "
-            f"due in {row.rule.due_days} days; {renew}; covers {row.covered}; "
-            f"completed {row.completed} of {row.assigned}{exempt}"
+            _(
+                "rule %(id)d: %(course)s for %(audience)s; %(due)s; %(renew)s; "
+                "covers %(covered)d; completed %(completed)d of %(assigned)d, "
+                "%(exempted)d exempted",
+                **values,
+            )
+            if row.exempted
+            else _(
+                "rule %(id)d: %(course)s for %(audience)s; %(due)s; %(renew)s; "
+                "covers %(covered)d; completed %(completed)d of %(assigned)d",
+                **values,
+            )
         )
 
 
@@ -132,4 +167,4 @@ def sync_command() -> None:
     """Assign, recertify and withdraw enrollments so they match the active rules."""
     with command_session() as session:
         summary = sync_assignments(session)
-    click.echo(f"Assignments synced: {summary}.")
+    click.echo(_("Assignments synced: %(summary)s.", summary=summary))

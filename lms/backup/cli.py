@@ -7,6 +7,7 @@ from typing import NoReturn
 
 import click
 from flask.cli import with_appcontext
+from flask_babel import gettext as _
 
 from lms.backup.services import (
     BackupError,
@@ -16,7 +17,10 @@ from lms.backup.services import (
     restore_sqlite,
     sqlite_path,
 )
+from lms.catalogues import number
 from lms.dbsession import database
+from lms.i18n import current_language, translate
+from lms.messages import Message
 
 # Exit status when the database is not SQLite: the command is the wrong tool, as with a
 # usage error, and the message names the right one.
@@ -35,9 +39,14 @@ def backup_command(dest: Path, force: bool) -> None:
     try:
         result = backup_sqlite(sqlite_path(engine.url), dest, force=force)
     except BackupError as error:
-        raise click.ClickException(str(error)) from None
+        raise click.ClickException(_said(error)) from None
     click.echo(
-        f"Backed up to {result.path} ({result.size:,} bytes, schema revision {result.revision})."
+        _(
+            "Backed up to %(path)s (%(size)s bytes, schema revision %(revision)s).",
+            path=result.path,
+            size=number(result.size, current_language()),
+            revision=result.revision,
+        )
     )
 
 
@@ -51,26 +60,51 @@ def restore_command(src: Path) -> None:
         _use_instead(
             "lms restore",
             pg_restore_command(engine.url, src),
-            then="Then bring its schema up to date with `lms db upgrade`.",
+            then=_("Then bring its schema up to date with `lms db upgrade`."),
         )
     try:
         result = restore_sqlite(src, engine)
     except BackupError as error:
-        raise click.ClickException(str(error)) from None
-    upgrade = "" if result.upgraded_to == result.revision else f", upgraded to {result.upgraded_to}"
+        raise click.ClickException(_said(error)) from None
+    language = current_language()
+    values = {
+        "src": src,
+        "database": engine.url.database,
+        "revision": result.revision,
+        "upgraded_to": result.upgraded_to,
+        "people": number(result.people, language),
+        "enrollments": number(result.enrollments, language),
+    }
     click.echo(
-        f"Restored {src} into {engine.url.database}: schema revision {result.revision}{upgrade}; "
-        f"{result.people:,} people and {result.enrollments:,} enrollments."
+        _(
+            "Restored %(src)s into %(database)s: schema revision %(revision)s; "
+            "%(people)s people and %(enrollments)s enrollments.",
+            **values,
+        )
+        if result.upgraded_to == result.revision
+        else _(
+            "Restored %(src)s into %(database)s: schema revision %(revision)s, upgraded to "
+            "%(upgraded_to)s; %(people)s people and %(enrollments)s enrollments.",
+            **values,
+        )
     )
 
 
 def _use_instead(command: str, line: str, then: str = "") -> NoReturn:
     """Refuse on PostgreSQL, naming the exact command of its own tools that does the job."""
+    words = _(
+        "%(command)s works on SQLite only; this database is PostgreSQL. Run instead:",
+        command=command,
+    )
+    reads = _("(it reads the password from PGPASSWORD or ~/.pgpass).")
     click.echo(
-        f"{command} works on SQLite only; this database is PostgreSQL. Run instead:\n"
-        f"  {line}\n"
-        f"(it reads the password from PGPASSWORD or ~/.pgpass). {then}".rstrip()
-        + "\nNothing was done.",
+        f"{words}\n  {line}\n{reads} {then}".rstrip() + "\n" + _("Nothing was done."),
         err=True,
     )
     raise click.exceptions.Exit(WRONG_TOOL)
+
+
+def _said(error: Exception) -> str:
+    """The service's words in the company's language (a Message), else as they are."""
+    words = error.args[0] if len(error.args) == 1 else None
+    return translate(words) if isinstance(words, Message) else str(error)

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 from flask.cli import AppGroup
+from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from lms.assignments.sync import sync_assignments
 from lms.courses.pack_translations import read_translations, translation_files
@@ -19,6 +21,8 @@ from lms.courses.services import (
 )
 from lms.courses.translations import pack_translations
 from lms.dbsession import command_session
+from lms.i18n import translate
+from lms.messages import Message
 
 courses_cli = AppGroup("courses", help="Import, export and list course packs.")
 
@@ -37,7 +41,7 @@ def import_command(
 ) -> None:
     """Check a course pack folder and make it the course's newest version."""
     if (note or requires_reacknowledgement) and not publish:
-        raise click.UsageError("--note and --requires-reacknowledgement go with --publish.")
+        raise click.UsageError(_("--note and --requires-reacknowledgement go with --publish."))
     try:
         pack = read_pack(path)
         translations = read_translations(path, pack)
@@ -53,25 +57,49 @@ def import_command(
             number, status = result.version.number, result.version.status
             if requires_reacknowledgement:
                 # Completions of the earlier versions stop counting: new cycles, due again.
-                click.echo(f"Assignments synced: {sync_assignments(session)}.")
+                summary = sync_assignments(session)
+                click.echo(_("Assignments synced: %(summary)s.", summary=summary))
     except PackError as error:
         for problem in error.problems:
-            click.echo(f"{path}/{problem}", err=True)
+            click.echo(f"{path}/{translate(problem)}", err=True)
         click.echo(
-            f"Nothing was imported: fix the {len(error.problems)} problem(s) above.", err=True
+            ngettext(
+                "Nothing was imported: fix the problem above.",
+                "Nothing was imported: fix the %(num)d problems above.",
+                len(error.problems),
+            ),
+            err=True,
         )
         raise click.exceptions.Exit(1) from None
     if result.created:
-        click.echo(f"Imported {pack.slug} as version {number} ({status}).")
+        click.echo(
+            _(
+                "Imported %(slug)s as version %(number)d (%(status)s).",
+                slug=pack.slug,
+                number=number,
+                status=status,
+            )
+        )
     else:
         click.echo(
-            f"{pack.slug} version {number} ({status}) already has this content; nothing new."
+            _(
+                "%(slug)s version %(number)d (%(status)s) already has this content; nothing new.",
+                slug=pack.slug,
+                number=number,
+                status=status,
+            )
         )
     for translation in translations:
-        lagging = f"; {len(translation.missing)} part(s) stay in English" * bool(
-            translation.missing
+        click.echo(
+            ngettext(
+                "Translation %(language)s stored; %(num)d part stays in English.",
+                "Translation %(language)s stored; %(num)d parts stay in English.",
+                len(translation.missing),
+                language=translation.language,
+            )
+            if translation.missing
+            else _("Translation %(language)s stored.", language=translation.language)
         )
-        click.echo(f"Translation {translation.language} stored{lagging}.")
 
 
 @courses_cli.command("export")
@@ -87,14 +115,22 @@ def export_command(slug: str, directory: Path, number: int | None) -> None:
             translations = pack_translations(session, version)
             number = version.number
     except UnknownCourse as error:
-        raise click.ClickException(str(error)) from None
+        raise click.ClickException(_said(error)) from None
     write_pack(pack, directory)
     for translation in translations:
         for name, content in translation_files(translation, pack).items():
             (directory / name).parent.mkdir(parents=True, exist_ok=True)
             (directory / name).write_bytes(content)
     languages = "".join(f", {t.language}" for t in translations)
-    click.echo(f"Wrote {slug} version {number} (en{languages}) to {directory}.")
+    click.echo(
+        _(
+            "Wrote %(slug)s version %(number)d (%(languages)s) to %(directory)s.",
+            slug=slug,
+            number=number,
+            languages="en" + languages,
+            directory=directory,
+        )
+    )
 
 
 @courses_cli.command("list")
@@ -103,7 +139,13 @@ def list_command() -> None:
     with command_session(write=False) as session:
         listings = list_courses(session)
     if not listings:
-        click.echo("No courses yet. Import one with `lms courses import PATH`.")
+        click.echo(_("No courses yet. Import one with `lms courses import PATH`."))
     for listing in listings:
         versions = ", ".join(f"v{number} {status}" for number, status in listing.versions)
         click.echo(f"{listing.slug:<28} {listing.kind:<10} {listing.title}  [{versions}]")
+
+
+def _said(error: Exception) -> str:
+    """The service's words in the company's language (a Message), else as they are."""
+    words = error.args[0] if len(error.args) == 1 else None
+    return translate(words) if isinstance(words, Message) else str(error)

@@ -7,6 +7,8 @@ from datetime import timedelta
 import click
 from flask import current_app
 from flask.cli import AppGroup
+from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from lms.dbsession import command_session, database
 from lms.mail import smtp
@@ -31,7 +33,7 @@ def queue_command() -> None:
             sender=current_app.config["MAIL_FROM"],
             default_language=current_app.config["DEFAULT_LANGUAGE"],
         )
-    click.echo(f"Reminders: {summary}.")
+    click.echo(_("Reminders: %(summary)s.", summary=summary))
 
 
 @mail_cli.command("send")
@@ -46,9 +48,11 @@ def send_command(batch_size: int | None) -> None:
     settings = smtp.SmtpSettings.from_config(config)
     if settings is None:
         raise click.ClickException(
-            "No mail server is set: set LMS_SMTP_HOST (and LMS_SMTP_PORT, LMS_SMTP_SECURITY, "
-            "LMS_SMTP_USER, LMS_SMTP_PASSWORD as your server needs). Nothing was sent; "
-            "queued messages wait in the outbox."
+            _(
+                "No mail server is set: set LMS_SMTP_HOST (and LMS_SMTP_PORT, "
+                "LMS_SMTP_SECURITY, LMS_SMTP_USER, LMS_SMTP_PASSWORD as your server needs). "
+                "Nothing was sent; queued messages wait in the outbox."
+            )
         )
     summary = send_queued(
         database().sessions,
@@ -56,10 +60,13 @@ def send_command(batch_size: int | None) -> None:
         policy=RetryPolicy(max_attempts=config["MAIL_MAX_ATTEMPTS"]),
         batch_size=batch_size or config["MAIL_BATCH_SIZE"],
     )
-    click.echo(f"Outbox: {summary}.")
+    click.echo(_("Outbox: %(summary)s.", summary=summary))
     if summary.stopped_by:
         click.echo(
-            f"Stopped early: {summary.stopped_by}. The rest stays queued for the next run.",
+            _(
+                "Stopped early: %(reason)s. The rest stays queued for the next run.",
+                reason=summary.stopped_by,
+            ),
             err=True,
         )
         raise click.exceptions.Exit(1)
@@ -77,4 +84,11 @@ def purge_command(older_than_days: int) -> None:
     """Delete sent messages older than N days; failed and queued ones stay."""
     with command_session() as session:
         deleted = purge_sent(session, timedelta(days=older_than_days))
-    click.echo(f"Outbox: deleted {deleted} messages sent more than {older_than_days} days ago.")
+    click.echo(
+        ngettext(
+            "Outbox: deleted %(num)d message sent more than %(days)d days ago.",
+            "Outbox: deleted %(num)d messages sent more than %(days)d days ago.",
+            deleted,
+            days=older_than_days,
+        )
+    )

@@ -9,10 +9,13 @@ from typing import NoReturn
 import click
 from flask import current_app
 from flask.cli import AppGroup
+from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from lms.dbsession import command_session
+from lms.i18n import translate
 from lms.mail.links import link_builder
+from lms.messages import Message
 from lms.people.accounts import (
     PasswordRejected,
     UnknownPerson,
@@ -106,32 +109,50 @@ def import_command(
     except HrisFileError as error:
         progress.close()
         fail(
-            [f"{path}: nothing was imported; fix these problems and run the import again:"]
-            + [f"  {problem}" for problem in error.problems]
+            [
+                _(
+                    "%(path)s: nothing was imported; fix these problems and run the import again:",
+                    path=path,
+                )
+            ]
+            + [f"  {_words(problem)}" for problem in error.problems]
         )
     except ConfirmationNeeded as needed:
         progress.close()
         count = needed.preview.deactivated.count
         fail(
-            [f"{path}: nothing was imported. What the import would do:"]
-            + [f"  {line}" for line in describe_preview(needed.preview)]
+            [_("%(path)s: nothing was imported. What the import would do:", path=path)]
+            + [f"  {_words(line)}" for line in describe_preview(needed.preview)]
             + [
-                f"{share_warning(needed.preview)} If that is right, run the import again with "
-                f"--confirm-deactivations {count}."
+                _(
+                    "%(warning)s If that is right, run the import again with "
+                    "--confirm-deactivations %(count)d.",
+                    warning=_words(share_warning(needed.preview)),
+                    count=count,
+                )
             ]
         )
     progress.close()
     if dry_run:
-        click.echo(f"{path.name}: what the import would do (dry run: nothing was changed):")
+        click.echo(
+            _(
+                "%(file)s: what the import would do (dry run: nothing was changed):",
+                file=path.name,
+            )
+        )
         for line in describe_preview(preview):
-            click.echo(f"  {line}")
+            click.echo(f"  {_words(line)}")
         if preview.needs_typed_count:
             click.echo(
-                f"{share_warning(preview)} The import needs "
-                f"--confirm-deactivations {preview.deactivated.count}."
+                _(
+                    "%(warning)s The import needs --confirm-deactivations %(count)d.",
+                    warning=_words(share_warning(preview)),
+                    count=preview.deactivated.count,
+                )
             )
         return
-    click.echo(" ".join([f"Imported {path.name}: {summary}.", *follow_ups]))
+    imported = _("Imported %(file)s: %(summary)s.", file=path.name, summary=summary)
+    click.echo(" ".join([imported, *(_words(line) for line in follow_ups)]))
 
 
 @people_cli.command("invite")
@@ -145,7 +166,14 @@ def invite_command(email: str, print_link: bool) -> None:
     with command_session() as session:
         employee = _person(session, email)
         if not employee.is_active:
-            fail([f"{email} is inactive; reactivate them in the HRIS file before inviting."])
+            fail(
+                [
+                    _(
+                        "%(email)s is inactive; reactivate them in the HRIS file before inviting.",
+                        email=email,
+                    )
+                ]
+            )
         if mail:
             settings = LinkMail.from_config(current_app.config, link_builder(current_app))
             queued = queue_password_link(session, employee, INVITE, settings)
@@ -153,15 +181,28 @@ def invite_command(email: str, print_link: bool) -> None:
             token = issue_invite(session, current_app.config["SECRET_KEY"], employee)
     if mail:
         click.echo(
-            f"Queued an invite email to {employee.email}; `lms mail send` delivers it."
+            _(
+                "Queued an invite email to %(email)s; `lms mail send` delivers it.",
+                email=employee.email,
+            )
             if queued
-            else f"An invite email to {employee.email} was queued less than 15 minutes ago; "
-            "nothing new was queued."
+            else _(
+                "An invite email to %(email)s was queued less than 15 minutes ago; "
+                "nothing new was queued.",
+                email=employee.email,
+            )
         )
         return
     hours = current_app.config["INVITE_MAX_AGE_HOURS"]
     link = link_builder(current_app)("auth.accept_invite", token=token)
-    click.echo(f"Invite link for {employee.email} (valid for {hours} hours, once):\n{link}")
+    click.echo(
+        _(
+            "Invite link for %(email)s (valid for %(hours)d hours, once):",
+            email=employee.email,
+            hours=hours,
+        )
+        + f"\n{link}"
+    )
 
 
 @people_cli.command("set-password")
@@ -173,8 +214,13 @@ def set_password_command(email: str) -> None:
         with command_session() as session:
             set_password(session, _person(session, email), password)
     except PasswordRejected as error:
-        fail([f"The password was not set: {reason}" for reason in error.reasons])
-    click.echo(f"Password set for {email}.")
+        fail(
+            [
+                _("The password was not set: %(reason)s", reason=_words(reason))
+                for reason in error.reasons
+            ]
+        )
+    click.echo(_("Password set for %(email)s.", email=email))
 
 
 @people_cli.command("grant-hr")
@@ -194,12 +240,21 @@ def revoke_hr_command(email: str) -> None:
 def _set_hr(email: str, *, granted: bool) -> None:
     with command_session() as session:
         changed = set_hr_admin(session, _person(session, email), granted)
-    state = "is now" if granted else "is no longer"
-    click.echo(f"{email} {state} an HR admin." if changed else f"{email}: nothing to change.")
+    if not changed:
+        click.echo(_("%(email)s: nothing to change.", email=email))
+    elif granted:
+        click.echo(_("%(email)s is now an HR admin.", email=email))
+    else:
+        click.echo(_("%(email)s is no longer an HR admin.", email=email))
 
 
 def _person(session: Session, email: str) -> Employee:
     try:
         return get_by_email(session, email)
     except UnknownPerson as error:
-        fail([str(error)])
+        fail([_words(error.args[0]) if len(error.args) == 1 else str(error)])
+
+
+def _words(words: object) -> str:
+    """A service's words in the company's language (a Message), else as they are."""
+    return translate(words) if isinstance(words, Message) else str(words)

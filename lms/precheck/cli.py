@@ -9,8 +9,12 @@ from pathlib import Path
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+from flask_babel import gettext as _
+from flask_babel import ngettext
 
+from lms.catalogues import number
 from lms.dbsession import command_session
+from lms.i18n import current_language
 from lms.mail.links import link_builder
 from lms.precheck.engine import MAX_LENGTH, Finding, by_rule, check
 from lms.precheck.profile import ProfileProblems, load_profile
@@ -33,15 +37,22 @@ def precheck_command(settings: Path | None, as_json: bool, text: str) -> None:
     """
     draft = sys.stdin.read() if text == "-" else text
     if len(draft) > MAX_LENGTH:
+        language = current_language()
         raise click.UsageError(
-            f"the draft is {len(draft):,} characters long; the pre-check reads at most "
-            f"{MAX_LENGTH:,}, as a post allows. Shorten it and check again."
+            _(
+                "the draft is %(length)s characters long; the pre-check reads at most "
+                "%(most)s, as a post allows. Shorten it and check again.",
+                length=number(len(draft), language),
+                most=number(MAX_LENGTH, language),
+            )
         )
     if settings is not None:
         try:
             profile = load_profile(settings.read_text(encoding="utf-8"), where=str(settings))
         except (ProfileProblems, UnicodeDecodeError) as problems:
-            raise click.UsageError(f"{settings} cannot be used:\n{problems}") from None
+            raise click.UsageError(
+                _("%(file)s cannot be used:", file=settings) + f"\n{problems}"
+            ) from None
     else:
         with command_session(write=False) as session:
             profile = company_profile(session)
@@ -54,26 +65,35 @@ def precheck_command(settings: Path | None, as_json: bool, text: str) -> None:
 
 def _report(findings: list[Finding]) -> str:
     if not findings:
-        return "No likely problems found. Read it once more as a stranger would, then post."
+        return _("No likely problems found. Read it once more as a stranger would, then post.")
     link = link_builder(current_app)
     groups = by_rule(findings)
     problems = [group for group in groups if not group.is_note]
-    lines = [
-        f"{len(problems)} likely {'problem' if len(problems) == 1 else 'problems'}"
-        + (", and good to know:" if len(problems) < len(groups) else ":")
-        if problems
-        else "No likely problems found; good to know:"
-    ]
+    if not problems:
+        heading = _("No likely problems found; good to know:")
+    elif len(problems) < len(groups):
+        heading = ngettext(
+            "%(num)d likely problem, and good to know:",
+            "%(num)d likely problems, and good to know:",
+            len(problems),
+        )
+    else:
+        heading = ngettext("%(num)d likely problem:", "%(num)d likely problems:", len(problems))
+    lines = [heading]
     for group in groups:
         first = group.first
         course, lesson = first.lesson.split("/")
         lines.append(f"\n{first.severity.upper():<5} {first.rule}: {first.title}")
         lines += [
-            f"      \u201c{f.quote}\u201d (characters {f.start}\u2013{f.end})"
-            for _, f in group.quotes
+            "      "
+            + _(
+                "\u201c%(quote)s\u201d (characters %(start)d\u2013%(end)d)",
+                quote=f.quote,
+                start=f.start,
+                end=f.end,
+            )
+            for _position, f in group.quotes
         ]
-        lines += [
-            f"      {first.explanation}",
-            f"      Lesson: {link('learning.lesson', slug=course, lesson_slug=lesson)}",
-        ]
+        url = link("learning.lesson", slug=course, lesson_slug=lesson)
+        lines += [f"      {first.explanation}", "      " + _("Lesson: %(url)s", url=url)]
     return "\n".join(lines)

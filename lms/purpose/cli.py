@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 from flask.cli import AppGroup
+from flask_babel import gettext as _
 
 from lms.dbsession import command_session
 from lms.purpose import snapshots
@@ -18,6 +19,12 @@ def publish_command() -> None:
         quarter = snapshots.due(session)
         period = snapshots.publish(session, quarter) if quarter is not None else None
         if period is None or quarter is None:
-            click.echo("Nothing new to publish: the latest closed quarter is already out.")
+            click.echo(_("Nothing new to publish: the latest closed quarter is already out."))
         else:
-            click.echo(f"Published the figures for {quarter.name}; {period.left_out} left out.")
+            click.echo(
+                _(
+                    "Published the figures for %(quarter)s; %(left_out)d left out.",
+                    quarter=quarter.name,
+                    left_out=period.left_out,
+                )
+            )

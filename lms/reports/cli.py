@@ -12,12 +12,16 @@ from pathlib import Path
 
 import click
 from flask.cli import AppGroup
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lms.assignments.individual import course_choices
 from lms.dbsession import command_session
+from lms.i18n import translate
 from lms.learning.statuses import STATUSES
+from lms.messages import Message
 from lms.people.accounts import UnknownPerson, get_by_email
 from lms.people.models import Employee
 from lms.people.org import EVERYONE, Scope
@@ -34,11 +38,13 @@ def parse_scope(session: Session, value: str) -> Scope:
         return EVERYONE
     prefix, colon, email = value.partition(":")
     if prefix != "manager" or not colon or not email.strip():
-        raise click.UsageError(f"--scope {value!r} is not 'all' or 'manager:EMAIL'.")
+        raise click.UsageError(
+            _("--scope %(value)s is not 'all' or 'manager:EMAIL'.", value=repr(value))
+        )
     try:
         return Scope(get_by_email(session, email).id)
     except UnknownPerson as error:
-        raise click.UsageError(str(error)) from error
+        raise click.UsageError(_said(error)) from error
 
 
 def _check_filters(session: Session, scope: Scope, filters: CompletionFilter) -> None:
@@ -46,15 +52,21 @@ def _check_filters(session: Session, scope: Scope, filters: CompletionFilter) ->
     slugs = [slug for slug, _title in course_choices(session)]
     if filters.course and filters.course not in slugs:
         raise click.UsageError(
-            f"--course {filters.course!r} is not a published course; try one of: "
-            + ", ".join(slugs)
+            _(
+                "--course %(course)s is not a published course; try one of: %(choices)s",
+                course=repr(filters.course),
+                choices=", ".join(slugs),
+            )
         )
     if filters.department:
         known = departments(session, select(Employee).where(scope.covers(Employee.id)))
         if filters.department not in known:
             raise click.UsageError(
-                f"--department {filters.department!r} has no one in this scope; try one of: "
-                + ", ".join(known)
+                _(
+                    "--department %(department)s has no one in this scope; try one of: %(choices)s",
+                    department=repr(filters.department),
+                    choices=", ".join(known),
+                )
             )
 
 
@@ -122,4 +134,14 @@ def completions_command(
             os.replace(partial, out)
         finally:
             partial.unlink(missing_ok=True)
-    click.echo(f"Wrote {counter[0]} rows to {out}.")
+    click.echo(
+        ngettext(
+            "Wrote %(num)d row to %(out)s.", "Wrote %(num)d rows to %(out)s.", counter[0], out=out
+        )
+    )
+
+
+def _said(error: Exception) -> str:
+    """The service's words in the company's language (a Message), else as they are."""
+    words = error.args[0] if len(error.args) == 1 else None
+    return translate(words) if isinstance(words, Message) else str(error)

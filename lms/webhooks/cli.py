@@ -7,9 +7,13 @@ from datetime import timedelta
 import click
 from flask import current_app
 from flask.cli import AppGroup
+from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from lms.dbsession import command_session, database
 from lms.events import KINDS
+from lms.i18n import translate
+from lms.messages import Message
 from lms.webhooks.delivery import WEBHOOK_RETRIES, send_due
 from lms.webhooks.retention import purge_events
 from lms.webhooks.subscriptions import SubscriptionError, add_subscription
@@ -33,9 +37,19 @@ def add_command(url: str, kinds: tuple[str, ...]) -> None:
         try:
             added = add_subscription(session, url, list(kinds or KINDS), production=production)
         except SubscriptionError as problem:
-            raise click.ClickException(f"{problem} Nothing was added.") from None
-    click.echo(f"Subscribed {added.subscription.url} to {', '.join(added.subscription.kinds)}.")
-    click.echo(f"Signing secret (copy it now, it is not shown again): {added.secret}")
+            raise click.ClickException(
+                _("%(problem)s Nothing was added.", problem=_said(problem))
+            ) from None
+    click.echo(
+        _(
+            "Subscribed %(url)s to %(kinds)s.",
+            url=added.subscription.url,
+            kinds=", ".join(added.subscription.kinds),
+        )
+    )
+    click.echo(
+        _("Signing secret (copy it now, it is not shown again): %(secret)s", secret=added.secret)
+    )
 
 
 @webhooks_cli.command("send")
@@ -43,7 +57,7 @@ def add_command(url: str, kinds: tuple[str, ...]) -> None:
 def send_command(batch_size: int) -> None:
     """Post every due delivery; failures are tried again later, waiting longer each time."""
     summary = send_due(database().sessions, policy=WEBHOOK_RETRIES, batch_size=batch_size)
-    click.echo(f"Webhooks: {summary}.")
+    click.echo(_("Webhooks: %(summary)s.", summary=summary))
 
 
 @webhooks_cli.command("purge")
@@ -58,5 +72,17 @@ def purge_command(older_than_days: int) -> None:
     """Delete old events and their finished deliveries; events still being tried stay."""
     with command_session() as session:
         deleted = purge_events(session, timedelta(days=older_than_days))
-    noun = "event" if deleted == 1 else "events"
-    click.echo(f"Webhooks: deleted {deleted} {noun} older than {older_than_days} days.")
+    click.echo(
+        ngettext(
+            "Webhooks: deleted %(num)d event older than %(days)d days.",
+            "Webhooks: deleted %(num)d events older than %(days)d days.",
+            deleted,
+            days=older_than_days,
+        )
+    )
+
+
+def _said(error: Exception) -> str:
+    """The service's words in the company's language (a Message), else as they are."""
+    words = error.args[0] if len(error.args) == 1 else None
+    return translate(words) if isinstance(words, Message) else str(error)

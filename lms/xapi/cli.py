@@ -7,6 +7,8 @@ from datetime import timedelta
 import click
 from flask import current_app
 from flask.cli import AppGroup
+from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from lms.dbsession import command_session, database
 from lms.xapi.delivery import XAPI_RETRIES, Lrs, send_due
@@ -21,7 +23,7 @@ def send_command(batch_size: int) -> None:
     """Queue statements for events older than an hour, then send every due one."""
     config = current_app.config
     if not config["XAPI_ENDPOINT"]:
-        click.echo("xAPI: no LRS is configured (LMS_XAPI_ENDPOINT is not set); nothing to do.")
+        click.echo(_("xAPI: no LRS is configured (LMS_XAPI_ENDPOINT is not set); nothing to do."))
         return
     lrs = Lrs(config["XAPI_ENDPOINT"], config["XAPI_USERNAME"], config["XAPI_PASSWORD"])
     summary = send_due(
@@ -31,7 +33,7 @@ def send_command(batch_size: int) -> None:
         policy=XAPI_RETRIES,
         batch_size=batch_size,
     )
-    click.echo(f"xAPI: {summary}.")
+    click.echo(_("xAPI: %(summary)s.", summary=summary))
 
 
 @xapi_cli.command("purge")
@@ -46,5 +48,11 @@ def purge_command(older_than_days: int) -> None:
     """Delete old statements that were sent or failed for good; queued ones stay."""
     with command_session() as session:
         deleted = purge_statements(session, timedelta(days=older_than_days))
-    noun = "statement" if deleted == 1 else "statements"
-    click.echo(f"xAPI: deleted {deleted} {noun} older than {older_than_days} days.")
+    click.echo(
+        ngettext(
+            "xAPI: deleted %(num)d statement older than %(days)d days.",
+            "xAPI: deleted %(num)d statements older than %(days)d days.",
+            deleted,
+            days=older_than_days,
+        )
+    )
