@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from markupsafe import escape
 from sqlalchemy import select
 
 from lms import PROJECT_ROOT
 from lms.authoring.lessons import LessonInput, lesson_token, update_lesson
 from lms.courses.author_notes import translations_without_notes, without_author_notes
-from lms.courses.models import LessonTranslation
+from lms.courses.models import LessonTranslation, QuestionTranslation
 from lms.courses.pack_translations import read_translations
 from lms.courses.packs import read_pack
 from lms.courses.services import import_pack
@@ -34,6 +35,7 @@ def draft(db):
 
 def _stored(db, lesson_id: int, language: str) -> LessonTranslation:
     db.rollback()
+    db.expire_all()
     return db.scalars(
         select(LessonTranslation).where(
             LessonTranslation.lesson_id == lesson_id, LessonTranslation.language == language
@@ -96,3 +98,36 @@ def test_a_published_version_is_read_only_here(db, login, org):
     assert "Edit side by side" not in page
     edit = client.get(f"{PAGE}de/lessons/{version.lessons[0].slug}")
     assert edit.status_code == 302 and edit.location == PAGE
+
+
+def test_a_question_is_translated_beside_its_source(db, login, org, draft):
+    client = login(org["hr"])
+    question = next(q for q in draft.questions if q.post is not None)
+    path = f"{PAGE}es/questions/{question.key}"
+    form = client.get(path)
+    assert form.status_code == 200 and str(escape(question.prompt)) in form.text
+    fields = {"csrf_token": csrf_token(client, path), "prompt": "¿Qué harías?", "post": "Texto"}
+    fields["explanation"] = "Porque sí."
+    for index, choice in enumerate(question.choices):
+        fields[f"choice_{index}_text"] = f"Opción {index + 1}"
+        if choice.feedback:
+            fields[f"choice_{index}_feedback"] = f"Comentario {index + 1}"
+    missing = client.post(path, data={**fields, "explanation": " "})
+    assert missing.status_code == 200 and "This needs some text." in missing.text
+    saved = client.post(path, data=fields)
+    assert saved.status_code == 302 and saved.location == PAGE
+    db.rollback()
+    db.expire_all()  # the import in the fixture left these rows in this session's map
+    stored = db.scalars(
+        select(QuestionTranslation).where(
+            QuestionTranslation.question_id == question.id, QuestionTranslation.language == "es"
+        )
+    ).one()
+    assert (stored.prompt, stored.post, stored.explanation) == (
+        "¿Qué harías?",
+        "Texto",
+        "Porque sí.",
+    )
+    assert [c["text"] for c in stored.choices] == [
+        f"Opción {i + 1}" for i in range(len(question.choices))
+    ]
