@@ -580,6 +580,7 @@ ACCESS_TABLE = [
 # carry no form data, so HR's are refused by validation or by a stale content token and
 # change nothing (rows run in order).
 ADMIN = f"/admin/courses/{COURSE}"
+Q = "angry-manager-post"
 HR_ONLY = {
     200: _outcomes(SIGN_IN, 403, 403, 200),
     302: _outcomes(SIGN_IN, 403, 403, 302),
@@ -618,6 +619,8 @@ ACCESS_TABLE += [
         ("authoring.translations.lesson", "GET", f"{ADMIN}/translations/de/lessons/pitfalls", 200),
         # Saving nothing: the form says what is missing, and nothing changes.
         ("authoring.translations.lesson", "POST", f"{ADMIN}/translations/de/lessons/pitfalls", 200),
+        ("authoring.translations.question", "GET", f"{ADMIN}/translations/fr/questions/{Q}", 200),
+        ("authoring.translations.question", "POST", f"{ADMIN}/translations/fr/questions/{Q}", 200),
     ]
 ]
 # A learner reads a course in another language: kept in their own browser session.

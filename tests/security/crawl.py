@@ -49,6 +49,7 @@ def url_arguments(db: Session, world: Org) -> dict[str, Any]:
         "schema_id": "urn:ietf:params:scim:schemas:core:2.0:User",
         "scim_id": world["staff"].id,
         "unknown": "Groups",
+        "language": "de",
     }
 
 
