@@ -619,6 +619,8 @@ ACCESS_TABLE += [
         ("authoring.translations.lesson", "GET", f"{ADMIN}/translations/de/lessons/pitfalls", 200),
         # Saving nothing: the form says what is missing, and nothing changes.
         ("authoring.translations.lesson", "POST", f"{ADMIN}/translations/de/lessons/pitfalls", 200),
+        ("authoring.translations.course", "GET", f"{ADMIN}/translations/es/course", 200),
+        ("authoring.translations.course", "POST", f"{ADMIN}/translations/es/course", 200),
         ("authoring.translations.question", "GET", f"{ADMIN}/translations/fr/questions/{Q}", 200),
         ("authoring.translations.question", "POST", f"{ADMIN}/translations/fr/questions/{Q}", 200),
     ]

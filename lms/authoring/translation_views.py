@@ -19,6 +19,7 @@ from lms.authoring.translations import (
     UnknownLanguage,
     lesson_translation,
     question_translation,
+    save_course_translation,
     save_lesson_translation,
     save_question_translation,
 )
@@ -38,6 +39,12 @@ class LessonTranslationForm(FlaskForm):
         description=_("The same Markdown as the source: ## headings, - lists, links."),
         render_kw={"rows": 24},
     )
+    save = SubmitField(_("Save translation"))
+
+
+class CourseTranslationForm(FlaskForm):
+    title = StringField(_("Title"))
+    summary = TextAreaField(_("Summary"), render_kw={"rows": 4})
     save = SubmitField(_("Save translation"))
 
 
@@ -204,4 +211,52 @@ def question(slug: str, language: str, key: str) -> ResponseReturnValue:
         language_name=LANGUAGES[language],
         behind=found is not None and found.source_digest != question_digest(source),
         is_new=found is None,
+    )
+
+
+@bp.route("/<language>/course", methods=["GET", "POST"])
+@hr_required
+def course(slug: str, language: str) -> ResponseReturnValue:
+    """The course's title and summary in English, and in `language` to edit."""
+    if language not in LANGUAGES:
+        abort(404)
+    session = db_session()
+    try:
+        version = services.draft(session, slug)
+    except NoDraft:
+        flash(
+            gettext(
+                "Translations change in a draft, like the rest of a course. "
+                "Edit the course to start one."
+            ),
+            "info",
+        )
+        return redirect(url_for("authoring.translations.overview", slug=slug))
+    found = next((t for t in version.translations if t.language == language), None)
+    form = CourseTranslationForm(
+        data={"title": found.title, "summary": found.summary} if found else None
+    )
+    if form.validate_on_submit():
+        try:
+            save_course_translation(
+                session, slug, language, form.title.data or "", form.summary.data or ""
+            )
+        except Invalid as error:
+            put_errors(form, error.problems)
+        else:
+            session.commit()
+            flash(
+                gettext(
+                    "The course's %(language)s title and summary are saved.",
+                    language=LANGUAGES[language],
+                ),
+                "success",
+            )
+            return redirect(url_for("authoring.translations.overview", slug=slug))
+    return render_template(
+        "authoring/translation_course.html",
+        form=form,
+        version=version,
+        language=language,
+        language_name=LANGUAGES[language],
     )

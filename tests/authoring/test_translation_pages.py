@@ -9,7 +9,7 @@ from sqlalchemy import select
 from lms import PROJECT_ROOT
 from lms.authoring.lessons import LessonInput, lesson_token, update_lesson
 from lms.courses.author_notes import translations_without_notes, without_author_notes
-from lms.courses.models import LessonTranslation, QuestionTranslation
+from lms.courses.models import LessonTranslation, QuestionTranslation, VersionTranslation
 from lms.courses.pack_translations import read_translations
 from lms.courses.packs import read_pack
 from lms.courses.services import import_pack
@@ -131,3 +131,25 @@ def test_a_question_is_translated_beside_its_source(db, login, org, draft):
     assert [c["text"] for c in stored.choices] == [
         f"Opción {i + 1}" for i in range(len(question.choices))
     ]
+
+
+def test_the_course_title_and_summary_are_translated_beside_the_english(db, login, org, draft):
+    client = login(org["hr"])
+    path = f"{PAGE}es/course"
+    assert draft.title in client.get(path).text
+    token = csrf_token(client, path)
+    empty = client.post(path, data={"csrf_token": token, "title": "x", "summary": " "})
+    assert empty.status_code == 200 and "This needs some text." in empty.text
+    saved = client.post(
+        path,
+        data={"csrf_token": csrf_token(client, path), "title": "Nuestra política", "summary": "Ya"},
+    )
+    assert saved.status_code == 302
+    db.rollback()
+    db.expire_all()
+    stored = db.scalars(
+        select(VersionTranslation).where(
+            VersionTranslation.version_id == draft.id, VersionTranslation.language == "es"
+        )
+    ).one()
+    assert (stored.title, stored.summary) == ("Nuestra política", "Ya")
