@@ -54,7 +54,7 @@ from tests.learning.quiz_helpers import answers
 COURSE = "social-media-essentials"
 WORKERS = 4
 RACERS = 8  # more requests than workers: some wait in the listen queue, all contend
-READY_TIMEOUT = 20.0  # seconds for gunicorn and every worker to come up
+READY_TIMEOUT = 60.0  # seconds for gunicorn and every worker to come up, on a loaded machine
 REQUEST_TIMEOUT = 30.0  # one request, generous for a loaded machine (SQLite waits up to 30 s)
 RACE_TIMEOUT = 60.0  # all racing requests together
 STOP_TIMEOUT = 10.0
