@@ -19,6 +19,8 @@ from sqlalchemy.orm import Session
 
 from lms.courses.markdown import render
 from lms.courses.models import (
+    PUBLISHED,
+    Course,
     CourseVersion,
     Lesson,
     LessonTranslation,
@@ -363,3 +365,23 @@ def translated_versions(
         )
     )
     return {row.version_id: row for row in rows}
+
+
+def published_titles(session: Session, language: str) -> dict[str, str]:
+    """Course slug → its newest published version's title in `language`, where translated
+    (lms.assignments.individual.course_choices gives the source's)."""
+    if language == SOURCE_LANGUAGE:
+        return {}
+    rows = session.execute(
+        select(Course.slug, VersionTranslation.title)
+        .join(CourseVersion, CourseVersion.course_id == Course.id)
+        .outerjoin(
+            VersionTranslation,
+            (VersionTranslation.version_id == CourseVersion.id)
+            & (VersionTranslation.language == language),
+        )
+        .where(CourseVersion.status == PUBLISHED)
+        .order_by(CourseVersion.number)
+    )
+    newest = {slug: title for slug, title in rows}  # a later version overwrites an earlier
+    return {slug: title for slug, title in newest.items() if title is not None}

@@ -71,6 +71,7 @@ class CertificateDetails:
     code: str
     valid_until: datetime | None  # None: the course does not recertify
     issued_at: datetime
+    version_id: int  # to find the course's title in another language
 
     def expired(self, now: datetime) -> bool:
         """True once a recertifying certificate is past its date."""
@@ -136,7 +137,7 @@ def find_by_code(session: Session, code: str) -> CertificateDetails | None:
 
 
 def _details() -> Select[
-    tuple[str, str, str, int, datetime, int | None, str, datetime | None, datetime]
+    tuple[str, str, str, int, datetime, int | None, str, datetime | None, datetime, int]
 ]:
     return (
         select(
@@ -149,6 +150,7 @@ def _details() -> Select[
             Certificate.code,
             Certificate.valid_until,
             Certificate.issued_at,
+            CourseVersion.id,
         )
         .join(Enrollment, Certificate.enrollment_id == Enrollment.id)
         .join(Employee, Enrollment.employee_id == Employee.id)
@@ -204,7 +206,8 @@ def certificate_pdf(
 ) -> bytes:
     """A one-page A4 landscape certificate in `language`, its font embedded (subset).
 
-    The course title stays as the course wrote it: course content has its own translations.
+    The course title is printed as `details` has it: the caller puts it in the language
+    wanted (lms.courses.translations), as course content has its own translations.
     """
     # Imported here: fpdf2 takes 20 MB, and most processes (exports, cron jobs, most
     # requests) never draw a certificate.

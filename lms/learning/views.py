@@ -118,7 +118,9 @@ def mark_done(slug: str, lesson_slug: str) -> ResponseReturnValue:
     session.commit()
     following = view.next_lesson
     if view.enrollment.completed_at is not None:
-        flash(_("Well done: you have completed %(course)s.", course=view.version.title), "success")
+        translated = titles_in_this_language([view.version]).get(view.version.id)
+        title = translated.title if translated is not None else view.version.title
+        flash(_("Well done: you have completed %(course)s.", course=title), "success")
         return redirect(url_for("learning.course", slug=slug))
     if following is not None:
         flash(_("Lesson marked as done."), "success")

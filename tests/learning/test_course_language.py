@@ -14,7 +14,9 @@ from lms.courses.pack_translations import read_translations
 from lms.courses.packs import read_pack
 from lms.courses.services import import_pack
 from lms.learning.models import Enrollment, LessonProgress
+from lms.learning.services import mark_lesson_done
 from tests.helpers import csrf_token
+from tests.learning.quiz_helpers import pass_quiz
 
 SLUG = "social-media-essentials"
 GERMAN = PROJECT_ROOT / "courses" / SLUG / "translations" / "de" / "course.yaml"
@@ -94,6 +96,25 @@ def test_switching_language_keeps_one_record(db, login, german, translated):
     )
     assert back.location == f"/courses/{SLUG}"
     assert GERMAN_TITLE in client.get(f"/courses/{SLUG}").text
+
+
+def test_the_last_lesson_done_names_the_course_in_the_learners_language(
+    db, login, german, translated
+):
+    client = login(german)
+    pass_quiz(client, db, SLUG)
+    db.rollback()  # read what the quiz's requests committed before writing
+    *first, last = translated.lessons
+    for lesson in first:
+        mark_lesson_done(db, german.id, SLUG, lesson.slug)
+    db.commit()
+    done = client.post(
+        f"{_lesson_path(last)}/done",
+        data={"csrf_token": csrf_token(client, _lesson_path(last))},
+        follow_redirects=True,
+    )
+    assert f"Gut gemacht: Sie haben {GERMAN_TITLE} abgeschlossen." in done.text
+    assert translated.title not in done.text
 
 
 def test_a_language_postwise_does_not_speak_is_refused(login, german):
