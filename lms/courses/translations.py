@@ -385,3 +385,13 @@ def published_titles(session: Session, language: str) -> dict[str, str]:
     )
     newest = {slug: title for slug, title in rows}  # a later version overwrites an earlier
     return {slug: title for slug, title in newest.items() if title is not None}
+
+
+def choices_in(
+    session: Session, choices: Iterable[tuple[str, str]], language: str
+) -> list[tuple[str, str]]:
+    """(slug, title) choices with each title in `language` where translated, in its order."""
+    in_words = published_titles(session, language)
+    return sorted(
+        ((slug, in_words.get(slug, title)) for slug, title in choices), key=lambda c: c[1]
+    )

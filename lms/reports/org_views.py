@@ -13,6 +13,7 @@ from wtforms.fields.choices import SelectChoice
 from lms import clock
 from lms.access import hr_required
 from lms.assignments.individual import course_choices
+from lms.courses.translations import choices_in
 from lms.dbsession import db_session
 from lms.i18n import current_language
 from lms.people.models import Employee
@@ -52,7 +53,7 @@ def index() -> ResponseReturnValue:
     """Where the organisation stands, as charts with a table beside each."""
     session = db_session()
     form = OrganisationFilterForm(request.args)
-    courses = course_choices(session)
+    courses = choices_in(session, course_choices(session), current_language())
     form.course.choices = [SelectChoice("", _("All courses"))] + [
         SelectChoice(slug, title) for slug, title in courses
     ]

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from lms import clock
 from lms.access import manager_or_hr_required, report_scope
 from lms.assignments.individual import course_choices
-from lms.courses.translations import published_titles
+from lms.courses.translations import choices_in
 from lms.dbsession import db_session
 from lms.errors import render_error
 from lms.i18n import current_language, translate
@@ -90,11 +90,7 @@ def index() -> ResponseReturnValue:
     """Who in the viewer's scope has completed each course, and who has not."""
     session = db_session()
     scope = report_scope(current_user)
-    in_words = published_titles(session, current_language())  # titles as the viewer reads
-    courses = sorted(
-        ((slug, in_words.get(slug, title)) for slug, title in course_choices(session)),
-        key=lambda course: course[1],
-    )
+    courses = choices_in(session, course_choices(session), current_language())
     form = CompletionFilterForm(request.args)
     direct_only, include_inactive = _who(form, scope)
     counted = completions.summary(
