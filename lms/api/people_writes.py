@@ -109,7 +109,7 @@ def _import(session: Session, row: dict[str, str | None], client_name: str) -> N
         fallback = "active" if leaving else "person"  # a rule about the whole change
         errors: dict[str, list[str]] = {}
         for problem in error.problems:
-            errors.setdefault(_field(problem) or fallback, []).append(problem.message)
+            errors.setdefault(_field(problem) or fallback, []).append(str(problem.message))
         raise PersonInputError(errors) from None
 
 

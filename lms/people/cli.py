@@ -24,7 +24,7 @@ from lms.people.accounts import (
     set_password,
 )
 from lms.people.hooks import after_people_import
-from lms.people.hris import HrisFileError
+from lms.people.hris import HrisFileError, Problem
 from lms.people.import_preview import (
     CONFIRM_PEOPLE,
     CONFIRM_SHARE,
@@ -257,4 +257,6 @@ def _person(session: Session, email: str) -> Employee:
 
 def _words(words: object) -> str:
     """A service's words in the company's language (a Message), else as they are."""
+    if isinstance(words, Problem):
+        return translate(words.words())
     return translate(words) if isinstance(words, Message) else str(words)

@@ -16,6 +16,7 @@ from operator import itemgetter
 from email_validator import EmailNotValidError, validate_email
 
 from lms.languages import LANGUAGES, NotALanguageTag, spoken_language
+from lms.messages import N_, Message
 from lms.progress import NoProgress, Progress
 from lms.textcheck import first_unstorable
 
@@ -47,17 +48,27 @@ _SIMPLE_LOCAL_PART = re.compile(
 class Problem:
     """One thing wrong with the file, and where: a spreadsheet row (header = 1) and column."""
 
-    message: str
+    message: Message | str  # a Message (lms.messages) for the page to say in its language
     row: int | None = None
     column: str | None = None
 
     def __str__(self) -> str:
-        where = []
+        return str(self.words())
+
+    def words(self) -> Message:
+        """The problem and where, to translate: "row 3, column K (language): …"."""
+        if self.row is not None and self.column is not None:
+            return N_(
+                "row %(row)d, column %(column)s: %(problem)s",
+                row=self.row,
+                column=self.column,
+                problem=self.message,
+            )
         if self.row is not None:
-            where.append(f"row {self.row}")
+            return N_("row %(row)d: %(problem)s", row=self.row, problem=self.message)
         if self.column is not None:
-            where.append(f"column {self.column}")
-        return f"{', '.join(where)}: {self.message}" if where else self.message
+            return N_("column %(column)s: %(problem)s", column=self.column, problem=self.message)
+        return self.message if isinstance(self.message, Message) else Message(self.message)
 
 
 class HrisFileError(Exception):
@@ -125,9 +136,11 @@ def read_hris_csv(data: bytes, *, max_bytes: int, progress: Progress | None = No
     try:
         header = next(reader)
     except StopIteration:
-        raise HrisFileError([Problem("the file has no header row")]) from None
+        raise HrisFileError([Problem(N_("the file has no header row"))]) from None
     except csv.Error as exc:
-        raise HrisFileError([Problem(f"the CSV cannot be read ({exc})", row=1)]) from None
+        raise HrisFileError(
+            [Problem(N_("the CSV cannot be read (%(reason)s)", reason=str(exc)), row=1)]
+        ) from None
     columns = _map_header(header)
     progress.stage("Checking rows", data.count(b"\n"))
     # Most files hold no NUL at all: one look at the bytes spares every cell the check.
@@ -138,12 +151,14 @@ def read_hris_csv(data: bytes, *, max_bytes: int, progress: Progress | None = No
             if row_number % 1000 == 0:
                 progress.advance(1000)
             if len(checker.problems) >= MAX_PROBLEMS:
-                checker.problems.append(Problem("too many problems; stopped checking here"))
+                checker.problems.append(Problem(N_("too many problems; stopped checking here")))
                 break
     except csv.Error as exc:
-        checker.problems.append(Problem(f"the CSV cannot be read ({exc})", row=reader.line_num))
+        checker.problems.append(
+            Problem(N_("the CSV cannot be read (%(reason)s)", reason=str(exc)), row=reader.line_num)
+        )
     if not checker.records and not checker.problems:
-        raise HrisFileError([Problem("the file has a header but no people")])
+        raise HrisFileError([Problem(N_("the file has a header but no people"))])
     return HrisFile(checker.records, columns, checker.problems, set(checker.rows_by_id))
 
 
@@ -167,13 +182,17 @@ def _decode(data: bytes, max_bytes: int) -> str:
         raise HrisFileError(
             [
                 Problem(
-                    f"the file is {len(data) / 1_048_576:.1f} MB; the largest file Postwise "
-                    f"imports is {max_bytes / 1_048_576:.0f} MB"
+                    N_(
+                        "the file is %(size).1f MB; the largest file Postwise imports is "
+                        "%(limit).0f MB",
+                        size=len(data) / 1_048_576,
+                        limit=max_bytes / 1_048_576,
+                    )
                 )
             ]
         )
     if not data.strip():
-        raise HrisFileError([Problem("the file is empty")])
+        raise HrisFileError([Problem(N_("the file is empty"))])
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -181,8 +200,11 @@ def _decode(data: bytes, max_bytes: int) -> str:
         raise HrisFileError(
             [
                 Problem(
-                    f"the file is not UTF-8 text (byte 0x{data[exc.start]:02X} cannot be read); "
-                    "save it as 'CSV UTF-8' and import it again",
+                    N_(
+                        "the file is not UTF-8 text (byte 0x%(byte)02X cannot be read); "
+                        "save it as 'CSV UTF-8' and import it again",
+                        byte=data[exc.start],
+                    ),
                     row=row,
                 )
             ]
@@ -203,21 +225,35 @@ def _map_header(header: list[str]) -> dict[str, int]:
     names = [name.strip().lower() for name in header]
     positions: dict[str, int] = {}
     problems = [
-        Problem(f"the header holds {bad.name}; remove it", row=1, column=_column_letter(index))
+        Problem(
+            N_("the header holds %(character)s; remove it", character=bad.name),
+            row=1,
+            column=_column_letter(index),
+        )
         for index, name in enumerate(names)
         if (bad := first_unstorable(name)) is not None
     ]
     for index, name in enumerate(names):
         if name in positions and name in ALL_COLUMNS:
-            problems.append(Problem(f"the column {name} appears twice", row=1))
+            problems.append(Problem(N_("the column %(column)s appears twice", column=name), row=1))
         positions.setdefault(name, index)
     missing = [name for name in REQUIRED_COLUMNS if name not in positions]
     if missing:
         problems.append(
             Problem(
-                f"the header row lacks the column{'s' if len(missing) > 1 else ''} "
-                f"{', '.join(missing)}; the first row must name the columns "
-                f"({', '.join(ALL_COLUMNS)})",
+                N_(
+                    "the header row lacks the column %(missing)s; the first row must name the "
+                    "columns (%(columns)s)",
+                    missing=", ".join(missing),
+                    columns=", ".join(ALL_COLUMNS),
+                )
+                if len(missing) == 1
+                else N_(
+                    "the header row lacks the columns %(missing)s; the first row must name the "
+                    "columns (%(columns)s)",
+                    missing=", ".join(missing),
+                    columns=", ".join(ALL_COLUMNS),
+                ),
                 row=1,
             )
         )
@@ -279,8 +315,12 @@ class _RowChecker:
         if len(values) != self.width:
             self.problems.append(
                 Problem(
-                    f"has {len(values)} values but the header names {self.width} columns "
-                    "(a comma or semicolon inside a value needs quotes around the value)",
+                    N_(
+                        "has %(values)d values but the header names %(columns)d columns "
+                        "(a comma or semicolon inside a value needs quotes around the value)",
+                        values=len(values),
+                        columns=self.width,
+                    ),
                     row=row,
                 )
             )
@@ -297,12 +337,24 @@ class _RowChecker:
         manager_id, hire_date, status, language = fields[7:]
         email = email.lower()
         if email and (reason := self.emails.check(email)):
-            self._problem(row, "email", f"{email!r} is not a valid email address: {reason}")
+            self._problem(
+                row,
+                "email",
+                N_(
+                    "%(value)s is not a valid email address: %(reason)s",
+                    value=repr(email),
+                    reason=reason,
+                ),
+            )
         self._check_unique(row, "employee_id", hris_id, self.rows_by_id)
         self._check_unique(row, "email", email, self.rows_by_email)
         status = status.lower() or "active"
         if status not in STATUSES:
-            self._problem(row, "status", f"{status!r} is not a status; use active or inactive")
+            self._problem(
+                row,
+                "status",
+                N_("%(value)s is not a status; use active or inactive", value=repr(status)),
+            )
         parsed_date = self._date(row, hire_date)
         parsed_language = self._language(row, language)
         if len(self.problems) > before:
@@ -327,18 +379,34 @@ class _RowChecker:
 
     def _check_value(self, row: int, name: str, value: str) -> None:
         if self.look_for_nul and (bad := first_unstorable(value)) is not None:
-            self._problem(row, name, f"holds {bad.name}, which cannot be stored; remove it")
+            self._problem(
+                row,
+                name,
+                N_("holds %(character)s, which cannot be stored; remove it", character=bad.name),
+            )
         elif not value and name in REQUIRED_COLUMNS:
-            self._problem(row, name, "is empty; every person needs one")
+            self._problem(row, name, N_("is empty; every person needs one"))
         elif len(value) > MAX_LENGTH.get(name, DEFAULT_MAX_LENGTH):
             limit = MAX_LENGTH.get(name, DEFAULT_MAX_LENGTH)
-            self._problem(row, name, f"is {len(value)} characters long; the limit is {limit}")
+            self._problem(
+                row,
+                name,
+                N_(
+                    "is %(length)d characters long; the limit is %(limit)d",
+                    length=len(value),
+                    limit=limit,
+                ),
+            )
 
     def _check_unique(self, row: int, column: str, value: str, seen: dict[str, int]) -> None:
         if not value:
             return
         if value in seen:
-            self._problem(row, column, f"{value!r} is already used in row {seen[value]}")
+            self._problem(
+                row,
+                column,
+                N_("%(value)s is already used in row %(row)d", value=repr(value), row=seen[value]),
+            )
         else:
             seen[value] = row
 
@@ -352,7 +420,11 @@ class _RowChecker:
                 raise ValueError
             parsed = self._dates[value] = date.fromisoformat(value)
         except ValueError:
-            self._problem(row, "hire_date", f"{value!r} is not a date; write it as YYYY-MM-DD")
+            self._problem(
+                row,
+                "hire_date",
+                N_("%(value)s is not a date; write it as YYYY-MM-DD", value=repr(value)),
+            )
             return None
         return parsed
 
@@ -367,14 +439,18 @@ class _RowChecker:
             self._problem(
                 row,
                 "language",
-                f"{value!r} is not a language Postwise speaks; use {', '.join(LANGUAGES)} "
-                "(a tag such as de-CH or fr_FR also works), or leave it empty",
+                N_(
+                    "%(value)s is not a language Postwise speaks; use %(languages)s "
+                    "(a tag such as de-CH or fr_FR also works), or leave it empty",
+                    value=repr(value),
+                    languages=", ".join(LANGUAGES),
+                ),
             )
             return None
         self._languages[value] = language
         return language
 
-    def _problem(self, row: int, column: str, message: str) -> None:
+    def _problem(self, row: int, column: str, message: Message | str) -> None:
         self.problems.append(Problem(message, row=row, column=column_label(self.columns, column)))
 
 

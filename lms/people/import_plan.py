@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from lms.messages import N_
 from lms.people.hris import HrisFile, HrisFileError, PersonRecord, Problem
 
 
@@ -103,7 +104,11 @@ def _email_conflicts(
         if owner is not None and owner != record.hris_id:
             problems.append(
                 Problem(
-                    f"{record.email!r} already belongs to employee {owner} in Postwise",
+                    N_(
+                        "%(value)s already belongs to employee %(owner)s in Postwise",
+                        value=repr(record.email),
+                        owner=owner,
+                    ),
                     row=record.row,
                     column=hris_file.label("email"),
                 )
@@ -114,7 +119,10 @@ def _email_conflicts(
 def _unknown_managers(hris_file: HrisFile, existing: dict[str, StoredPerson]) -> list[Problem]:
     return [
         Problem(
-            f"no employee has the id {record.manager_hris_id!r}, in this file or in Postwise",
+            N_(
+                "no employee has the id %(value)s, in this file or in Postwise",
+                value=repr(record.manager_hris_id),
+            ),
             row=record.row,
             column=hris_file.label("manager_id"),
         )
@@ -145,8 +153,11 @@ def _reporting_cycles(
                 first = in_file.get(loop[0], record)
                 problems.append(
                     Problem(
-                        f"reporting cycle: {' → '.join(loop)}; someone in it must report "
-                        "to a manager outside it",
+                        N_(
+                            "reporting cycle: %(cycle)s; someone in it must report to a "
+                            "manager outside it",
+                            cycle=" → ".join(loop),
+                        ),
                         row=first.row,
                         column=hris_file.label("manager_id"),
                     )

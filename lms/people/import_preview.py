@@ -177,8 +177,11 @@ def protection_problems(
         if (row := rows.get(person.id)) is not None:
             problems.append(
                 Problem(
-                    f"this row deactivates you ({_name(row)}), the person importing; set the "
-                    "status to active, or ask another HR admin to import the file",
+                    N_(
+                        "this row deactivates you (%(name)s), the person importing; set the "
+                        "status to active, or ask another HR admin to import the file",
+                        name=_name(row),
+                    ),
                     row=row.row,
                     column=status,
                 )
@@ -186,19 +189,34 @@ def protection_problems(
         else:
             problems.append(
                 Problem(
-                    f"you ({_name(person.record)}) are not in this file, so the import would "
-                    "deactivate you, the person importing; add your own row, or import "
-                    "without deactivating the people missing from the file"
+                    N_(
+                        "you (%(name)s) are not in this file, so the import would deactivate "
+                        "you, the person importing; add your own row, or import without "
+                        "deactivating the people missing from the file",
+                        name=_name(person.record),
+                    )
                 )
             )
     if admins and all(person.id in leaving for person in admins):
         names = ", ".join(_name(person.record) for person in admins[:ADMINS_NAMED])
-        more = f" and {len(admins) - ADMINS_NAMED} more" if len(admins) > ADMINS_NAMED else ""
+        more = len(admins) - ADMINS_NAMED
         problems.append(
             Problem(
-                f"the import would deactivate every active HR admin ({names}{more}), and "
-                "nobody could manage Postwise afterwards; keep at least one of them active, "
-                "or make someone who stays an HR admin first (lms people grant-hr EMAIL)"
+                N_(
+                    "the import would deactivate every active HR admin (%(names)s and "
+                    "%(more)d more), and nobody could manage Postwise afterwards; keep at least "
+                    "one of them active, or make someone who stays an HR admin first (lms "
+                    "people grant-hr EMAIL)",
+                    names=names,
+                    more=more,
+                )
+                if more > 0
+                else N_(
+                    "the import would deactivate every active HR admin (%(names)s), and "
+                    "nobody could manage Postwise afterwards; keep at least one of them active, "
+                    "or make someone who stays an HR admin first (lms people grant-hr EMAIL)",
+                    names=names,
+                )
             )
         )
     return problems

@@ -17,7 +17,6 @@ from lms.access import get_visible_employee, hr_required, listed_employees, mana
 from lms.dbsession import db_session
 from lms.i18n import translate
 from lms.mail.links import link_builder
-from lms.messages import Message
 from lms.people import services
 from lms.people.forms import ConfirmImportForm, ImportPeopleForm, PeopleFilterForm
 from lms.people.hooks import after_people_import, person_sections
@@ -222,10 +221,7 @@ def confirm_import() -> ResponseReturnValue:
 
 def _problem_words(error: HrisFileError) -> list[str]:
     """Each problem of the file in this request's language (a Message), or as it reads."""
-    return [
-        translate(problem) if isinstance(problem, Message) else str(problem)
-        for problem in error.problems
-    ]
+    return [translate(problem.words()) for problem in error.problems]
 
 
 def _max_bytes() -> int:

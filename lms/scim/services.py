@@ -411,7 +411,7 @@ def _keep_preferred_language(session: Session, person: Employee, sent: str | Non
 def _in_scim_words(problem: Problem) -> str:
     column = _COLUMN_IN_LABEL.search(problem.column or "")
     if column is None:
-        return problem.message
+        return str(problem.message)
     attribute = ATTRIBUTE_OF_COLUMN.get(column.group(1), column.group(1))
     return f"{attribute}: {problem.message}"
 

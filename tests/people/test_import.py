@@ -711,3 +711,16 @@ def test_signed_out_visitors_are_sent_to_sign_in(client):
     response = client.get("/people/import")
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/sign-in")
+
+
+def test_the_problems_of_a_file_are_said_in_the_readers_language(client, login, org, db):
+    hr = login(org["hr"])
+    bad = csv_file(person_row("E901", "not-an-email", "Ana", "Ruiz"))
+    english = upload(hr, bad)
+    assert "not a valid email address" in english.get_data(as_text=True)
+    hr.post(
+        "/settings/language",
+        data={"csrf_token": csrf_token(hr, "/"), "language": "de"},
+    )
+    page = upload(hr, bad).get_data(as_text=True)
+    assert "Zeile 2, Spalte" in page and "ist keine gültige E-Mail-Adresse" in page
