@@ -48,6 +48,18 @@ class CourseTranslationForm(FlaskForm):
     save = SubmitField(_("Save translation"))
 
 
+def _needs_a_draft(slug: str) -> ResponseReturnValue:
+    """Translations of a published version are read only: say so, back to the overview."""
+    flash(
+        gettext(
+            "Translations change in a draft, like the rest of a course. "
+            "Edit the course to start one."
+        ),
+        "info",
+    )
+    return redirect(url_for("authoring.translations.overview", slug=slug))
+
+
 @bp.get("/")
 @hr_required
 def overview(slug: str) -> ResponseReturnValue:
@@ -72,14 +84,7 @@ def lesson(slug: str, language: str, lesson_slug: str) -> ResponseReturnValue:
     except (UnknownLanguage, Gone):
         abort(404)
     except NoDraft:
-        flash(
-            gettext(
-                "Translations change in a draft, like the rest of a course. "
-                "Edit the course to start one."
-            ),
-            "info",
-        )
-        return redirect(url_for("authoring.translations.overview", slug=slug))
+        return _needs_a_draft(slug)
     form = LessonTranslationForm(
         data={"title": translation.title, "body": translation.body_markdown}
         if translation
@@ -160,14 +165,7 @@ def question(slug: str, language: str, key: str) -> ResponseReturnValue:
     except (UnknownLanguage, Gone):
         abort(404)
     except NoDraft:
-        flash(
-            gettext(
-                "Translations change in a draft, like the rest of a course. "
-                "Edit the course to start one."
-            ),
-            "info",
-        )
-        return redirect(url_for("authoring.translations.overview", slug=slug))
+        return _needs_a_draft(slug)
     form = _question_form(source, found)
     if form.validate_on_submit():
         fields = form._fields
@@ -224,14 +222,7 @@ def course(slug: str, language: str) -> ResponseReturnValue:
     try:
         version = services.draft(session, slug)
     except NoDraft:
-        flash(
-            gettext(
-                "Translations change in a draft, like the rest of a course. "
-                "Edit the course to start one."
-            ),
-            "info",
-        )
-        return redirect(url_for("authoring.translations.overview", slug=slug))
+        return _needs_a_draft(slug)
     found = next((t for t in version.translations if t.language == language), None)
     form = CourseTranslationForm(
         data={"title": found.title, "summary": found.summary} if found else None
